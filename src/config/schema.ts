@@ -1,0 +1,89 @@
+// The environment variables certgate reads (CONTRACT.md "Configuration"), validated with zod.
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const hostPort = (name: string) =>
+  z.string().refine((v) => parseHostPort(v) !== undefined, {
+    message: `${name} must be host:port, e.g. 127.0.0.1:8443 or [::1]:8443`,
+  });
+
+export function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port > 65535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+const duration = (name: string, minMs = 1) =>
+  z.string().transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined || ms < minMs) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 90s, 30m, 12h or 2d (got "${v}")` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const integer = (name: string, min: number, max: number) =>
+  z.string().transform((v, ctx) => {
+    const n = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max} (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const url = (name: string, protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+export const envSchema = z.object({
+  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  CERTGATE_LISTEN: hostPort('CERTGATE_LISTEN').default('0.0.0.0:8443'),
+  CERTGATE_TLS_CERT: z.string().min(1).optional(),
+  CERTGATE_TLS_KEY: z.string().min(1).optional(),
+  CERTGATE_CLIENT_CA: z.string().min(1).optional(),
+  CERTGATE_CRL: z.string().min(1).optional(),
+  CERTGATE_UPSTREAM: url('CERTGATE_UPSTREAM', ['http:', 'https:']).default('http://127.0.0.1:3000'),
+  CERTGATE_OPS_LISTEN: hostPort('CERTGATE_OPS_LISTEN').default('127.0.0.1:9090'),
+  CERTGATE_PORTAL_LISTEN: hostPort('CERTGATE_PORTAL_LISTEN').default('127.0.0.1:3000'),
+  CERTGATE_PORTAL_CONTENT: z.string().min(1).optional(),
+  CERTGATE_SECRET: z.string().optional(),
+  CERTGATE_SESSION_IDLE_TIMEOUT: duration('CERTGATE_SESSION_IDLE_TIMEOUT', 1000).default('30m'),
+  CERTGATE_SESSION_MAX_AGE: duration('CERTGATE_SESSION_MAX_AGE', 1000).default('12h'),
+  CERTGATE_LOCKOUT_THRESHOLD: integer('CERTGATE_LOCKOUT_THRESHOLD', 1, 100).default('5'),
+  CERTGATE_SINGLE_LOGIN: z
+    .enum(['replace', 'reject'], { message: 'CERTGATE_SINGLE_LOGIN must be "replace" or "reject"' })
+    .default('replace'),
+  CERTGATE_CERT_WARN_DAYS: integer('CERTGATE_CERT_WARN_DAYS', 0, 3650).default('60'),
+  CERTGATE_WORKERS: integer('CERTGATE_WORKERS', 0, 256).optional(),
+  CERTGATE_ARGON2_MEMORY_KIB: integer('CERTGATE_ARGON2_MEMORY_KIB', 19456, 4_194_304).default('19456'),
+  CERTGATE_ARGON2_ITERATIONS: integer('CERTGATE_ARGON2_ITERATIONS', 2, 100).default('2'),
+  CERTGATE_ARGON2_PARALLELISM: integer('CERTGATE_ARGON2_PARALLELISM', 1, 16).default('1'),
+  CERTGATE_LOGIN_CONCURRENCY: integer('CERTGATE_LOGIN_CONCURRENCY', 1, 256).default('4'),
+  CERTGATE_LOGIN_QUEUE: integer('CERTGATE_LOGIN_QUEUE', 0, 100_000).default('64'),
+  CERTGATE_HANDSHAKE_TIMEOUT: duration('CERTGATE_HANDSHAKE_TIMEOUT', 100).default('10s'),
+  CERTGATE_HEADERS_TIMEOUT: duration('CERTGATE_HEADERS_TIMEOUT', 100).default('15s'),
+  CERTGATE_REQUEST_TIMEOUT: duration('CERTGATE_REQUEST_TIMEOUT', 100).default('60s'),
+  CERTGATE_KEEPALIVE_TIMEOUT: duration('CERTGATE_KEEPALIVE_TIMEOUT', 100).default('65s'),
+  CERTGATE_UPSTREAM_TIMEOUT: duration('CERTGATE_UPSTREAM_TIMEOUT', 100).default('30s'),
+  CERTGATE_SHUTDOWN_GRACE: duration('CERTGATE_SHUTDOWN_GRACE', 0).default('10s'),
+  CERTGATE_STORE_TIMEOUT: duration('CERTGATE_STORE_TIMEOUT', 50).default('800ms'),
+  CERTGATE_AUDIT_MAXLEN: integer('CERTGATE_AUDIT_MAXLEN', 100, 100_000_000).default('100000'),
+  CERTGATE_TRUST_PROXY_PROTOCOL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+export type ParsedEnv = z.output<typeof envSchema>;
