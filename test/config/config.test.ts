@@ -1,0 +1,68 @@
+// Configuration: defaults, durations with suffixes, and one error naming every bad variable.
+import t from 'tap';
+import { loadConfig } from '../../src/config/config.js';
+import { parseDuration } from '../../src/config/duration.js';
+import { isCertgateError } from '../../src/errors/certgate-error.js';
+
+const SECRET = 'x'.repeat(32);
+
+t.test('durations accept plain seconds and suffixes', async (t) => {
+  t.equal(parseDuration('90'), 90_000);
+  t.equal(parseDuration('90s'), 90_000);
+  t.equal(parseDuration('30m'), 1_800_000);
+  t.equal(parseDuration('12h'), 43_200_000);
+  t.equal(parseDuration('2d'), 172_800_000);
+  t.equal(parseDuration('250ms'), 250);
+  t.equal(parseDuration('soon'), undefined);
+  t.equal(parseDuration('-5m'), undefined);
+});
+
+t.test('defaults follow CONTRACT.md', async (t) => {
+  const c = loadConfig({ CERTGATE_SECRET: SECRET });
+  t.equal(c.redisUrl, 'redis://127.0.0.1:6379');
+  t.same(c.listen, { host: '0.0.0.0', port: 8443 });
+  t.same(c.opsListen, { host: '127.0.0.1', port: 9090 });
+  t.same(c.portalListen, { host: '127.0.0.1', port: 3000 });
+  t.equal(c.upstream.href, 'http://127.0.0.1:3000/');
+  t.equal(c.session.idleTimeoutMs, 30 * 60_000);
+  t.equal(c.session.maxAgeMs, 12 * 3_600_000);
+  t.equal(c.session.singleLogin, 'replace');
+  t.equal(c.lockoutThreshold, 5);
+  t.equal(c.certWarnDays, 60);
+  t.same(c.argon2, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  t.match(c.tls.certFile, /certs-dev\/server\.crt$/);
+});
+
+t.test('every bad variable is named in one error', async (t) => {
+  try {
+    loadConfig({
+      REDIS_URL: 'http://nope',
+      CERTGATE_LISTEN: 'localhost',
+      CERTGATE_SESSION_IDLE_TIMEOUT: 'forever',
+      CERTGATE_LOCKOUT_THRESHOLD: 'five',
+      CERTGATE_SINGLE_LOGIN: 'both',
+      CERTGATE_SECRET: 'short',
+    });
+    t.fail('should throw');
+  } catch (err) {
+    t.ok(isCertgateError(err) && err.code === 'CONFIG_INVALID');
+    const message = (err as Error).message;
+    for (const name of ['REDIS_URL', 'CERTGATE_LISTEN', 'CERTGATE_SESSION_IDLE_TIMEOUT', 'CERTGATE_LOCKOUT_THRESHOLD', 'CERTGATE_SINGLE_LOGIN', 'CERTGATE_SECRET']) {
+      t.match(message, name, `names ${name}`);
+    }
+  }
+});
+
+t.test('the secret is required outside development, generated inside it', async (t) => {
+  t.throws(() => loadConfig({}), /CERTGATE_SECRET is required/);
+  const dev = loadConfig({ NODE_ENV: 'development' });
+  t.equal(dev.secretGenerated, true);
+  t.equal(dev.secret.length, 32);
+});
+
+t.test('max age may not be shorter than the idle timeout', async (t) => {
+  t.throws(
+    () => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_SESSION_IDLE_TIMEOUT: '2h', CERTGATE_SESSION_MAX_AGE: '1h' }),
+    /CERTGATE_SESSION_MAX_AGE/,
+  );
+});
