@@ -1,0 +1,60 @@
+// A private redis-server for `npm start` and `npm run bench`: loopback only, data in a given folder,
+// stopped with its parent.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+export interface RedisProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(preferred = 0): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => (preferred ? freePort(0).then(resolve) : resolve(0)));
+    srv.listen(preferred, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : preferred;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedisProcess(opts: { dir: string; preferredPort?: number; persist?: boolean }): Promise<RedisProcess> {
+  mkdirSync(opts.dir, { recursive: true });
+  const port = await freePort(opts.preferredPort ?? 0);
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--protected-mode', 'yes'];
+  args.push(...(opts.persist ? ['--appendonly', 'yes', '--save', '60 1'] : ['--appendonly', 'no', '--save', '']));
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (err) => reject(new Error(`cannot start redis-server (install it: apt-get install redis-server): ${err.message}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}`)));
+  });
+  failed.catch(() => undefined);
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await Promise.race([probe.connect().then(() => probe.ping()), failed]);
+      probe.disconnect();
+      break;
+    } catch (err) {
+      probe.disconnect();
+      if (child.exitCode !== null || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

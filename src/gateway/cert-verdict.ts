@@ -1,0 +1,44 @@
+// Decides, from the TLS facts, the CRL and the registry entry, whether a certificate may pass and,
+// if not, which login-error reason the user sees (CONTRACT.md "login-error").
+import type { CertificateFacts } from '../tls/certificate.js';
+import type { RevocationList } from '../tls/crl.js';
+import type { Registration } from '../registry/registration.js';
+import type { PeerCertificate } from './peer-certificate.js';
+
+import type { CertReason } from '../pages/types.js';
+
+export type { CertReason };
+
+/** Reasons decided by TLS facts alone, before the registry is consulted. */
+export function tlsVerdict(peer: PeerCertificate, crl: RevocationList | undefined, now: number): CertReason | undefined {
+  if (!peer.present) return 'cert-missing';
+  const facts = peer.facts;
+  if (!peer.issuedByTrustedCa || !facts) return 'cert-untrusted';
+  if (!peer.authorized) {
+    switch (peer.authorizationError) {
+      case 'CERT_HAS_EXPIRED':
+        return 'cert-expired';
+      case 'CERT_NOT_YET_VALID':
+        return 'cert-not-yet-valid';
+      case 'CERT_REVOKED':
+        return 'cert-revoked';
+      default:
+        return 'cert-untrusted';
+    }
+  }
+  // Checked per request: a keep-alive connection can outlive the certificate.
+  if (now > facts.notAfter.getTime()) return 'cert-expired';
+  if (now < facts.notBefore.getTime()) return 'cert-not-yet-valid';
+  if (crl?.isRevoked(facts.issuerId, facts.serial)) return 'cert-revoked';
+  return undefined;
+}
+
+/** The registry's say, for a certificate the TLS layer accepted. */
+export function registryVerdict(facts: CertificateFacts, registration: Registration | undefined, now: number): CertReason | undefined {
+  if (!registration) return 'cert-unregistered';
+  // An administrator may register a shorter window than the certificate's own.
+  if (registration.notAfter !== undefined && now > registration.notAfter) return 'cert-expired';
+  if (registration.notBefore !== undefined && now < registration.notBefore) return 'cert-not-yet-valid';
+  void facts;
+  return undefined;
+}

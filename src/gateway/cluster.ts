@@ -1,0 +1,106 @@
+// `CERTGATE_WORKERS` > 1: a primary forks gateway workers that share the mTLS port and one set of
+// TLS session-ticket keys (so a ticket issued by one worker resumes on another), and serves the
+// ops listener itself with metrics aggregated from every worker.
+import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import { AggregatorRegistry } from 'prom-client';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import { createRedis } from '../store/redis.js';
+import { createOpsServer } from '../ops/ops-server.js';
+import { storeCheck, tcpCheck } from '../ops/readiness.js';
+import { createGateway } from './create.js';
+
+interface InitMessage {
+  type: 'certgate:init';
+  ticketKeys: string;
+  /** Only when the secret was generated (development): every worker must sign with the same one. */
+  secret?: string;
+}
+interface ListeningMessage {
+  type: 'certgate:listening';
+}
+
+const isInit = (m: unknown): m is InitMessage => typeof m === 'object' && m !== null && (m as InitMessage).type === 'certgate:init';
+
+export async function runPrimary(config: Config, logger: Logger, workers: number): Promise<void> {
+  // 48 bytes: the key material node:tls expects for session tickets.
+  const ticketKeys = randomBytes(48).toString('base64');
+  const listening = new Set<number>();
+  let shuttingDown = false;
+  const fork = (): Worker => {
+    const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1' });
+    const init: InitMessage = { type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) };
+    worker.on('online', () => worker.send(init));
+    worker.on('message', (m: ListeningMessage) => {
+      if (m?.type === 'certgate:listening') listening.add(worker.id);
+    });
+    return worker;
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (shuttingDown) return;
+    logger.error({ worker: worker.process.pid, code, signal }, 'gateway worker died; starting another');
+    fork();
+  });
+  for (let i = 0; i < workers; i++) fork();
+
+  const redis = createRedis(config.redisUrl, { connectionName: 'certgate-primary' });
+  redis.on('error', () => undefined);
+  redis.connect().catch(() => undefined);
+  const aggregator = new AggregatorRegistry();
+  const ops = createOpsServer({
+    registry: { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() },
+    isShuttingDown: () => shuttingDown,
+    checks: {
+      store: storeCheck(redis),
+      upstream: tcpCheck(config.upstream),
+      tls: async () =>
+        listening.size === workers ? { ok: true } : { ok: false, error: `${listening.size} of ${workers} workers listening` },
+    },
+  });
+  await new Promise<void>((resolve) => ops.listen(config.opsListen.port, config.opsListen.host, resolve));
+  logger.info({ workers, listen: `${config.listen.host}:${config.listen.port}`, ops: `${config.opsListen.host}:${config.opsListen.port}` }, 'certgate primary started');
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down workers');
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    const done = () => {
+      if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      ops.close();
+      redis.disconnect();
+      process.exit(0);
+    };
+    cluster.on('exit', done);
+    done();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+export async function runWorker(config: Config, logger: Logger): Promise<void> {
+  const init = await new Promise<InitMessage>((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (!isInit(m)) return;
+      process.off('message', onMessage);
+      resolve(m);
+    };
+    process.on('message', onMessage);
+  });
+  if (init.secret) config = { ...config, secret: Buffer.from(init.secret, 'base64') };
+  const gateway = await createGateway(config, { logger, ticketKeys: Buffer.from(init.ticketKeys, 'base64'), opsListener: false });
+  AggregatorRegistry.setRegistries([gateway.deps.metrics.registry]);
+  await gateway.listen();
+  process.send?.({ type: 'certgate:listening' } satisfies ListeningMessage);
+  const stop = () => {
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  // Ctrl-C reaches every process of the group: the primary coordinates the shutdown.
+  process.on('SIGINT', () => undefined);
+}

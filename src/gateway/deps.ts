@@ -1,0 +1,27 @@
+// Everything a gateway middleware or handler may use, built once per process (see gateway/create.ts).
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import type { GatewayMetrics } from '../ops/metrics.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SessionStore } from '../session/session-store.js';
+import type { UserStore } from '../users/user-store.js';
+import type { RevocationList } from '../tls/crl.js';
+import type { TrustedCa } from '../tls/trusted-cas.js';
+import type { Upstream } from '../proxy/upstream.js';
+import type { LoginService } from '../auth/login-service.js';
+
+export interface GatewayDeps {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  metrics: GatewayMetrics;
+  audit: AuditLog;
+  sessions: SessionStore;
+  users: UserStore;
+  login: LoginService;
+  upstream: Upstream;
+  trustedCas: TrustedCa[];
+  /** Present when CERTGATE_CRL is set. */
+  crl: RevocationList | undefined;
+}

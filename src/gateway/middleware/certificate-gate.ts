@@ -1,0 +1,70 @@
+// Request path step 1: the client certificate must be present, trusted, in its validity window,
+// not revoked, and registered — checked on every request, not once per connection.
+import type { TLSSocket } from 'node:tls';
+import { gatewayPages } from '../../pages/gateway-pages.js';
+import { displaySerial } from '../../tls/serial.js';
+import { registryField } from '../../store/keys.js';
+import { storeCall } from '../../store/redis.js';
+import { decodeSessionCookie, SESSION_COOKIE } from '../../session/cookie.js';
+import { peerCertificateOf } from '../peer-certificate.js';
+import { registryVerdict, tlsVerdict, type CertReason } from '../cert-verdict.js';
+import { lookupGate } from '../request-lookup.js';
+import { pageFrame, sendPage } from '../respond.js';
+import type { GatewayDeps } from '../deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../state.js';
+
+const DAY_MS = 86_400_000;
+
+export interface CertificateGateOptions {
+  /**
+   * Let a trusted certificate through even when it is expired, not yet valid or unregistered,
+   * so `/auth/cert` can show the user the serial to send to their administrator.
+   */
+  informational?: boolean;
+}
+
+export function certificateGate(deps: GatewayDeps, options: CertificateGateOptions = {}): GatewayMiddleware {
+  const { config, metrics } = deps;
+  const warnMs = config.certWarnDays * DAY_MS;
+  return async function certificateGateMiddleware(ctx, next) {
+    const now = Date.now();
+    const peer = peerCertificateOf(ctx.req.socket as TLSSocket, deps.trustedCas);
+    const facts = peer.present ? peer.facts : undefined;
+    let reason = tlsVerdict(peer, deps.crl, now);
+    if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
+
+    if (reason === undefined && facts) {
+      startSessionTouch(ctx, deps, registryField(facts.issuerId, facts.serial), now);
+      const gate = await storeCall(() => lookupGate(deps.redis, facts.issuerId, facts.serial));
+      ctx.state.maintenance = gate.maintenance;
+      if (gate.registration) ctx.state.registration = gate.registration;
+      reason = registryVerdict(facts, gate.registration, now);
+    }
+
+    if (reason !== undefined && !(options.informational && ctx.state.cert)) {
+      refuse(ctx, deps, reason, facts ? displaySerial(facts.serial) : undefined);
+      metrics.certRejections.inc({ reason });
+      return;
+    }
+    if (facts && facts.notAfter.getTime() - now <= warnMs) {
+      ctx.state.banner = { notAfter: facts.notAfter, daysLeft: Math.max(0, Math.floor((facts.notAfter.getTime() - now) / DAY_MS)) };
+    }
+    await next();
+  };
+}
+
+/** Start the session check now so it shares the registry lookup's round trip. */
+function startSessionTouch(ctx: GatewayContext, deps: GatewayDeps, certField: string, now: number): void {
+  const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
+  if (!cookie) return;
+  const result = deps.sessions.touch(cookie.userId, cookie.sid, certField, now);
+  // The session middleware awaits it; if the request ends before that, the rejection is not unhandled.
+  result.catch(() => undefined);
+  ctx.state.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };
+}
+
+function refuse(ctx: GatewayContext, deps: GatewayDeps, reason: CertReason, serial: string | undefined): void {
+  ctx.state.outcome = reason;
+  const html = gatewayPages.loginError(pageFrame(ctx, deps, { csrf: false }), { reason, ...(serial ? { serial } : {}) });
+  sendPage(ctx, 403, html);
+}

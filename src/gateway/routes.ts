@@ -1,0 +1,52 @@
+// Every route of the mTLS listener and its middleware chain, in request order, in one table
+// (DESIGN "Request path"): certificate gate → maintenance → session → handler or proxy.
+import Router from '@koa/router';
+import { certificateGate } from './middleware/certificate-gate.js';
+import { maintenanceGate } from './middleware/maintenance-gate.js';
+import { serveAssets } from '../pages/serve-assets.js';
+import { notFoundPage } from './middleware/not-found.js';
+import { requireSession } from '../session/middleware.js';
+import { formBody } from '../auth/form-body.js';
+import { verifyCsrf } from '../auth/csrf.js';
+import { showLogin, submitLogin } from '../auth/login-handlers.js';
+import { showPasswordChange, submitPasswordChange } from '../auth/password-handlers.js';
+import { showLogoutConfirm, submitLogout } from '../auth/logout-handlers.js';
+import { showCertInfo } from '../auth/cert-info-handler.js';
+import { proxyToUpstream } from '../proxy/proxy-middleware.js';
+import type { GatewayDeps } from './deps.js';
+import type { GatewayMiddleware, GatewayState } from './state.js';
+
+type Method = 'GET' | 'POST' | 'ALL';
+
+export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMiddleware[]]> {
+  const gate = certificateGate(deps);
+  const maintenance = maintenanceGate(deps);
+  const form = formBody();
+  const csrf = verifyCsrf(deps);
+  // prettier-ignore
+  return [
+    // Static CSS/JS of the pages, public: the certificate-refused page needs its stylesheet too.
+    ['GET',  '/auth/assets/:name', [serveAssets('/auth/assets/')]],
+    // Shows the presented certificate even when it is unregistered or expired (manual, chapter 7).
+    ['GET',  '/auth/cert',         [certificateGate(deps, { informational: true }), showCertInfo(deps)]],
+    ['GET',  '/auth/login',        [gate, maintenance, showLogin(deps)]],
+    ['POST', '/auth/login',        [gate, maintenance, form, csrf, submitLogin(deps)]],
+    ['GET',  '/auth/password',     [gate, maintenance, showPasswordChange(deps)]],
+    ['POST', '/auth/password',     [gate, maintenance, form, csrf, submitPasswordChange(deps)]],
+    // Logging out stays possible during maintenance (closing the maintenance screen logs out).
+    ['GET',  '/auth/logout',       [gate, showLogoutConfirm(deps)]],
+    ['POST', '/auth/logout',       [gate, form, csrf, submitLogout(deps)]],
+    ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
+    ['ALL',  '/{*rest}',           [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
+  ];
+}
+
+export function buildRouter(deps: GatewayDeps): Router<GatewayState> {
+  const router = new Router<GatewayState>();
+  for (const [method, path, chain] of routeTable(deps)) {
+    if (method === 'GET') router.get(path, ...chain);
+    else if (method === 'POST') router.post(path, ...chain);
+    else router.all(path, ...chain);
+  }
+  return router;
+}

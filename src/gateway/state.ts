@@ -1,0 +1,40 @@
+// What each middleware of the gateway leaves on ctx.state for the ones after it.
+import type { Lang } from '../pages/i18n.js';
+import type { CertificateFacts } from '../tls/certificate.js';
+import type { Registration } from '../registry/registration.js';
+import type { SessionRecord, TouchResult } from '../session/session-store.js';
+
+export interface MaintenanceState {
+  on: boolean;
+  message?: string;
+  since?: number;
+}
+
+export interface GatewayState {
+  /** Request id, also sent upstream as X-Request-Id and shown on error pages. */
+  requestId: string;
+  lang: Lang;
+  /** Set by the certificate gate: the presented certificate, parsed once per socket. */
+  cert?: CertificateFacts;
+  /** Set by the certificate gate: the registry entry for (issuer, serial). */
+  registration?: Registration;
+  /** Read in the same round trip as the registry entry. */
+  maintenance?: MaintenanceState;
+  /**
+   * Started by the certificate gate in parallel with the registry lookup when a valid session
+   * cookie came with the request (one round trip for both); awaited by the session middleware.
+   */
+  sessionLookup?: { userId: string; sid: string; result: Promise<TouchResult> };
+  /** Parsed application/x-www-form-urlencoded body of an /auth POST (src/auth/form-body.ts). */
+  form?: Record<string, string>;
+  /** Set by the session middleware once the session is accepted. */
+  session?: SessionRecord;
+  /** Renewal banner, when the certificate expires within CERTGATE_CERT_WARN_DAYS. */
+  banner?: { notAfter: Date; daysLeft: number };
+  /** Outcome label for logs and metrics (e.g. "proxied", "cert-unregistered"). */
+  outcome?: string;
+}
+
+import type { ParameterizedContext, Middleware } from 'koa';
+export type GatewayContext = ParameterizedContext<GatewayState>;
+export type GatewayMiddleware = Middleware<GatewayState>;

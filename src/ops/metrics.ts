@@ -1,0 +1,59 @@
+// Prometheus metrics of one gateway process. Each process owns its registry so tests and
+// cluster workers never share global state.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface GatewayMetrics {
+  registry: Registry;
+  /** Requests by outcome: proxied, cert-*, session-*, login-*, maintenance, error, auth-page… */
+  requests: Counter<'outcome'>;
+  /** Certificate rejections by data-reason. */
+  certRejections: Counter<'reason'>;
+  /** Upstream response time (headers received), seconds. */
+  upstreamLatency: Histogram<'status_class'>;
+  /** Redis command failures seen by the gateway (timeouts, connection refused…). */
+  redisErrors: Counter<'operation'>;
+  /** Login attempts by outcome: success, invalid-credentials, account-locked, multiple-login, must-change, overloaded. */
+  logins: Counter<'outcome'>;
+  /** Accounts locked by reaching the failure threshold. */
+  lockouts: Counter;
+  /** Live sessions (set by a periodic collector). */
+  activeSessions: Gauge;
+  /** Registered certificates by state (active, not-yet-valid, expired). */
+  certificates: Gauge<'state'>;
+  /** Registered certificates expiring within 30/60/90 days. */
+  certificatesExpiring: Gauge<'within_days'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'certgate_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'certgate_requests_total', help: 'Requests by outcome', labelNames: ['outcome'], registers }),
+    certRejections: new Counter({
+      name: 'certgate_cert_rejections_total',
+      help: 'Client certificates refused, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    upstreamLatency: new Histogram({
+      name: 'certgate_upstream_latency_seconds',
+      help: 'Time until the upstream answered with headers',
+      labelNames: ['status_class'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    redisErrors: new Counter({ name: 'certgate_redis_errors_total', help: 'Failed store operations', labelNames: ['operation'], registers }),
+    logins: new Counter({ name: 'certgate_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], registers }),
+    lockouts: new Counter({ name: 'certgate_lockouts_total', help: 'Accounts locked by repeated wrong passwords', registers }),
+    activeSessions: new Gauge({ name: 'certgate_active_sessions', help: 'Live sessions (sampled)', registers }),
+    certificates: new Gauge({ name: 'certgate_certificates', help: 'Registered certificates by state (sampled)', labelNames: ['state'], registers }),
+    certificatesExpiring: new Gauge({
+      name: 'certgate_certificates_expiring',
+      help: 'Registered certificates expiring within N days (sampled)',
+      labelNames: ['within_days'],
+      registers,
+    }),
+  };
+}

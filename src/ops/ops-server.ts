@@ -1,0 +1,52 @@
+// The plain-HTTP ops listener: /healthz (process alive), /readyz (dependencies), /metrics.
+import { createServer, type Server } from 'node:http';
+import { runChecks, type Check } from './readiness.js';
+
+/** A prom-client Registry, or the cluster primary's aggregate of its workers' registries. */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
+export interface OpsServerOptions {
+  checks: Record<string, Check>;
+  registry: MetricsSource;
+  /** True once shutdown started: readiness turns 503 so load balancers drain this instance. */
+  isShuttingDown: () => boolean;
+  /** Refresh sampled gauges (sessions, certificates) before a scrape. */
+  beforeScrape?: () => Promise<void>;
+}
+
+export function createOpsServer(options: OpsServerOptions): Server {
+  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      if (options.isShuttingDown()) return json(res, 503, { status: 'shutting-down', checks: {} });
+      void runChecks(options.checks).then((r) => json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not-ready', checks: r.checks }));
+      return;
+    }
+    if (path === '/metrics') {
+      void (async () => {
+        try {
+          await options.beforeScrape?.();
+        } catch {
+          // Sampled gauges keep their last value when the store is down; the scrape still answers.
+        }
+        res.writeHead(200, { 'Content-Type': options.registry.contentType });
+        res.end(await options.registry.metrics());
+      })();
+      return;
+    }
+    json(res, 404, { error: 'not found', paths: ['/healthz', '/readyz', '/metrics'] });
+  });
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  return server;
+}
