@@ -17,8 +17,9 @@ interface InitMessage {
   /** Only when the secret was generated (development): every worker must sign with the same one. */
   secret?: string;
 }
-interface ListeningMessage {
-  type: 'certgate:listening';
+/** Worker → primary: `hello` once it listens for its init message, `listening` once it serves. */
+interface WorkerMessage {
+  type: 'certgate:hello' | 'certgate:listening';
 }
 
 const isInit = (m: unknown): m is InitMessage => typeof m === 'object' && m !== null && (m as InitMessage).type === 'certgate:init';
@@ -31,15 +32,24 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   const fork = (): Worker => {
     const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1' });
     const init: InitMessage = { type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) };
-    worker.on('online', () => worker.send(init));
-    worker.on('message', (m: ListeningMessage) => {
+    // Sent on request rather than on 'online': the worker's module graph may still be loading then.
+    worker.on('message', (m: WorkerMessage) => {
+      if (m?.type === 'certgate:hello') worker.send(init);
       if (m?.type === 'certgate:listening') listening.add(worker.id);
     });
     return worker;
   };
+  let recentDeaths: number[] = [];
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
     if (shuttingDown) return;
+    const now = Date.now();
+    recentDeaths = [...recentDeaths.filter((t) => now - t < 30_000), now];
+    if (recentDeaths.length > workers * 3) {
+      // A crash loop (bad material, port taken…) is not healed by forking faster.
+      logger.fatal({ code, signal }, 'gateway workers keep dying; stopping');
+      process.exit(1);
+    }
     logger.error({ worker: worker.process.pid, code, signal }, 'gateway worker died; starting another');
     fork();
   });
@@ -88,12 +98,22 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
       resolve(m);
     };
     process.on('message', onMessage);
+    process.send?.({ type: 'certgate:hello' } satisfies WorkerMessage);
   });
   if (init.secret) config = { ...config, secret: Buffer.from(init.secret, 'base64') };
-  const gateway = await createGateway(config, { logger, ticketKeys: Buffer.from(init.ticketKeys, 'base64'), opsListener: false });
-  AggregatorRegistry.setRegistries([gateway.deps.metrics.registry]);
-  await gateway.listen();
-  process.send?.({ type: 'certgate:listening' } satisfies ListeningMessage);
+  let gateway: Awaited<ReturnType<typeof createGateway>>;
+  try {
+    gateway = await createGateway(config, { logger, ticketKeys: Buffer.from(init.ticketKeys, 'base64'), opsListener: false });
+    AggregatorRegistry.setRegistries([gateway.deps.metrics.registry]);
+    // Constructing one installs prom-client's worker-side listener that answers the primary.
+    new AggregatorRegistry();
+    await gateway.listen();
+  } catch (err) {
+    // The IPC channel would keep a failed worker alive: exit so the primary sees it.
+    logger.fatal({ err: { message: (err as Error).message } }, 'gateway worker failed to start');
+    process.exit(1);
+  }
+  process.send?.({ type: 'certgate:listening' } satisfies WorkerMessage);
   const stop = () => {
     gateway.close().then(
       () => process.exit(0),

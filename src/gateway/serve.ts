@@ -5,6 +5,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { createGateway } from './create.js';
 import { runPrimary, runWorker } from './cluster.js';
+import { loadTlsMaterial } from './tls-material.js';
 
 /** Workers to run: CERTGATE_WORKERS, else every CPU in production and one process otherwise. */
 export function workerCount(configured: number | undefined, env: NodeJS.ProcessEnv): number {
@@ -20,7 +21,11 @@ export async function serveGateway(env: NodeJS.ProcessEnv = process.env): Promis
   }
   if (env.CERTGATE_CLUSTER_WORKER === '1' && cluster.isWorker) return runWorker(config, logger);
   const workers = workerCount(config.workers, env);
-  if (workers > 1) return runPrimary(config, logger, workers);
+  if (workers > 1) {
+    // Fail in the primary, with one clear message, rather than in every worker.
+    loadTlsMaterial(config);
+    return runPrimary(config, logger, workers);
+  }
   const gateway = await createGateway(config, { logger });
   await gateway.listen();
   logger.info(

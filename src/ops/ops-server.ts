@@ -38,8 +38,13 @@ export function createOpsServer(options: OpsServerOptions): Server {
         } catch {
           // Sampled gauges keep their last value when the store is down; the scrape still answers.
         }
-        res.writeHead(200, { 'Content-Type': options.registry.contentType });
-        res.end(await options.registry.metrics());
+        try {
+          const text = await options.registry.metrics();
+          res.writeHead(200, { 'Content-Type': options.registry.contentType });
+          res.end(text);
+        } catch (err) {
+          json(res, 500, { error: `metrics unavailable: ${(err as Error).message}` });
+        }
       })();
       return;
     }

@@ -49,6 +49,8 @@ export interface StackOptions {
   /** Client certificates registered for OPERATOR at start (default demo and demo-ec). */
   register?: DevClientName[];
   logger?: Logger;
+  /** Proxy to this upstream (e.g. a real portal) instead of the recording stub. */
+  upstreamUrl?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -62,7 +64,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CERTGATE_TLS_CERT: pki.file('server.crt'),
     CERTGATE_TLS_KEY: pki.file('server.key'),
     CERTGATE_CLIENT_CA: pki.file('ca.crt'),
-    CERTGATE_UPSTREAM: upstream.url,
+    CERTGATE_UPSTREAM: options.upstreamUrl ?? upstream.url,
     CERTGATE_SECRET: TEST_SECRET,
     CERTGATE_SHUTDOWN_GRACE: '2s',
     LOG_LEVEL: 'info',
