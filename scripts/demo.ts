@@ -1,0 +1,120 @@
+// `npm start`: the whole demo in the foreground — dev PKI, a private Redis under var/ (unless
+// REDIS_URL is set), demo operator/certificates/user seeded idempotently, the portal and the
+// gateway — with the URL, the .p12 to import and the demo login printed. Ctrl-C stops all of it.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import pretty from 'pino-pretty';
+import { devCertsDir, packageRoot, varDir } from '../src/config/paths.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/log/logger.js';
+import { generateDevPki, DEV_P12_PASSWORD } from '../src/tls/pki.js';
+import { createGateway } from '../src/gateway/create.js';
+import { servePortal } from '../src/portal/serve.js';
+import { run } from '../src/cli/main.js';
+import { memoryIo } from '../src/cli/io.js';
+import { startRedisProcess, type RedisProcess } from './redis-process.js';
+
+const DEMO_OPERATOR = 'DEMO';
+const DEMO_USER = 'demo';
+
+/** The demo's own secret, kept under var/ so sessions survive a restart of the demo. */
+function demoSecret(): string {
+  const file = join(varDir(), 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Run a CLI command in-process; returns its stdout, throws with its stderr unless `allow` lists the exit code. */
+async function cli(env: NodeJS.ProcessEnv, args: string[], allow: number[] = [0]): Promise<string> {
+  const io = memoryIo(env);
+  const code = await run(args, io);
+  if (!allow.includes(code)) throw new Error(`certgate ${args.join(' ')} failed (exit ${code}): ${io.err().trim()}`);
+  return io.out();
+}
+
+async function seed(env: NodeJS.ProcessEnv): Promise<string> {
+  const certs = devCertsDir();
+  const operators = JSON.parse(await cli(env, ['operator', 'list', '--json'])) as Array<{ operatorId: string }>;
+  if (!operators.some((o) => o.operatorId === DEMO_OPERATOR)) {
+    await cli(env, ['operator', 'add', DEMO_OPERATOR, '--name', 'デモ電力株式会社']);
+  }
+  for (const name of ['demo', 'demo-ec']) {
+    // Exit 1 with "already registered" on a second start: registration is idempotent here.
+    await cli(env, ['serial', 'add', '--cert', join(certs, `${name}.crt`), '--operator', DEMO_OPERATOR, '--label', `${name} (dev)`], [0, 1]);
+  }
+  const users = JSON.parse(await cli(env, ['user', 'list', '--json'])) as Array<{ userId: string }>;
+  const args = users.some((u) => u.userId === DEMO_USER)
+    ? ['user', 'reset-password', DEMO_USER, '--json']
+    : ['user', 'add', DEMO_USER, '--operator', DEMO_OPERATOR, '--name', 'デモ 太郎', '--role', 'operator-admin', '--json'];
+  const { temporaryPassword } = JSON.parse(await cli(env, args)) as { temporaryPassword: string };
+  await cli(env, ['user', 'unlock', DEMO_USER], [0, 1]);
+  return temporaryPassword;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(varDir(), { recursive: true });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' }, pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss' }));
+  const certs = devCertsDir();
+  generateDevPki(certs);
+
+  let redis: RedisProcess | undefined;
+  if (!process.env.REDIS_URL) redis = await startRedisProcess({ dir: join(varDir(), 'redis'), preferredPort: 6390, persist: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: process.env.REDIS_URL ?? redis!.url,
+    CERTGATE_SECRET: process.env.CERTGATE_SECRET ?? demoSecret(),
+    CERTGATE_LISTEN: process.env.CERTGATE_LISTEN ?? '127.0.0.1:8443',
+  };
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await redis?.stop();
+  };
+  try {
+    const temporaryPassword = await seed(env);
+    const portal = await servePortal(env, logger.child({ name: 'portal' }));
+    stops.push(() => portal.close());
+    const config = loadConfig(env);
+    const gateway = await createGateway(config, { logger });
+    await gateway.listen();
+    stops.push(() => gateway.close());
+
+    const rel = (p: string) => relative(packageRoot(), p) || p;
+    const host = config.listen.host === '0.0.0.0' || config.listen.host === '127.0.0.1' ? 'localhost' : config.listen.host;
+    process.stdout.write(
+      [
+        '',
+        'certgate demo is running',
+        `  URL:          https://${host}:${gateway.port}/`,
+        `  certificate:  import ${rel(join(certs, 'demo.p12'))} into your browser (password: ${DEV_P12_PASSWORD})`,
+        `                trust ${rel(join(certs, 'ca.crt'))} as a CA for the server certificate, or accept the warning`,
+        `  login:        user ID "${DEMO_USER}", temporary password "${temporaryPassword}" (you choose your own at first login)`,
+        `  other certs:  ${rel(certs)}/{expired,not-yet-valid,unregistered,foreign}.p12 show the certificate error pages`,
+        `  ops:          http://${config.opsListen.host}:${gateway.opsPort}/readyz  and /metrics`,
+        `  store:        ${redis ? `private redis-server at ${env.REDIS_URL} (data in ${rel(join(varDir(), 'redis'))})` : env.REDIS_URL}`,
+        '  Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping certgate demo…\n');
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`certgate demo: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
