@@ -1,0 +1,55 @@
+// Shared page types: the frame every page gets and the reason codes the gateway passes in.
+import type { Lang } from './i18n.js';
+
+export interface PageFrame {
+  lang: Lang;
+  csrfToken?: string;
+  user?: { id: string; name: string };
+  banner?: { notAfter: Date; daysLeft: number };
+  /** Current path and query (e.g. ctx.url); lets the language switch keep the query. Optional. */
+  path?: string;
+}
+
+export const CERT_REASONS = ['cert-missing', 'cert-untrusted', 'cert-expired', 'cert-not-yet-valid', 'cert-revoked', 'cert-unregistered'] as const;
+export type CertReason = (typeof CERT_REASONS)[number];
+
+export const PASSWORD_ERRORS = ['length', 'charset', 'classes', 'same-as-user-id', 'reused', 'mismatch', 'wrong-current'] as const;
+export type PasswordError = (typeof PASSWORD_ERRORS)[number];
+
+export type SessionEndReason = 'idle' | 'expired' | 'ended' | 'cert-changed';
+export type MultipleLoginReason = 'replaced' | 'rejected';
+export type SystemErrorReason = 'store-unavailable' | 'upstream-refused' | 'upstream-timeout' | 'overloaded' | 'internal' | 'csrf';
+export type LoginError = 'invalid-credentials' | 'account-locked';
+export type CertState = 'registered' | 'unregistered' | 'expired' | 'not-yet-valid';
+
+export const SECTIONS = ['registration', 'review', 'auction', 'contract'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const NOTICE_CATEGORIES = ['important', 'auction', 'registration', 'maintenance', 'certificate', 'general'] as const;
+export type NoticeCategory = (typeof NOTICE_CATEGORIES)[number];
+
+/** Text in both languages (notices and operations carry their own translations). */
+export interface LocalizedText {
+  ja: string;
+  en: string;
+}
+
+export interface NoticeAttachment {
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+export interface NoticeSummary {
+  id: string;
+  /** Publication day, midnight Japan time. */
+  date: Date;
+  category: NoticeCategory;
+  title: LocalizedText;
+  attachmentCount: number;
+}
+
+export interface NoticeDetail extends Omit<NoticeSummary, 'attachmentCount'> {
+  body: LocalizedText;
+  attachments: NoticeAttachment[];
+}

@@ -1,0 +1,173 @@
+// The minimal portal behind the gateway: refuses anything without a valid gateway assertion, then
+// serves home, notices (+ attachments), the four sections, user info and the shared assets.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from '../log/logger.js';
+import { pickLang, type Lang } from '../pages/i18n.js';
+import { portalPages } from '../pages/portal-pages.js';
+import { serveAssets } from '../pages/serve-assets.js';
+import type { PageFrame, Section } from '../pages/types.js';
+import { verifyIdentity, type Identity } from '../proxy/assertion.js';
+import { contentDisposition } from './disposition.js';
+import { createNoticeStore } from './content.js';
+import { operationsFor } from './menu.js';
+
+export interface PortalAppOptions {
+  secret: Buffer;
+  contentDir: string;
+  logger: Logger;
+  /** Show the renewal banner when the certificate expires within this many days (CERTGATE_CERT_WARN_DAYS). */
+  certWarnDays?: number;
+  /** Notices per home page. */
+  pageSize?: number;
+  /** How long a scan of the content folder is reused (see content.ts). */
+  contentTtlMs?: number;
+}
+
+export interface PortalState {
+  lang: Lang;
+  identity: Identity;
+  requestId: string;
+}
+
+type Ctx = Koa.ParameterizedContext<PortalState>;
+
+const DAY_MS = 86_400_000;
+const CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function sendHtml(ctx: Ctx, status: number, html: string): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = html;
+}
+
+export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
+  const { secret, logger } = opts;
+  const warnDays = opts.certWarnDays ?? 60;
+  const pageSize = opts.pageSize ?? 5;
+  const notices = createNoticeStore(opts.contentDir, { logger, ...(opts.contentTtlMs === undefined ? {} : { ttlMs: opts.contentTtlMs }) });
+  const app = new Koa<PortalState>();
+
+  const frame = (ctx: Ctx): PageFrame => {
+    const id = ctx.state.identity;
+    const f: PageFrame = { lang: ctx.state.lang, user: { id: id.user, name: id.userName }, path: ctx.url };
+    const notAfter = new Date(id.certNotAfter);
+    if (!Number.isNaN(notAfter.getTime())) {
+      const daysLeft = Math.floor((notAfter.getTime() - Date.now()) / DAY_MS);
+      if (daysLeft <= warnDays) f.banner = { notAfter, daysLeft: Math.max(0, daysLeft) };
+    }
+    return f;
+  };
+
+  // Request log and last-resort error page; never a stack trace in the response.
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    ctx.state.requestId = randomUUID();
+    ctx.state.lang = pickLang(typeof ctx.query.lang === 'string' ? ctx.query.lang : undefined, ctx.get('Accept-Language') || undefined);
+    ctx.set('Content-Security-Policy', CSP);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'same-origin');
+    try {
+      await next();
+    } catch (err) {
+      logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'portal request failed');
+      ctx.set('Cache-Control', 'no-store');
+      sendHtml(ctx, 500, portalPages.internalError({ lang: ctx.state.lang }, { requestId: ctx.state.requestId }));
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info(
+      { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, user: ctx.state.identity?.user, requestId: ctx.state.requestId },
+      'portal request',
+    );
+  });
+
+  // Identity: only the gateway can produce a valid assertion; nothing else is trusted.
+  app.use(async (ctx, next) => {
+    const identity = verifyIdentity(secret, ctx.headers);
+    if (!identity) {
+      logger.warn({ path: ctx.path, remote: ctx.socket.remoteAddress, hasAssertion: Boolean(ctx.get('x-certgate-assertion')) }, 'portal request refused: no valid gateway assertion');
+      ctx.set('Cache-Control', 'no-store');
+      sendHtml(ctx, 401, portalPages.unauthorized({ lang: ctx.state.lang }));
+      return;
+    }
+    ctx.state.identity = identity;
+    return next();
+  });
+
+  app.use(serveAssets('/assets/'));
+
+  const notFound = (ctx: Ctx): void => sendHtml(ctx, 404, portalPages.notFound(frame(ctx)));
+
+  const router = new Router<PortalState>();
+  router.get('/', async (ctx) => {
+    const raw = typeof ctx.query.page === 'string' && /^\d{1,6}$/.test(ctx.query.page) ? Number(ctx.query.page) : 1;
+    const list = await notices.list(raw, pageSize);
+    sendHtml(ctx, 200, portalPages.home(frame(ctx), { notices: list.items, page: list.page, pageCount: list.pageCount, total: list.total }));
+  });
+  router.get('/notices/:id', async (ctx) => {
+    const found = await notices.get(ctx.params.id ?? '');
+    if (!found) return notFound(ctx);
+    sendHtml(ctx, 200, portalPages.notice(frame(ctx), { notice: found }));
+  });
+  router.get('/notices/:id/attachments/:name', async (ctx) => {
+    // `name` must equal a file listed in the notice's folder; it is never joined into a path as given.
+    const found = await notices.attachment(ctx.params.id ?? '', ctx.params.name ?? '');
+    if (!found) return notFound(ctx);
+    let size: number;
+    try {
+      size = (await stat(found.path)).size;
+    } catch {
+      return notFound(ctx); // removed since the last scan
+    }
+    ctx.status = 200;
+    ctx.type = found.info.contentType;
+    ctx.length = size;
+    ctx.set('Content-Disposition', contentDisposition(found.info.name));
+    ctx.set('Cache-Control', 'private, no-cache');
+    ctx.body = createReadStream(found.path);
+  });
+  const sections: Section[] = ['registration', 'review', 'auction', 'contract'];
+  for (const s of sections) {
+    router.get(`/${s}`, (ctx) => {
+      const roles = ctx.state.identity.roles;
+      sendHtml(ctx, 200, portalPages.section(frame(ctx), { section: s, operations: operationsFor(s, roles), roles }));
+    });
+  }
+  router.get('/me', (ctx) => {
+    const id = ctx.state.identity;
+    const notAfter = new Date(id.certNotAfter);
+    sendHtml(
+      ctx,
+      200,
+      portalPages.userInfo(frame(ctx), {
+        userId: id.user,
+        userName: id.userName,
+        operator: id.operator,
+        roles: id.roles,
+        certSerial: id.certSerial,
+        certNotAfter: Number.isNaN(notAfter.getTime()) ? undefined : notAfter,
+      }),
+    );
+  });
+
+  app.use(async (ctx, next) => {
+    // Pages carry the user's name and roles: no shared cache may keep them.
+    if (!ctx.path.startsWith('/assets/')) ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  app.use(router.routes());
+  app.use(async (ctx) => {
+    if (ctx.body !== undefined && ctx.body !== null) return;
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      ctx.set('Allow', 'GET, HEAD');
+      ctx.status = 405;
+      ctx.body = '';
+      return;
+    }
+    notFound(ctx);
+  });
+  return app;
+}
