@@ -25,7 +25,7 @@ export interface LayoutProps {
   section?: Section | undefined;
   title: string;
   assetBase: AssetBase;
-  /** Error screens have no user bar, menu or banner (the manual: they only offer Close). */
+  /** Error screens have no user bar or menu (the manual: they only offer Close). */
   minimal?: boolean;
   /** Show the main menu, highlighting this item (null: menu without a current item). */
   menu?: MenuItem | null;
@@ -124,7 +124,8 @@ function Layout(props: LayoutProps) {
       <body data-page={page} data-reason={reason} data-error={error} data-section={section}>
         <a class="skip-link" href="#main">{m.skipToContent}</a>
         <Header frame={frame} minimal={minimal} menu={menu} />
-        {!minimal && <Banner frame={frame} />}
+        {/* Every page, error screens included: an expiring certificate is worth knowing anywhere. */}
+        <Banner frame={frame} />
         <main id="main" class={`wrap main${minimal ? ' main--narrow' : ''}`} tabindex={-1}>
           {children}
         </main>
