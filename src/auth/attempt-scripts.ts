@@ -1,0 +1,112 @@
+// Lua scripts of the lockout rule and of a successful login, each on one user's `{u:}` slot.
+// An attempt first reserves a slot (refused when locked, or when failures + attempts in flight have
+// reached the threshold), so a burst can never run more argon2 checks than the threshold allows.
+
+export const ATTEMPT_SCRIPTS = {
+  /**
+   * KEYS: user, attempts, session. ARGV: token, now, tokenTtlMs, threshold.
+   * → {'unknown'} | {'locked'} | {'busy'} | {'ok', operator, hash, mustChange, history}.
+   * Tokens are sorted-set members scored by their expiry, so a crashed gateway cannot leak slots.
+   */
+  cgAttemptReserve: {
+    numberOfKeys: 3,
+    lua: `
+local u = redis.call('HMGET', KEYS[1], 'operator', 'hash', 'locked', 'failures', 'mustChange', 'history')
+if not u[2] then return {'unknown'} end
+if u[3] == '1' then return {'locked'} end
+local now = tonumber(ARGV[2])
+local threshold = tonumber(ARGV[4])
+local failures = tonumber(u[4] or '0') or 0
+if failures >= threshold then
+  -- Threshold lowered by configuration since the last failure: the account is over it.
+  redis.call('HSET', KEYS[1], 'locked', '1', 'lockedAt', ARGV[2], 'lockedReason', 'too-many-failures')
+  redis.call('DEL', KEYS[3])
+  return {'locked'}
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if failures + redis.call('ZCARD', KEYS[2]) >= threshold then return {'busy'} end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
+return {'ok', u[1] or '', u[2], u[5] or '0', u[6] or '[]'}`,
+  },
+  /** KEYS: attempts. ARGV: token. The attempt ended without a verdict (overload, error). */
+  cgAttemptRelease: {
+    numberOfKeys: 1,
+    lua: `return redis.call('ZREM', KEYS[1], ARGV[1])`,
+  },
+  /**
+   * KEYS: user, attempts, session. ARGV: token, now, threshold.
+   * → {'counted', failures} | {'locked-now', failures} | {'locked', failures} | {'gone', 0}.
+   * Reaching the threshold locks the account and ends its session.
+   */
+  cgAttemptFail: {
+    numberOfKeys: 3,
+    lua: `
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', 0} end
+local f = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+if redis.call('HGET', KEYS[1], 'locked') == '1' then return {'locked', f} end
+if f >= tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], 'locked', '1', 'lockedAt', ARGV[2], 'lockedReason', 'too-many-failures')
+  redis.call('DEL', KEYS[3])
+  return {'locked-now', f}
+end
+return {'counted', f}`,
+  },
+  /**
+   * The whole of a successful login, atomically. KEYS: user, attempts, session.
+   * ARGV: token, expectedHash, expectedOperator, now, singleLogin, idleMs, maxAgeMs, graceMs, sid, cert.
+   * → {'ok', replaced(0|1), mustChange} | {'multiple-login'} | {'locked'} | {'stale'} | {'gone'}.
+   * Resets the failure counter; under 'reject' a live session refuses the new one, under
+   * 'replace' the new session overwrites it (the old terminal then sees 'replaced').
+   */
+  cgLoginSuccess: {
+    numberOfKeys: 3,
+    lua: `
+redis.call('ZREM', KEYS[2], ARGV[1])
+local u = redis.call('HMGET', KEYS[1], 'hash', 'locked', 'operator', 'name', 'roles', 'mustChange')
+if not u[1] then return {'gone'} end
+if u[1] ~= ARGV[2] or u[3] ~= ARGV[3] then return {'stale'} end
+if u[2] == '1' then return {'locked'} end
+local now = tonumber(ARGV[4])
+local idle = tonumber(ARGV[6])
+local maxAge = tonumber(ARGV[7])
+redis.call('HSET', KEYS[1], 'failures', '0')
+local replaced = '0'
+local s = redis.call('HMGET', KEYS[3], 'sid', 'createdAt', 'lastSeen')
+if s[1] then
+  local live = (now - (tonumber(s[2]) or 0) < maxAge) and (now - (tonumber(s[3]) or 0) < idle)
+  if live then
+    if ARGV[5] == 'reject' then return {'multiple-login'} end
+    replaced = '1'
+  end
+  redis.call('DEL', KEYS[3])
+end
+redis.call('HSET', KEYS[1], 'lastLoginAt', ARGV[4])
+redis.call('HSET', KEYS[3], 'sid', ARGV[9], 'cert', ARGV[10], 'operator', u[3], 'roles', u[5] or '', 'name', u[4] or '',
+  'createdAt', ARGV[4], 'lastSeen', ARGV[4], 'mustChange', u[6] or '0')
+redis.call('PEXPIRE', KEYS[3], math.floor(math.min(idle, maxAge) + tonumber(ARGV[8])))
+return {'ok', replaced, u[6] or '0'}`,
+  },
+} as const;
+
+export interface AttemptScripts {
+  cgAttemptReserve(user: string, attempts: string, session: string, token: string, now: string, ttlMs: string, threshold: string): Promise<string[]>;
+  cgAttemptRelease(attempts: string, token: string): Promise<number>;
+  cgAttemptFail(user: string, attempts: string, session: string, token: string, now: string, threshold: string): Promise<[string, number]>;
+  cgLoginSuccess(
+    user: string,
+    attempts: string,
+    session: string,
+    token: string,
+    expectedHash: string,
+    expectedOperator: string,
+    now: string,
+    singleLogin: string,
+    idleMs: string,
+    maxAgeMs: string,
+    graceMs: string,
+    sid: string,
+    cert: string,
+  ): Promise<string[]>;
+}

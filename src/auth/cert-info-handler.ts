@@ -1,0 +1,48 @@
+// GET /auth/cert: the presented certificate's serial, issuer, validity and registration state, so a
+// user can tell their administrator which serial to register (manual, chapter 7). No session needed.
+import { errors } from '../errors/certgate-error.js';
+import { gatewayPages } from '../pages/gateway-pages.js';
+import type { CertState } from '../pages/types.js';
+import { pageFrame, sendPage } from '../gateway/respond.js';
+import { displaySerial } from '../tls/serial.js';
+import { registrationState, type Registration } from '../registry/registration.js';
+import type { CertificateFacts } from '../tls/certificate.js';
+import type { GatewayDeps } from '../gateway/deps.js';
+import type { GatewayMiddleware } from '../gateway/state.js';
+
+const DAY_MS = 86_400_000;
+
+export function certState(cert: CertificateFacts, registration: Registration | undefined, now: number): CertState {
+  if (now > cert.notAfter.getTime()) return 'expired';
+  if (now < cert.notBefore.getTime()) return 'not-yet-valid';
+  if (!registration) return 'unregistered';
+  const state = registrationState(registration, now);
+  return state === 'active' ? 'registered' : state;
+}
+
+export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
+  return async function showCertInfoHandler(ctx) {
+    const cert = ctx.state.cert;
+    if (!cert) throw errors.internal('/auth/cert reached without a certificate');
+    // The user's name in the header when a session is live; its absence is not an error here.
+    const touched = await ctx.state.sessionLookup?.result.catch(() => undefined);
+    if (touched?.status === 'ok') ctx.state.session = touched.session;
+    const now = Date.now();
+    const registration = ctx.state.registration;
+    ctx.state.outcome = 'auth-page';
+    sendPage(
+      ctx,
+      200,
+      gatewayPages.certInfo(pageFrame(ctx, deps), {
+        serial: displaySerial(cert.serial),
+        issuer: cert.issuer,
+        subject: cert.subject,
+        notBefore: cert.notBefore,
+        notAfter: cert.notAfter,
+        daysLeft: Math.floor((cert.notAfter.getTime() - now) / DAY_MS),
+        state: certState(cert, registration, now),
+        ...(registration ? { operatorId: registration.operatorId } : {}),
+      }),
+    );
+  };
+}

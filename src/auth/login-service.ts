@@ -1,0 +1,172 @@
+// The login rules without HTTP: same answer for unknown user, wrong password and another operator's
+// certificate (the audit log keeps the true reason), lockout, single login, forced password change.
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import type { GatewayMetrics } from '../ops/metrics.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { isCertgateError } from '../errors/certgate-error.js';
+import { keys } from '../store/keys.js';
+import { storeCall } from '../store/redis.js';
+import { isUserId } from '../users/user-id.js';
+import type { PasswordHasher } from '../users/password-hasher.js';
+import type { UserStore } from '../users/user-store.js';
+import { writeAudit } from '../users/audit-trail.js';
+import { SESSION_GRACE_MS, type SessionStore } from '../session/session-store.js';
+import { newSessionId } from '../session/cookie.js';
+import { AttemptGuard } from './attempt-guard.js';
+import { changePassword, type PasswordChangeInput, type PasswordChangeResult } from './password-change.js';
+
+export interface LoginInput {
+  userId: string;
+  password: string;
+  /** The presented certificate: registryField(issuerId, serial) and the operator it is registered to. */
+  cert: { field: string; operatorId: string };
+  /** For the audit log only. */
+  remoteAddress?: string;
+}
+
+export type LoginResult =
+  | { status: 'ok'; userId: string; sid: string; mustChange: boolean; replaced: boolean }
+  | { status: 'invalid-credentials' | 'account-locked' | 'multiple-login' };
+
+/** Why a login failed, as the audit log records it (the user only ever sees the LoginResult). */
+export type FailureReason = 'unknown-user' | 'wrong-password' | 'operator-mismatch' | 'locked' | 'changed-meanwhile';
+
+export interface LoginServiceOptions {
+  redis: Redis;
+  users: UserStore;
+  sessions: SessionStore;
+  hasher: PasswordHasher;
+  audit: AuditLog | undefined;
+  metrics: GatewayMetrics | undefined;
+  logger: Logger;
+  config: Pick<Config, 'lockoutThreshold' | 'session' | 'login'>;
+}
+
+export class LoginService {
+  readonly guard: AttemptGuard;
+
+  constructor(readonly opts: LoginServiceOptions) {
+    // As many attempts may wait for a per-user slot as may wait for argon2 (CERTGATE_LOGIN_QUEUE).
+    this.guard = new AttemptGuard(opts.redis, { threshold: opts.config.lockoutThreshold, maxWaiters: Math.max(1, opts.config.login.queue) });
+    // The first unknown-user login must not take longer than the others (dummy hash computed once).
+    opts.hasher.warmUp().catch((err: unknown) => opts.logger.warn({ err }, 'argon2 warm-up failed'));
+  }
+
+  async login(input: LoginInput): Promise<LoginResult> {
+    try {
+      const result = await this.attempt(input);
+      this.count(result.status === 'ok' ? (result.mustChange ? 'must-change' : 'success') : result.status);
+      return result;
+    } catch (err) {
+      if (isCertgateError(err) && err.code === 'OVERLOADED') this.count('overloaded');
+      throw err;
+    }
+  }
+
+  changePassword(input: PasswordChangeInput): Promise<PasswordChangeResult> {
+    return changePassword(this, input);
+  }
+
+  private async attempt(input: LoginInput): Promise<LoginResult> {
+    const { hasher, config } = this.opts;
+    const userId = input.userId;
+    if (!isUserId(userId)) {
+      await hasher.verifyDummy(input.password);
+      return this.failed(input, 'unknown-user');
+    }
+    const slot = await this.guard.reserve(userId);
+    if (slot.status === 'unknown') {
+      await hasher.verifyDummy(input.password);
+      return this.failed(input, 'unknown-user');
+    }
+    if (slot.status === 'locked') {
+      await this.audit(input, 'login.failure', { reason: 'locked' });
+      return { status: 'account-locked' };
+    }
+
+    let verified: boolean;
+    try {
+      verified = await hasher.verify(slot.hash, input.password);
+    } catch (err) {
+      await this.guard.release(userId, slot.token);
+      throw err;
+    }
+    const operatorMatches = slot.operatorId === input.cert.operatorId;
+    if (!verified || !operatorMatches) {
+      const reason: FailureReason = verified ? 'operator-mismatch' : 'wrong-password';
+      const verdict = await this.guard.fail(userId, slot.token);
+      if (verdict.status === 'gone') return this.failed(input, 'unknown-user');
+      await this.audit(input, 'login.failure', { reason, failures: verdict.failures });
+      if (verdict.status === 'locked-now') {
+        this.opts.metrics?.lockouts.inc();
+        await this.audit(input, 'user.locked', { reason: 'too-many-failures', failures: verdict.failures });
+        this.opts.logger.warn({ userId }, 'account locked after repeated wrong passwords');
+        return { status: 'account-locked' };
+      }
+      return verdict.status === 'locked' ? { status: 'account-locked' } : { status: 'invalid-credentials' };
+    }
+
+    const sid = newSessionId();
+    const now = Date.now();
+    const reply = await storeCall(() =>
+      this.guard.r.cgLoginSuccess(
+        keys.user(userId),
+        keys.attempts(userId),
+        keys.session(userId),
+        slot.token,
+        slot.hash,
+        slot.operatorId,
+        String(now),
+        config.session.singleLogin,
+        String(config.session.idleTimeoutMs),
+        String(config.session.maxAgeMs),
+        String(SESSION_GRACE_MS),
+        sid,
+        input.cert.field,
+      ),
+    );
+    const [status, replaced, mustChange] = reply;
+    switch (status) {
+      case 'ok':
+        await this.audit(input, 'login.success', { replacedSession: replaced === '1', mustChange: mustChange === '1' });
+        return { status: 'ok', userId, sid, mustChange: mustChange === '1', replaced: replaced === '1' };
+      case 'multiple-login':
+        await this.audit(input, 'login.refused', { reason: 'multiple-login' });
+        return { status: 'multiple-login' };
+      case 'locked':
+        await this.audit(input, 'login.failure', { reason: 'locked' });
+        return { status: 'account-locked' };
+      case 'stale':
+        return this.failed(input, 'changed-meanwhile');
+      default:
+        return this.failed(input, 'unknown-user');
+    }
+  }
+
+  private async failed(input: LoginInput, reason: FailureReason): Promise<LoginResult> {
+    await this.audit(input, 'login.failure', { reason });
+    return { status: 'invalid-credentials' };
+  }
+
+  /** Gateway-side audit entry: the attempted user ID as actor, never the password. */
+  async audit(input: Pick<LoginInput, 'userId' | 'cert' | 'remoteAddress'>, action: string, details: Record<string, string | number | boolean>): Promise<void> {
+    const actor = isUserId(input.userId) ? input.userId : `(invalid user ID, ${Math.min(String(input.userId).length, 999)} characters)`;
+    try {
+      await writeAudit(this.opts.audit, { actor, source: 'gateway' }, action, isUserId(input.userId) ? input.userId : undefined, {
+        ...details,
+        cert: input.cert.field,
+        certOperator: input.cert.operatorId,
+        remoteAddress: input.remoteAddress,
+      });
+    } catch (err) {
+      // The verdict stands (a failed store would have failed the login scripts too); say it loudly.
+      this.opts.logger.error({ err: { message: (err as Error).message }, action }, 'audit entry could not be written');
+    }
+  }
+
+  private count(outcome: string): void {
+    this.opts.metrics?.logins.inc({ outcome });
+  }
+}

@@ -1,0 +1,147 @@
+// `certgate user …`: create users (with a temporary password), reset, lock/unlock, list, show, remove.
+import type { Command } from 'commander';
+import { errors } from '../../errors/certgate-error.js';
+import { ROLES } from '../../users/roles.js';
+import { UserStore } from '../../users/user-store.js';
+import type { UserRecord } from '../../users/user-record.js';
+import { PasswordHasher } from '../../users/password-hasher.js';
+import { DEFAULT_ARGON2 } from '../../users/password-hasher.js';
+import { SessionStore } from '../../session/session-store.js';
+import type { CliContext } from '../context.js';
+import { isoOrNull, localDateTime, table } from '../format.js';
+import { sessionOptionsFromEnv } from './session.js';
+
+/** argon2 cost from the same variables the gateway reads (never below the OWASP minimum). */
+export function hasherFromEnv(env: NodeJS.ProcessEnv): PasswordHasher {
+  const int = (name: string, min: number, fallback: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || n < min) throw errors.configInvalid(`${name} must be a whole number of at least ${min} (got "${v}")`);
+    return n;
+  };
+  return new PasswordHasher({
+    memoryCost: int('CERTGATE_ARGON2_MEMORY_KIB', 19456, DEFAULT_ARGON2.memoryCost),
+    timeCost: int('CERTGATE_ARGON2_ITERATIONS', 2, DEFAULT_ARGON2.timeCost),
+    parallelism: int('CERTGATE_ARGON2_PARALLELISM', 1, DEFAULT_ARGON2.parallelism),
+  });
+}
+
+async function userStore(ctx: CliContext): Promise<UserStore> {
+  return new UserStore(await ctx.redis(), await ctx.audit(), hasherFromEnv(ctx.env));
+}
+
+const state = (u: UserRecord): string => (u.locked ? 'locked' : u.mustChange ? 'must-change' : 'active');
+
+export function userJson(u: UserRecord) {
+  return {
+    userId: u.userId,
+    operator: u.operatorId,
+    name: u.name,
+    roles: u.roles,
+    state: state(u),
+    mustChange: u.mustChange,
+    locked: u.locked,
+    lockedAt: isoOrNull(u.lockedAt),
+    lockedReason: u.lockedReason ?? null,
+    failures: u.failures,
+    createdAt: new Date(u.createdAt).toISOString(),
+    passwordChangedAt: isoOrNull(u.passwordChangedAt || undefined),
+    lastLoginAt: isoOrNull(u.lastLoginAt),
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function printTemporary(ctx: CliContext, json: boolean | undefined, u: UserRecord, password: string, verb: string): void {
+  if (json) return ctx.printJson({ ...userJson(u), temporaryPassword: password });
+  ctx.print(`${verb} user ${u.userId} (operator ${u.operatorId}, roles ${u.roles.join(', ')})`);
+  ctx.print(`temporary password: ${password}`);
+  ctx.print('hand it over securely; the user must change it at the next login');
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const user = program.command('user').description('users who log in through the gateway');
+  user
+    .command('add <userId>')
+    .description('create a user with a temporary password (changed at first login)')
+    .requiredOption('--operator <id>', 'the business operator the user belongs to')
+    .option('--name <name>', 'display name (default: the user ID)')
+    .option('--role <role>', `role, repeatable: ${ROLES.join(', ')} (default operator-staff)`, collect)
+    .option('--json', 'one JSON document on stdout (includes temporaryPassword)')
+    .action(async (userId: string, o: { operator: string; name?: string; role?: string[]; json?: boolean }) => {
+      const users = await userStore(ctx);
+      const input = { userId, operatorId: o.operator, ...(o.name !== undefined ? { name: o.name } : {}), ...(o.role ? { roles: o.role } : {}) };
+      const { user: created, temporaryPassword } = await users.create(input, ctx.by);
+      printTemporary(ctx, o.json, created, temporaryPassword, 'created');
+    });
+  user
+    .command('reset-password <userId>')
+    .description('issue a new temporary password; ends the user\'s session')
+    .option('--json', 'one JSON document on stdout (includes temporaryPassword)')
+    .action(async (userId: string, o: { json?: boolean }) => {
+      const { user: u, temporaryPassword } = await (await userStore(ctx)).resetPassword(userId, ctx.by);
+      printTemporary(ctx, o.json, u, temporaryPassword, 'reset the password of');
+      if (u.locked && !o.json) ctx.warn(`note: ${userId} is still locked; run \`certgate user unlock ${userId}\` so the user can log in`);
+    });
+  user
+    .command('unlock <userId>')
+    .description('unlock an account and reset its failure counter')
+    .action(async (userId: string) => {
+      const r = await (await userStore(ctx)).unlock(userId, ctx.by);
+      ctx.print(r === 'unlocked' ? `unlocked ${userId}` : `${userId} was not locked (failure counter reset)`);
+    });
+  user
+    .command('lock <userId>')
+    .description('lock an account; ends its session')
+    .action(async (userId: string) => {
+      const r = await (await userStore(ctx)).lock(userId, ctx.by);
+      ctx.print(r === 'locked' ? `locked ${userId}` : `${userId} was already locked`);
+    });
+  user
+    .command('list')
+    .description('users, optionally of one operator')
+    .option('--operator <id>', 'only this operator\'s users')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (o: { operator?: string; json?: boolean }) => {
+      const list = await (await userStore(ctx)).list(o.operator !== undefined ? { operatorId: o.operator } : {});
+      if (o.json) return ctx.printJson(list.map(userJson));
+      if (list.length === 0) return ctx.print('no users yet; create one with `certgate user add <userId> --operator <id>`');
+      const rows = list.map((u) => [u.userId, u.operatorId, u.name, u.roles.join(','), state(u), String(u.failures), u.lastLoginAt ? localDateTime(u.lastLoginAt) : '-']);
+      ctx.print(table(['USER', 'OPERATOR', 'NAME', 'ROLES', 'STATE', 'FAILURES', 'LAST LOGIN'], rows));
+    });
+  user
+    .command('show <userId>')
+    .description('one user, with their session if any (never the password hash)')
+    .option('--json', 'one JSON document on stdout')
+    .action(async (userId: string, o: { json?: boolean }) => {
+      const u = await (await userStore(ctx)).require(userId);
+      const sessions = new SessionStore(await ctx.redis(), sessionOptionsFromEnv(ctx.env));
+      const s = await sessions.get(userId);
+      const live = s && sessions.isLive(s, ctx.now()) ? s : undefined;
+      const session = live ? { createdAt: new Date(live.createdAt).toISOString(), lastSeen: new Date(live.lastSeen).toISOString(), cert: live.cert } : null;
+      if (o.json) return ctx.printJson({ ...userJson(u), session });
+      const rows: Array<[string, string]> = [
+        ['user', u.userId],
+        ['operator', u.operatorId],
+        ['name', u.name],
+        ['roles', u.roles.join(', ')],
+        ['state', state(u) + (u.locked && u.lockedReason ? ` (${u.lockedReason}${u.lockedAt ? `, ${localDateTime(u.lockedAt)}` : ''})` : '')],
+        ['failures', String(u.failures)],
+        ['created', localDateTime(u.createdAt)],
+        ['password changed', u.passwordChangedAt ? localDateTime(u.passwordChangedAt) : '-'],
+        ['last login', u.lastLoginAt ? localDateTime(u.lastLoginAt) : '-'],
+        ['session', live ? `since ${localDateTime(live.createdAt)}, last seen ${localDateTime(live.lastSeen)}` : 'none'],
+      ];
+      for (const [k, v] of rows) ctx.print(`${`${k}:`.padEnd(18)}${v}`);
+    });
+  user
+    .command('remove <userId>')
+    .description('delete a user; ends their session')
+    .action(async (userId: string) => {
+      if (!(await (await userStore(ctx)).remove(userId, ctx.by))) {
+        throw errors.notFound(`user "${userId}" does not exist (see \`certgate user list\`)`);
+      }
+      ctx.print(`removed ${userId}`);
+    });
+}

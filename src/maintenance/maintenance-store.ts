@@ -1,0 +1,51 @@
+// Maintenance mode for every gateway instance at once: the hash keys.maintenance, read by the
+// gateway's per-request script ({on:'1', message, since}).
+import type { Redis } from 'ioredis';
+import { errors } from '../errors/certgate-error.js';
+import { keys } from '../store/keys.js';
+import { storeCall } from '../store/redis.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { writeAudit, type AuditActor } from '../users/audit-trail.js';
+
+export interface MaintenanceStatus {
+  on: boolean;
+  message?: string;
+  /** ms since epoch, when it was switched on. */
+  since?: number;
+}
+
+const MAX_MESSAGE = 500;
+
+export class MaintenanceStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly audit?: AuditLog,
+  ) {}
+
+  async on(message: string | undefined, by?: AuditActor, now = Date.now()): Promise<MaintenanceStatus> {
+    const text = message?.trim() ?? '';
+    if (text.length > MAX_MESSAGE) throw errors.usage(`the maintenance message is longer than ${MAX_MESSAGE} characters`);
+    // One MULTI: the gateway never reads a half-written state (on without the new message).
+    await storeCall(async () => {
+      const tx = this.redis.multi().del(keys.maintenance).hset(keys.maintenance, 'on', '1', 'since', String(now));
+      if (text) tx.hset(keys.maintenance, 'message', text);
+      const replies = await tx.exec();
+      const failed = replies?.find(([err]) => err);
+      if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted');
+    });
+    await writeAudit(this.audit, by, 'maintenance.on', undefined, { message: text || undefined });
+    return { on: true, since: now, ...(text ? { message: text } : {}) };
+  }
+
+  async off(by?: AuditActor): Promise<{ wasOn: boolean }> {
+    const removed = await storeCall(() => this.redis.del(keys.maintenance));
+    await writeAudit(this.audit, by, 'maintenance.off', undefined, { wasOn: removed === 1 });
+    return { wasOn: removed === 1 };
+  }
+
+  async status(): Promise<MaintenanceStatus> {
+    const [on, message, since] = await storeCall(() => this.redis.hmget(keys.maintenance, 'on', 'message', 'since'));
+    if (on !== '1') return { on: false };
+    return { on: true, ...(message ? { message } : {}), ...(since ? { since: Number(since) } : {}) };
+  }
+}

@@ -1,0 +1,135 @@
+// Sessions in Redis: one hash per user (single login), checked and refreshed by one script per request.
+import type { Redis } from 'ioredis';
+import { keys } from '../store/keys.js';
+import { storeCall } from '../store/redis.js';
+import { errors } from '../errors/certgate-error.js';
+import { isUserId } from '../users/user-id.js';
+import { defineScripts } from '../users/user-scripts.js';
+import { SESSION_SCRIPTS, type SessionScripts } from './session-scripts.js';
+
+export interface SessionRecord {
+  userId: string;
+  sid: string;
+  /** registryField(issuerId, serial) of the certificate the session was created with. */
+  cert: string;
+  operatorId: string;
+  roles: string[];
+  name: string;
+  createdAt: number;
+  lastSeen: number;
+  mustChange: boolean;
+}
+
+export type TouchResult = { status: 'ok'; session: SessionRecord } | { status: 'idle' | 'expired' | 'gone' | 'replaced' | 'cert-mismatch' };
+
+export interface SessionOptions {
+  idleTimeoutMs: number;
+  maxAgeMs: number;
+  singleLogin: 'replace' | 'reject';
+}
+
+/** Keys outlive their deadline by this much, so a late request still learns "idle" rather than "gone". */
+export const SESSION_GRACE_MS = 60_000;
+
+const TOUCH_STATUSES = new Set(['idle', 'expired', 'gone', 'replaced', 'cert-mismatch']);
+
+export class SessionStore {
+  private readonly r: Redis & SessionScripts;
+
+  constructor(
+    redis: Redis,
+    readonly options: SessionOptions,
+  ) {
+    this.r = defineScripts<SessionScripts>(redis, SESSION_SCRIPTS);
+  }
+
+  /** One round trip: validate sid, certificate binding, idle and absolute age; refresh on success. */
+  async touch(userId: string, sid: string, certField: string, now = Date.now()): Promise<TouchResult> {
+    const { idleTimeoutMs, maxAgeMs } = this.options;
+    const reply = await storeCall(() =>
+      this.r.cgSessionTouch(keys.session(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs), String(SESSION_GRACE_MS)),
+    );
+    const status = reply[0];
+    if (status === 'ok') {
+      const [, rsid, cert, operatorId, roles, name, createdAt, lastSeen, mustChange] = reply as string[];
+      return {
+        status: 'ok',
+        session: {
+          userId,
+          sid: rsid!,
+          cert: cert!,
+          operatorId: operatorId!,
+          roles: roles ? roles.split(',') : [],
+          name: name!,
+          createdAt: Number(createdAt),
+          lastSeen: Number(lastSeen),
+          mustChange: mustChange === '1',
+        },
+      };
+    }
+    if (status && TOUCH_STATUSES.has(status)) return { status } as TouchResult;
+    // Anything else is a broken script or store: never read it as a live session.
+    throw errors.internal(`unexpected session script reply ${JSON.stringify(status)}`);
+  }
+
+  /** The user's session as stored (live or not yet purged), without refreshing it. */
+  async get(userId: string): Promise<SessionRecord | undefined> {
+    if (!isUserId(userId)) return undefined;
+    return decodeSession(userId, await storeCall(() => this.r.hgetall(keys.session(userId))));
+  }
+
+  /** Whether a stored session is within its idle and absolute limits at `now`. */
+  isLive(s: SessionRecord, now = Date.now()): boolean {
+    return now - s.createdAt < this.options.maxAgeMs && now - s.lastSeen < this.options.idleTimeoutMs;
+  }
+
+  /** Live sessions of every indexed user, by user ID. */
+  async list(now = Date.now()): Promise<SessionRecord[]> {
+    const ids = (await storeCall(() => this.r.smembers(keys.userIndex))).filter(isUserId).sort();
+    const out: SessionRecord[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const pipeline = this.r.pipeline();
+      for (const id of chunk) pipeline.hgetall(keys.session(id));
+      const replies = await storeCall(() => pipeline.exec());
+      chunk.forEach((id, n) => {
+        const [err, h] = replies?.[n] ?? [new Error('no reply'), undefined];
+        if (err) throw errors.storeUnavailable(err);
+        const s = decodeSession(id, h as Record<string, string>);
+        if (s && this.isLive(s, now)) out.push(s);
+      });
+    }
+    return out;
+  }
+
+  async countActive(now = Date.now()): Promise<number> {
+    return (await this.list(now)).length;
+  }
+
+  /** Ends the user's session whatever its id; true when there was one. */
+  async kill(userId: string): Promise<boolean> {
+    if (!isUserId(userId)) return false;
+    return (await storeCall(() => this.r.del(keys.session(userId)))) === 1;
+  }
+
+  /** Ends the session only if it is still `sid` (logout must not end a newer login elsewhere). */
+  async end(userId: string, sid: string): Promise<boolean> {
+    if (!isUserId(userId)) return false;
+    return (await storeCall(() => this.r.cgSessionEnd(keys.session(userId), sid))) === 1;
+  }
+}
+
+export function decodeSession(userId: string, h: Record<string, string>): SessionRecord | undefined {
+  if (!h.sid) return undefined;
+  return {
+    userId,
+    sid: h.sid,
+    cert: h.cert ?? '',
+    operatorId: h.operator ?? '',
+    roles: h.roles ? h.roles.split(',') : [],
+    name: h.name ?? '',
+    createdAt: Number(h.createdAt) || 0,
+    lastSeen: Number(h.lastSeen) || 0,
+    mustChange: h.mustChange === '1',
+  };
+}

@@ -1,0 +1,114 @@
+// Lua scripts that change one user atomically. Each touches only keys of the user's `{u:<id>}`
+// slot (record, session, attempts), so they run unchanged on Redis Cluster.
+import type { Redis } from 'ioredis';
+
+/** Pushes a hash to the front of the JSON history and keeps the newest ARGV-given count. */
+const PUSH_HISTORY = `
+local function push_history(key, hash, max)
+  local ok, h = pcall(cjson.decode, redis.call('HGET', key, 'history') or '[]')
+  if not ok or type(h) ~= 'table' then h = {} end
+  table.insert(h, 1, hash)
+  while #h > max do table.remove(h) end
+  return cjson.encode(h)
+end
+`;
+
+export const USER_SCRIPTS = {
+  /** KEYS: user. ARGV: field, value, ... → 1 created, 0 exists. */
+  cgUserCreate: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1`,
+  },
+  /** KEYS: user, session, attempts → 1 removed, 0 absent. */
+  cgUserRemove: {
+    numberOfKeys: 3,
+    lua: `
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+return existed`,
+  },
+  /** KEYS: user, session. ARGV: now, reason → 0 absent, 1 locked, 2 was already locked. Ends the session. */
+  cgUserLock: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[2])
+if redis.call('HGET', KEYS[1], 'locked') == '1' then return 2 end
+redis.call('HSET', KEYS[1], 'locked', '1', 'lockedAt', ARGV[1], 'lockedReason', ARGV[2])
+return 1`,
+  },
+  /** KEYS: user, attempts → 0 absent, 1 unlocked, 2 was not locked (counter still reset). */
+  cgUserUnlock: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local was = redis.call('HGET', KEYS[1], 'locked')
+redis.call('HSET', KEYS[1], 'locked', '0', 'failures', '0')
+redis.call('HDEL', KEYS[1], 'lockedAt', 'lockedReason')
+redis.call('DEL', KEYS[2])
+if was == '1' then return 1 end
+return 2`,
+  },
+  /** KEYS: user, session. ARGV: hash, now, historyMax → 0 absent, 1 done. Ends the session. */
+  cgUserResetPassword: {
+    numberOfKeys: 2,
+    lua: `${PUSH_HISTORY}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local history = push_history(KEYS[1], ARGV[1], tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'history', history, 'mustChange', '1', 'passwordChangedAt', ARGV[2])
+redis.call('DEL', KEYS[2])
+return 1`,
+  },
+  /**
+   * KEYS: user, session, attempts. ARGV: expectedHash, newHash, now, historyMax, keepSid, attemptToken.
+   * Compare-and-set on the current hash (a concurrent change or reset wins, this one is 'stale').
+   * The session whose sid is keepSid survives (voluntary change); any other session ends.
+   */
+  cgUserChangePassword: {
+    numberOfKeys: 3,
+    lua: `${PUSH_HISTORY}
+redis.call('ZREM', KEYS[3], ARGV[6])
+local u = redis.call('HMGET', KEYS[1], 'hash', 'locked')
+if not u[1] then return 'gone' end
+if u[1] ~= ARGV[1] then return 'stale' end
+if u[2] == '1' then return 'locked' end
+local history = push_history(KEYS[1], ARGV[2], tonumber(ARGV[4]))
+redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'history', history, 'mustChange', '0', 'failures', '0', 'passwordChangedAt', ARGV[3])
+if ARGV[5] ~= '' and redis.call('HGET', KEYS[2], 'sid') == ARGV[5] then
+  redis.call('HSET', KEYS[2], 'mustChange', '0')
+else
+  redis.call('DEL', KEYS[2])
+end
+return 'ok'`,
+  },
+} as const;
+
+export interface UserScripts {
+  cgUserCreate(user: string, ...fieldValues: string[]): Promise<number>;
+  cgUserRemove(user: string, session: string, attempts: string): Promise<number>;
+  cgUserLock(user: string, session: string, now: string, reason: string): Promise<number>;
+  cgUserUnlock(user: string, attempts: string): Promise<number>;
+  cgUserResetPassword(user: string, session: string, hash: string, now: string, historyMax: string): Promise<number>;
+  cgUserChangePassword(
+    user: string,
+    session: string,
+    attempts: string,
+    expectedHash: string,
+    newHash: string,
+    now: string,
+    historyMax: string,
+    keepSid: string,
+    attemptToken: string,
+  ): Promise<'ok' | 'gone' | 'stale' | 'locked'>;
+}
+
+/** Define a set of scripts on a connection once (ioredis sends EVALSHA and falls back to EVAL). */
+export function defineScripts<T>(redis: Redis, scripts: Record<string, { numberOfKeys: number; lua: string }>): Redis & T {
+  for (const [name, def] of Object.entries(scripts)) {
+    if (!(name in redis)) redis.defineCommand(name, def);
+  }
+  return redis as Redis & T;
+}

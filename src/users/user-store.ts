@@ -1,0 +1,158 @@
+// Users in Redis: create, read, list, lock/unlock, reset password, remove. Every change of one user
+// is one Lua script on the user's slot; the user index (cg:users) is only a listing aid.
+import type { Redis } from 'ioredis';
+import { errors } from '../errors/certgate-error.js';
+import { keys } from '../store/keys.js';
+import { storeCall } from '../store/redis.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { DEFAULT_ROLE, ROLES, isRole, type Role } from './roles.js';
+import { USER_ID_RULE, isUserId } from './user-id.js';
+import { F, decodeUser, encodeRoles, type UserRecord } from './user-record.js';
+import { USER_SCRIPTS, defineScripts, type UserScripts } from './user-scripts.js';
+import { PasswordHasher } from './password-hasher.js';
+import { PASSWORD_HISTORY } from './password-policy.js';
+import { temporaryPassword } from './temporary-password.js';
+import { writeAudit, type AuditActor } from './audit-trail.js';
+
+export interface NewUser {
+  userId: string;
+  operatorId: string;
+  name?: string;
+  roles?: string[];
+}
+
+const MAX_NAME = 100;
+
+export class UserStore {
+  private readonly r: Redis & UserScripts;
+
+  constructor(
+    redis: Redis,
+    private readonly audit?: AuditLog,
+    private readonly hasher: PasswordHasher = new PasswordHasher(),
+  ) {
+    this.r = defineScripts<UserScripts>(redis, USER_SCRIPTS);
+  }
+
+  /** Creates the user with a temporary password that must be changed at first login. */
+  async create(input: NewUser, by?: AuditActor): Promise<{ user: UserRecord; temporaryPassword: string }> {
+    const userId = requireUserId(input.userId);
+    const roles = validRoles(input.roles);
+    const name = (input.name ?? userId).trim() || userId;
+    if (name.length > MAX_NAME) throw errors.usage(`the name is longer than ${MAX_NAME} characters`);
+    if (!(await this.operatorExists(input.operatorId))) {
+      throw errors.notFound(`operator "${input.operatorId}" does not exist; add it first with: certgate operator add ${input.operatorId} --name <name>`);
+    }
+    const password = temporaryPassword(userId);
+    const hash = await this.hasher.hash(password);
+    const now = String(Date.now());
+    const fields: Record<string, string> = {
+      [F.operator]: input.operatorId,
+      [F.name]: name,
+      [F.roles]: encodeRoles(roles),
+      [F.hash]: hash,
+      [F.history]: JSON.stringify([hash]),
+      [F.mustChange]: '1',
+      [F.failures]: '0',
+      [F.locked]: '0',
+      [F.createdAt]: now,
+      [F.passwordChangedAt]: now,
+    };
+    // Index first: a user hash never exists without its index entry (a stray index entry is harmless).
+    await storeCall(() => this.r.sadd(keys.userIndex, userId));
+    const created = await storeCall(() => this.r.cgUserCreate(keys.user(userId), ...Object.entries(fields).flat()));
+    if (created !== 1) throw errors.conflict(`user "${userId}" already exists; use \`certgate user reset-password ${userId}\` for a new password`);
+    await writeAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles });
+    return { user: (await this.get(userId))!, temporaryPassword: password };
+  }
+
+  async get(userId: string): Promise<UserRecord | undefined> {
+    if (!isUserId(userId)) return undefined;
+    const h = await storeCall(() => this.r.hgetall(keys.user(userId)));
+    return decodeUser(userId, h);
+  }
+
+  /** The user, or NOT_FOUND with a message naming the ID. */
+  async require(userId: string): Promise<UserRecord> {
+    const user = await this.get(userId);
+    if (!user) throw notFound(userId);
+    return user;
+  }
+
+  async list(filter: { operatorId?: string } = {}): Promise<UserRecord[]> {
+    const ids = (await storeCall(() => this.r.smembers(keys.userIndex))).filter(isUserId).sort();
+    const out: UserRecord[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const pipeline = this.r.pipeline();
+      for (const id of chunk) pipeline.hgetall(keys.user(id));
+      const replies = await storeCall(() => pipeline.exec());
+      chunk.forEach((id, n) => {
+        const [err, h] = replies?.[n] ?? [new Error('no reply'), undefined];
+        if (err) throw errors.storeUnavailable(err);
+        const user = decodeUser(id, h as Record<string, string>);
+        if (user && (filter.operatorId === undefined || user.operatorId === filter.operatorId)) out.push(user);
+      });
+    }
+    return out;
+  }
+
+  /** Deletes the user, its session and its attempt tokens; false when there was no such user. */
+  async remove(userId: string, by?: AuditActor): Promise<boolean> {
+    if (!isUserId(userId)) return false;
+    const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId)));
+    await storeCall(() => this.r.srem(keys.userIndex, userId));
+    if (existed === 1) await writeAudit(this.audit, by, 'user.remove', userId);
+    return existed === 1;
+  }
+
+  /** Locks the account and ends its session. */
+  async lock(userId: string, by?: AuditActor, reason = 'admin'): Promise<'locked' | 'already-locked'> {
+    requireUserId(userId);
+    const r = await storeCall(() => this.r.cgUserLock(keys.user(userId), keys.session(userId), String(Date.now()), reason));
+    if (r === 0) throw notFound(userId);
+    if (r === 1) await writeAudit(this.audit, by, 'user.lock', userId, { reason });
+    return r === 1 ? 'locked' : 'already-locked';
+  }
+
+  /** Unlocks the account and resets its failure counter. */
+  async unlock(userId: string, by?: AuditActor): Promise<'unlocked' | 'not-locked'> {
+    requireUserId(userId);
+    const r = await storeCall(() => this.r.cgUserUnlock(keys.user(userId), keys.attempts(userId)));
+    if (r === 0) throw notFound(userId);
+    await writeAudit(this.audit, by, 'user.unlock', userId, { wasLocked: r === 1 });
+    return r === 1 ? 'unlocked' : 'not-locked';
+  }
+
+  /** New temporary password (must be changed at next login); ends the user's session. */
+  async resetPassword(userId: string, by?: AuditActor): Promise<{ user: UserRecord; temporaryPassword: string }> {
+    requireUserId(userId);
+    await this.require(userId);
+    const password = temporaryPassword(userId);
+    const hash = await this.hasher.hash(password);
+    const r = await storeCall(() =>
+      this.r.cgUserResetPassword(keys.user(userId), keys.session(userId), hash, String(Date.now()), String(PASSWORD_HISTORY)),
+    );
+    if (r === 0) throw notFound(userId);
+    await writeAudit(this.audit, by, 'user.reset-password', userId);
+    return { user: (await this.require(userId)), temporaryPassword: password };
+  }
+
+  async operatorExists(operatorId: string): Promise<boolean> {
+    return (await storeCall(() => this.r.hexists(keys.operators, operatorId))) === 1;
+  }
+}
+
+function requireUserId(userId: string): string {
+  if (!isUserId(userId)) throw errors.usage(`"${userId}" is not a valid user ID: ${USER_ID_RULE}`);
+  return userId;
+}
+
+function validRoles(roles: string[] | undefined): Role[] {
+  const list = roles && roles.length > 0 ? roles : [DEFAULT_ROLE];
+  const bad = list.find((r) => !isRole(r));
+  if (bad !== undefined) throw errors.usage(`unknown role "${bad}"; use one of: ${ROLES.join(', ')}`);
+  return [...new Set(list as Role[])];
+}
+
+const notFound = (userId: string) => errors.notFound(`user "${userId}" does not exist (see \`certgate user list\`)`);

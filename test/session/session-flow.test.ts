@@ -1,0 +1,72 @@
+// Session rules over real TLS with CERTGATE_SINGLE_LOGIN=reject and a 1 s idle timeout: the second
+// login is refused (409) while the first lives; idle → 401 session-timeout; kill → ended.
+import t from 'tap';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startStack, formOf, mergeCookies, type Stack } from '../helpers/stack.js';
+import { keys } from '../../src/store/keys.js';
+import type { DevClientName } from '../helpers/pki.js';
+
+let stack: Stack;
+t.before(async () => {
+  stack = await startStack({ env: { CERTGATE_SINGLE_LOGIN: 'reject', CERTGATE_SESSION_IDLE_TIMEOUT: '1s' } });
+});
+t.teardown(() => stack.close());
+
+async function postLogin(client: DevClientName, userId: string, password: string) {
+  const form = await formOf(stack, client, '/auth/login');
+  const res = await stack.request(client, '/auth/login', {
+    method: 'POST',
+    cookie: form.cookie,
+    body: new URLSearchParams({ _csrf: form.csrf, userId, password }).toString(),
+  });
+  return { res, cookie: mergeCookies(form.cookie, res.headers['set-cookie']) };
+}
+
+t.test('reject: a second login while the first session lives gets 409 multiple-login', async (t) => {
+  // createUser logs in and changes the password; that session ended with the change.
+  const password = await stack.createUser('alice');
+  const first = await postLogin('demo', 'alice', password);
+  t.equal(first.res.status, 303);
+  const second = await postLogin('demo-ec', 'alice', password);
+  t.equal(second.res.status, 409);
+  t.equal(second.res.page, 'multiple-login');
+  t.equal(second.res.reason, 'rejected');
+  t.equal((await stack.request('demo', '/', { cookie: first.cookie })).status, 200, 'the first session is untouched');
+});
+
+t.test('idle past the timeout: 401 session-timeout (idle), then the slot is free again', async (t) => {
+  await sleep(1200); // the session of the previous test goes idle
+  const first = await postLogin('demo', 'alice', 'Portal#2026ok');
+  t.equal(first.res.status, 303, 'an idle session no longer blocks a new login');
+  t.equal((await stack.request('demo', '/', { cookie: first.cookie })).status, 200);
+  await sleep(1200);
+  const idle = await stack.request('demo', '/', { cookie: first.cookie });
+  t.equal(idle.status, 401);
+  t.equal(idle.page, 'session-timeout');
+  t.equal(idle.reason, 'idle');
+  t.ok((idle.headers['set-cookie'] as string[] | undefined)?.some((c) => /^__Host-certgate-session=;/.test(c)), 'cookie cleared');
+  t.equal((await postLogin('demo-ec', 'alice', 'Portal#2026ok')).res.status, 303);
+});
+
+t.test('an administrator ending the session: the next request gets session-timeout (ended)', async (t) => {
+  t.equal(await stack.gateway.deps.sessions.kill('alice'), true, 'the previous test\'s session');
+  const { res, cookie } = await postLogin('demo', 'alice', 'Portal#2026ok');
+  t.equal(res.status, 303);
+  t.equal(await stack.gateway.deps.sessions.kill('alice'), true);
+  const r = await stack.request('demo', '/', { cookie });
+  t.equal(r.status, 401);
+  t.equal(r.reason, 'ended');
+  t.equal(await stack.redis.client().exists(keys.session('alice')), 0);
+});
+
+t.test('without a session: GET redirects with next, POST without next', async (t) => {
+  const get = await stack.request('demo', '/auction?x=1');
+  t.equal(get.status, 303);
+  t.equal(get.headers.location, '/auth/login?next=%2Fauction%3Fx%3D1');
+  const post = await stack.request('demo', '/auction', { method: 'POST', body: 'a=1' });
+  t.equal(post.status, 303);
+  t.equal(post.headers.location, '/auth/login');
+  const tampered = await stack.request('demo', '/', { cookie: '__Host-certgate-session=YWxpY2U.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+  t.equal(tampered.status, 303, 'a forged cookie is no session');
+  t.equal(stack.upstream.received.filter((r) => r.url.startsWith('/auction')).length, 0);
+});
