@@ -15,6 +15,9 @@ import type { GatewayContext, GatewayMiddleware } from '../state.js';
 
 const DAY_MS = 86_400_000;
 
+/** Problems `/auth/cert` may still describe: the certificate is genuine, just not usable here (yet). */
+const INFORMATIONAL_REASONS: ReadonlySet<CertReason> = new Set(['cert-unregistered', 'cert-expired', 'cert-not-yet-valid']);
+
 export interface CertificateGateOptions {
   /**
    * Let a trusted certificate through even when it is expired, not yet valid or unregistered,
@@ -41,7 +44,7 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
       reason = registryVerdict(facts, gate.registration, now);
     }
 
-    if (reason !== undefined && !(options.informational && ctx.state.cert)) {
+    if (reason !== undefined && !(options.informational && ctx.state.cert && INFORMATIONAL_REASONS.has(reason))) {
       refuse(ctx, deps, reason, facts ? displaySerial(facts.serial) : undefined);
       metrics.certRejections.inc({ reason });
       return;

@@ -196,7 +196,7 @@ export function certInfo(f: PageFrame, p: CertInfoProps): string {
   const ok = p.state === 'registered';
   const rows: [string, ComponentChildren][] = [
     [m.cert.serial, <Serial value={p.serial} />],
-    [m.cert.state, <span class={`badge badge--${ok ? 'ok' : 'alert'}`}>{m.certInfo.states[p.state]}</span>],
+    [m.cert.state, <span class={`badge badge--${ok ? 'ok' : 'alert'}`} data-state={p.state}>{m.certInfo.states[p.state]}</span>],
     [m.cert.notBefore, <time datetime={isoDate(p.notBefore)}>{formatDate(p.notBefore, f.lang)}</time>],
     [m.cert.notAfter, <time datetime={isoDate(p.notAfter)}>{formatDate(p.notAfter, f.lang)}</time>],
     [m.cert.daysLeft, m.cert.days(Math.max(0, p.daysLeft))],
