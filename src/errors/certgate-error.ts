@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'CSRF_REJECTED'
   | 'BODY_TOO_LARGE'
   | 'OVERLOADED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'INPUT_INVALID';
 
 export class CertgateError extends Error {
   readonly code: ErrorCode;
@@ -56,5 +57,7 @@ export const errors = {
   csrfRejected: () => new CertgateError('CSRF_REJECTED', 'the form token is missing or invalid', { status: 403, expose: true }),
   bodyTooLarge: () => new CertgateError('BODY_TOO_LARGE', 'the request body is too large', { status: 413, expose: true }),
   overloaded: () => new CertgateError('OVERLOADED', 'too many logins are being processed; try again shortly', { status: 503, expose: true }),
+  /** A well-formed command whose input file holds bad data (e.g. CSV rows); CLI exit 1, not 2. */
+  inputInvalid: (message: string) => new CertgateError('INPUT_INVALID', message, { status: 422, expose: true }),
   internal: (message: string, cause?: unknown) => new CertgateError('INTERNAL', message, { status: 500, expose: false, cause }),
 };

@@ -2,6 +2,7 @@
 // so an outage turns into a 503 within about a second and never into a hang (DESIGN: fail closed).
 import { Redis, type RedisOptions } from 'ioredis';
 import { errors } from '../errors/certgate-error.js';
+import { isStoreFailure } from './store-failure.js';
 
 export interface StoreOptions {
   /** Per-command timeout in ms; a command past it rejects and the request fails closed. */
@@ -43,11 +44,15 @@ export async function connectRedis(redis: Redis, timeoutMs = 2000): Promise<void
   }
 }
 
-/** Run a store operation; any Redis failure becomes STORE_UNAVAILABLE (never a "not found"). */
+/**
+ * Run a store operation; a Redis failure becomes STORE_UNAVAILABLE (never a "not found"). Other
+ * errors (bugs, bad data) keep their identity so they are not mistaken for an outage — callers
+ * still fail closed on them, with a 500 instead of a 503.
+ */
 export async function storeCall<T>(op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
-    throw errors.storeUnavailable(err);
+    throw isStoreFailure(err) ? errors.storeUnavailable(err) : err;
   }
 }

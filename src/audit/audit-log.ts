@@ -1,0 +1,106 @@
+// The audit log: who did what to which object, from the CLI or the gateway, kept in one capped
+// Redis stream so every gateway instance and the CLI write to the same place.
+import { userInfo } from 'node:os';
+import type { Redis } from 'ioredis';
+import { storeCall } from '../store/redis.js';
+import { keys } from '../store/keys.js';
+
+export type AuditValue = string | number | boolean | string[];
+export type AuditDetail = Record<string, AuditValue>;
+
+export interface AuditInput {
+  action: string;
+  actor: string;
+  target?: string;
+  source: 'cli' | 'gateway';
+  /** Undefined values are dropped. Never put a secret here (keys that look like one are dropped too). */
+  detail?: Record<string, AuditValue | undefined>;
+  /** Same as `detail` (accepted for callers that use the plural). */
+  details?: Record<string, AuditValue | undefined>;
+}
+
+export interface AuditEntry {
+  /** Stream id, "<ms>-<seq>". */
+  id: string;
+  /** ISO 8601 time of the entry. */
+  time: string;
+  action: string;
+  actor: string;
+  target: string;
+  source: 'cli' | 'gateway';
+  detail: AuditDetail;
+}
+
+/** Detail keys that could carry a secret are dropped, whatever a caller passes. */
+const SECRET_KEY = /pass|secret|hash|cookie|token|assertion|sid/i;
+
+/** Who is running the CLI: the OS user (SUDO_USER first, so `sudo certgate` names the person). */
+export function osActor(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SUDO_USER) return env.SUDO_USER;
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.LOGNAME ?? 'unknown';
+  }
+}
+
+export class AuditLog {
+  constructor(
+    private readonly redis: Redis,
+    private readonly maxLen = 100_000,
+  ) {}
+
+  async append(e: AuditInput): Promise<void> {
+    const detail: AuditDetail = {};
+    for (const [k, v] of Object.entries({ ...e.details, ...e.detail })) {
+      if (!SECRET_KEY.test(k) && v !== undefined) detail[k] = v;
+    }
+    await storeCall(() =>
+      this.redis.xadd(
+        keys.audit,
+        'MAXLEN',
+        '~',
+        String(this.maxLen),
+        '*',
+        'action',
+        e.action,
+        'actor',
+        e.actor,
+        'target',
+        e.target ?? '',
+        'source',
+        e.source,
+        'detail',
+        JSON.stringify(detail),
+      ),
+    );
+  }
+
+  /** The newest `count` entries at or after `since`, oldest first. */
+  async list(opts: { since?: Date; count?: number } = {}): Promise<AuditEntry[]> {
+    const start = opts.since ? String(opts.since.getTime()) : '-';
+    const count = opts.count ?? 100;
+    const rows = await storeCall(() => this.redis.xrevrange(keys.audit, '+', start, 'COUNT', count));
+    return rows.reverse().map(([id, fields]) => toEntry(id, fields));
+  }
+}
+
+function toEntry(id: string, fields: string[]): AuditEntry {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  let detail: AuditDetail = {};
+  try {
+    detail = JSON.parse(f.detail ?? '{}') as AuditDetail;
+  } catch {
+    detail = { unreadable: f.detail ?? '' };
+  }
+  return {
+    id,
+    time: new Date(Number(id.split('-')[0])).toISOString(),
+    action: f.action ?? '',
+    actor: f.actor ?? '',
+    target: f.target ?? '',
+    source: f.source === 'gateway' ? 'gateway' : 'cli',
+    detail,
+  };
+}

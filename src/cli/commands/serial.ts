@@ -1,0 +1,224 @@
+// `certgate serial …`: register, import, list, remove and prune client-certificate serials.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { errors } from '../../errors/certgate-error.js';
+import { validateOperatorId } from '../../registry/operators.js';
+import { type Registration, daysLeft, registrationState } from '../../registry/registration.js';
+import type { CertKey } from '../../registry/registry.js';
+import { loadCertificateFile, readCertificate } from '../../tls/certificate.js';
+import { displaySerial, normaliseSerial } from '../../tls/serial.js';
+import { findIssuingCa, resolveIssuer } from '../../tls/trusted-cas.js';
+import type { CliContext } from '../context.js';
+import { isoOrNull, localDate, table } from '../format.js';
+import { dateOption, dateOrDaysAgoOption, integerOption } from '../parse.js';
+import { planImport, readCsvFile } from '../serial-import.js';
+
+const MAX_PRINTED_PROBLEMS = 200;
+
+export function registrationJson(r: Registration, now: number) {
+  return {
+    serial: r.serial,
+    displaySerial: displaySerial(r.serial),
+    issuerId: r.issuerId,
+    operator: r.operatorId,
+    label: r.label ?? null,
+    notBefore: isoOrNull(r.notBefore),
+    notAfter: isoOrNull(r.notAfter),
+    daysLeft: daysLeft(r, now) ?? null,
+    state: registrationState(r, now),
+    addedAt: new Date(r.addedAt).toISOString(),
+    addedBy: r.addedBy ?? null,
+  };
+}
+
+interface AddOptions {
+  operator: string;
+  notAfter?: string;
+  notBefore?: string;
+  label?: string;
+  issuer?: string;
+  cert?: string;
+  password?: string;
+  replace?: boolean;
+}
+
+async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions): Promise<void> {
+  const operatorId = validateOperatorId(o.operator);
+  const now = ctx.now();
+  let reg: Registration;
+  if (o.cert !== undefined) {
+    if (serialArg !== undefined) throw errors.usage('give either a serial or --cert <file>, not both');
+    if (o.notAfter !== undefined || o.notBefore !== undefined) {
+      throw errors.usage('--not-after/--not-before cannot be combined with --cert: the dates are read from the certificate');
+    }
+    let data: Buffer;
+    try {
+      data = readFileSync(ctx.path(o.cert));
+    } catch {
+      throw errors.notFound(`cannot read the certificate file ${o.cert}; check the path`);
+    }
+    const { leaf } = loadCertificateFile(data, o.password);
+    const facts = readCertificate(leaf);
+    const ca = findIssuingCa(ctx.trustedCas(), leaf);
+    if (!ca) {
+      throw errors.certUntrustedIssuer(
+        `the certificate in ${o.cert} (issuer "${facts.issuer}") was not issued by a trusted client CA (CERTGATE_CLIENT_CA); add its CA to that file first`,
+      );
+    }
+    if (o.issuer !== undefined && resolveIssuer(ctx.trustedCas(), o.issuer).id !== ca.id) {
+      throw errors.usage(`--issuer names a different CA than the one that issued ${o.cert}; leave --issuer out with --cert`);
+    }
+    if (facts.notAfter.getTime() < now) ctx.warn(`warning: this certificate expired on ${localDate(facts.notAfter.getTime())}`);
+    reg = { issuerId: ca.id, serial: facts.serial, operatorId, notBefore: facts.notBefore.getTime(), notAfter: facts.notAfter.getTime(), addedAt: now };
+  } else {
+    if (serialArg === undefined) throw errors.usage('give the certificate serial (e.g. 0a:1b:2c) or --cert <file>');
+    const serial = normaliseSerial(serialArg);
+    const notAfter = o.notAfter === undefined ? undefined : dateOption(o.notAfter, '--not-after', 'end');
+    const notBefore = o.notBefore === undefined ? undefined : dateOption(o.notBefore, '--not-before', 'start');
+    if (notAfter !== undefined && notBefore !== undefined && notBefore > notAfter) throw errors.usage('--not-before is after --not-after');
+    const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
+    reg = { issuerId: ca.id, serial, operatorId, ...(notBefore !== undefined ? { notBefore } : {}), ...(notAfter !== undefined ? { notAfter } : {}), addedAt: now };
+  }
+  if (o.label !== undefined && o.label !== '') reg.label = o.label;
+  reg.addedBy = ctx.by.actor;
+  const registry = await ctx.registry();
+  await registry.add(reg, { replace: o.replace === true, by: ctx.by });
+  ctx.print(
+    `registered serial ${displaySerial(reg.serial)} for operator ${operatorId}` +
+      (reg.notAfter !== undefined ? `, valid until ${localDate(reg.notAfter)}` : ', no expiry recorded'),
+  );
+}
+
+async function importCsv(ctx: CliContext, file: string, o: { issuer?: string }): Promise<void> {
+  const text = readCsvFile(ctx.path(file));
+  const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
+  const registry = await ctx.registry();
+  const plan = await planImport(text, { issuerId: ca.id, registry, now: ctx.now(), addedBy: ctx.by.actor });
+  if (plan.problems.length > 0) {
+    for (const p of plan.problems.slice(0, MAX_PRINTED_PROBLEMS)) ctx.io.stderr(`${file}: ${p}\n`);
+    const more = plan.problems.length - MAX_PRINTED_PROBLEMS;
+    if (more > 0) ctx.io.stderr(`${file}: … and ${more} more\n`);
+    throw errors.inputInvalid(`${plan.problems.length} problem(s) in ${file}; nothing was imported; fix the lines listed above and run the import again`);
+  }
+  const { added } = await registry.importRows(plan.rows, { by: ctx.by, source: file });
+  const operators = new Set(plan.rows.map((r) => r.operatorId));
+  ctx.print(`imported ${added} certificate serial(s) for ${operators.size} operator(s) from ${file}`);
+}
+
+async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: string; expired?: boolean; json?: boolean }): Promise<void> {
+  const now = ctx.now();
+  const filter = {
+    now,
+    ...(o.operator !== undefined ? { operatorId: validateOperatorId(o.operator) } : {}),
+    ...(o.expiringWithin !== undefined ? { expiringWithinDays: integerOption(o.expiringWithin, '--expiring-within', 0, 36500) } : {}),
+    ...(o.expired ? { expired: true } : {}),
+  };
+  const rows = await (await ctx.registry()).list(filter);
+  if (o.json) return ctx.printJson(rows.map((r) => registrationJson(r, now)));
+  if (rows.length === 0) return ctx.print('no certificate serials match');
+  const lines = rows.map((r) => [
+    displaySerial(r.serial),
+    r.operatorId,
+    r.label ?? '',
+    localDate(r.notBefore),
+    localDate(r.notAfter),
+    String(daysLeft(r, now) ?? '-'),
+    registrationState(r, now),
+  ]);
+  ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', 'NOT BEFORE', 'NOT AFTER', 'DAYS LEFT', 'STATE'], lines));
+}
+
+async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: string }): Promise<void> {
+  const serials = [...new Set(serialArgs.map((s) => normaliseSerial(s)))];
+  const registry = await ctx.registry();
+  const targets: CertKey[] = [];
+  const notFound: string[] = [];
+  if (o.issuer !== undefined) {
+    const issuerId = resolveIssuer(ctx.trustedCas(), o.issuer).id;
+    targets.push(...serials.map((serial) => ({ issuerId, serial })));
+  } else {
+    const found = await registry.findBySerial(serials);
+    for (const serial of serials) {
+      const regs = found.get(serial) ?? [];
+      if (regs.length > 1) {
+        throw errors.usage(`serial ${displaySerial(serial)} is registered under ${regs.length} issuers; choose one with --issuer <CA file or fingerprint>`);
+      }
+      if (regs[0]) targets.push(regs[0]);
+      else notFound.push(serial);
+    }
+  }
+  const result = await registry.remove(targets, { by: ctx.by });
+  for (const k of result.removed) ctx.print(`removed serial ${displaySerial(k.serial)}`);
+  if (result.removed.length > 0) ctx.print(`${result.removed.length} removed; ${result.sessionsEnded} session(s) ended`);
+  const missing = [...notFound, ...result.missing.map((k) => k.serial)];
+  if (missing.length > 0) {
+    throw errors.notFound(`not registered: ${missing.map((s) => displaySerial(s)).join(', ')}; see \`certgate serial list\``);
+  }
+}
+
+async function prune(ctx: CliContext, o: { expiredBefore: string; dryRun?: boolean; json?: boolean }): Promise<void> {
+  const now = ctx.now();
+  const before = dateOrDaysAgoOption(o.expiredBefore, '--expired-before', now);
+  const result = await (await ctx.registry()).prune({ before, dryRun: o.dryRun === true, by: ctx.by });
+  if (o.json) {
+    return ctx.printJson({
+      dryRun: o.dryRun === true,
+      expiredBefore: new Date(before).toISOString(),
+      matched: result.entries.length,
+      removed: result.removed,
+      sessionsEnded: result.sessionsEnded,
+      entries: result.entries.map((r) => registrationJson(r, now)),
+    });
+  }
+  const verb = o.dryRun ? 'would remove' : 'removed';
+  if (result.entries.length > 0) {
+    ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', 'NOT AFTER'], result.entries.map((r) => [displaySerial(r.serial), r.operatorId, r.label ?? '', localDate(r.notAfter)])));
+  }
+  const count = o.dryRun ? result.entries.length : result.removed;
+  ctx.print(
+    `${verb} ${count} certificate serial(s) that expired before ${localDate(before)}` +
+      (o.dryRun ? ' (dry run: nothing changed)' : `; ${result.sessionsEnded} session(s) ended`),
+  );
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const serial = program.command('serial').description('client-certificate serials allowed through the gateway');
+  serial
+    .command('add [serial]')
+    .description('register a certificate serial (as browsers/OpenSSL print it: "0a 1b 2c", 0A:1B:2C, 0a1b2c), or --cert <file>')
+    .requiredOption('--operator <id>', 'operator the certificate belongs to')
+    .option('--not-after <YYYY-MM-DD>', 'last day the certificate may be used')
+    .option('--not-before <YYYY-MM-DD>', 'first day the certificate may be used')
+    .option('--label <text>', 'free text shown in lists (e.g. the holder)')
+    .option('--issuer <CA file or fingerprint>', 'issuing CA; may be omitted when one client CA is trusted')
+    .option('--cert <file>', 'read serial, issuer and validity from the certificate (PEM, DER or PKCS#12)')
+    .option('--password <p12 password>', 'password of a PKCS#12 --cert file')
+    .option('--replace', 'overwrite an existing registration of the same certificate')
+    .action((s: string | undefined, o: AddOptions) => add(ctx, s, o));
+  serial
+    .command('import <file.csv>')
+    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before]; all rows or none')
+    .option('--issuer <CA file or fingerprint>', 'issuing CA of every row; may be omitted when one client CA is trusted')
+    .action((file: string, o: { issuer?: string }) => importCsv(ctx, file, o));
+  serial
+    .command('list')
+    .description('registered serials with days left, soonest expiry first')
+    .option('--operator <id>', 'only this operator')
+    .option('--expiring-within <days>', 'only certificates expiring within this many days')
+    .option('--expired', 'only certificates already expired (with --expiring-within: either)')
+    .option('--json', 'one JSON document on stdout')
+    .action((o: Parameters<typeof list>[1]) => list(ctx, o));
+  serial
+    .command('remove <serial...>')
+    .description('unregister serials; sessions bound to them end at once')
+    .option('--issuer <CA file or fingerprint>', 'issuing CA, when the same serial is registered under several')
+    .action((serials: string[], o: { issuer?: string }) => remove(ctx, serials, o));
+  serial
+    .command('prune')
+    .description('remove every certificate that expired before a date')
+    .requiredOption('--expired-before <YYYY-MM-DD or Nd>', 'cut-off date, or e.g. 30d for 30 days ago')
+    .option('--dry-run', 'only show what would be removed')
+    .option('--json', 'one JSON document on stdout')
+    .action((o: Parameters<typeof prune>[1]) => prune(ctx, o));
+}
+

@@ -1,0 +1,285 @@
+// Dev/test PKI: CAs, server and client certificates (RSA or ECDSA P-256), CRLs and PKCS#12 files,
+// plus the idempotent certs-dev/ writer behind `npm run certs` and `npm start`.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { certificateParts, derToPem, readCertificate, subjectId } from './certificate.js';
+import { buildPkcs12 } from './p12.js';
+import { normaliseSerial, displaySerial } from './serial.js';
+import { type KeyType, buildCertificate, buildCrl, buildName, generateKey, keyFromPem, keyIdentifier, keyToPem, randomSerial } from './x509-builder.js';
+import type { KeyObject } from 'node:crypto';
+
+export interface Ca {
+  certPem: string;
+  keyPem: string;
+  der: Buffer;
+  /** subjectId: the issuerId of everything it issues. */
+  id: string;
+}
+
+export interface Issued {
+  certPem: string;
+  keyPem: string;
+  der: Buffer;
+  /** Normalised serial. */
+  serial: string;
+  p12?: Buffer;
+}
+
+const DAY = 86_400_000;
+
+export function createCa(opts: { commonName: string; keyType?: KeyType; organization?: string }): Ca {
+  const key = generateKey(opts.keyType ?? 'rsa');
+  const name = buildName({ commonName: opts.commonName, organization: opts.organization ?? 'certgate development' });
+  const now = Date.now();
+  const der = buildCertificate({
+    serial: randomSerial(),
+    subject: name,
+    issuer: name,
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 3650 * DAY),
+    subjectKey: key,
+    issuerKey: key,
+    kind: 'ca',
+  });
+  return { certPem: derToPem(der), keyPem: keyToPem(key), der, id: subjectId(der) };
+}
+
+interface IssueOptions {
+  kind: 'server' | 'client';
+  commonName: string;
+  organization?: string | undefined;
+  key: KeyObject;
+  notBefore: Date;
+  notAfter: Date;
+  serial: string;
+  hosts?: string[];
+}
+
+function issue(ca: Ca, o: IssueOptions): Issued {
+  const caParts = certificateParts(ca.der);
+  const der = buildCertificate({
+    serial: o.serial,
+    subject: buildName({ commonName: o.commonName, organization: o.organization }),
+    issuer: caParts.subject,
+    notBefore: o.notBefore,
+    notAfter: o.notAfter,
+    subjectKey: o.key,
+    issuerKey: keyFromPem(ca.keyPem),
+    authorityKeyId: keyIdentifier(caParts.spki),
+    kind: o.kind,
+    ...(o.hosts ? { hosts: o.hosts } : {}),
+  });
+  return { certPem: derToPem(der), keyPem: keyToPem(o.key), der, serial: readCertificate(der).serial };
+}
+
+export function issueServerCert(ca: Ca, opts: { hosts: string[]; keyType?: KeyType; key?: KeyObject }): Issued {
+  const now = Date.now();
+  return issue(ca, {
+    kind: 'server',
+    commonName: opts.hosts[0] ?? 'localhost',
+    key: opts.key ?? generateKey(opts.keyType ?? 'rsa'),
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 825 * DAY),
+    serial: randomSerial(),
+    hosts: opts.hosts,
+  });
+}
+
+export function issueClientCert(
+  ca: Ca,
+  opts: {
+    commonName: string;
+    organization?: string;
+    keyType?: KeyType;
+    notBefore?: Date;
+    notAfter?: Date;
+    serialHex?: string;
+    p12Password?: string;
+    /** Reuse a key (tests issue many certificates; RSA key generation is the slow part). */
+    key?: KeyObject;
+  },
+): Issued {
+  const now = Date.now();
+  const key = opts.key ?? generateKey(opts.keyType ?? 'rsa');
+  const issued = issue(ca, {
+    kind: 'client',
+    commonName: opts.commonName,
+    organization: opts.organization,
+    key,
+    notBefore: opts.notBefore ?? new Date(now - 3_600_000),
+    notAfter: opts.notAfter ?? new Date(now + 730 * DAY),
+    serial: opts.serialHex !== undefined ? normaliseSerial(opts.serialHex) : randomSerial(),
+  });
+  if (opts.p12Password !== undefined) {
+    issued.p12 = buildPkcs12({ key, certs: [issued.der], password: opts.p12Password, friendlyName: opts.commonName });
+  }
+  return issued;
+}
+
+/** A CRL signed by `ca` listing `revokedSerials` (any accepted serial form), PEM. */
+export function createCrl(ca: Ca, revokedSerials: string[], opts: { nextUpdate?: Date } = {}): string {
+  const caParts = certificateParts(ca.der);
+  const now = Date.now();
+  const der = buildCrl({
+    issuer: caParts.subject,
+    issuerKey: keyFromPem(ca.keyPem),
+    authorityKeyId: keyIdentifier(caParts.spki),
+    serials: revokedSerials.map((s) => normaliseSerial(s)),
+    thisUpdate: new Date(now - 3_600_000),
+    nextUpdate: opts.nextUpdate ?? new Date(now + 365 * DAY),
+    crlNumber: Math.floor(now / 1000),
+  });
+  return derToPem(der, 'X509 CRL');
+}
+
+// ---- dev PKI (certs-dev/) ----
+
+export const DEV_P12_PASSWORD = 'certgate';
+export const DEV_CLIENT_NAMES = ['demo', 'demo-ec', 'expired', 'not-yet-valid', 'unregistered', 'revoked', 'foreign'] as const;
+export type DevClientName = (typeof DEV_CLIENT_NAMES)[number];
+export const DEV_OPERATOR = 'demo-operator';
+
+export interface DevPki {
+  ca: Ca;
+  foreignCa: Ca;
+  server: Issued;
+  serverEc: Issued;
+  clients: Record<DevClientName, Issued>;
+  crlPem: string;
+}
+
+export interface ManifestEntry {
+  file: string;
+  serial: string;
+  displaySerial: string;
+  notBefore: string;
+  notAfter: string;
+  issuerId: string;
+  subject: string;
+}
+/** certificate name (ca, foreign-ca, server, server-ec, demo, …) → facts. */
+export type DevPkiManifest = Record<string, ManifestEntry>;
+
+/** Every dev certificate in memory. `shareLeafKeys` reuses one key per type for leaves (fast tests). */
+export function buildDevPki(opts: { shareLeafKeys?: boolean } = {}): DevPki {
+  const now = Date.now();
+  const ca = createCa({ commonName: 'certgate dev client CA' });
+  const foreignCa = createCa({ commonName: 'untrusted foreign CA', organization: 'somewhere else' });
+  const rsaKey = opts.shareLeafKeys ? generateKey('rsa') : undefined;
+  const ecKey = opts.shareLeafKeys ? generateKey('ec') : undefined;
+  const client = (issuer: Ca, name: string, keyType: KeyType, extra: { notBefore?: Date; notAfter?: Date } = {}) => {
+    const key = keyType === 'ec' ? ecKey : rsaKey;
+    return issueClientCert(issuer, {
+      commonName: `certgate ${name}`,
+      organization: DEV_OPERATOR,
+      keyType,
+      p12Password: DEV_P12_PASSWORD,
+      ...extra,
+      ...(key ? { key } : {}),
+    });
+  };
+  const clients: Record<DevClientName, Issued> = {
+    demo: client(ca, 'demo', 'rsa'),
+    'demo-ec': client(ca, 'demo-ec', 'ec'),
+    expired: client(ca, 'expired', 'rsa', { notBefore: new Date(now - 731 * DAY), notAfter: new Date(now - DAY) }),
+    'not-yet-valid': client(ca, 'not-yet-valid', 'rsa', { notBefore: new Date(now + 180 * DAY), notAfter: new Date(now + 910 * DAY) }),
+    unregistered: client(ca, 'unregistered', 'rsa'),
+    revoked: client(ca, 'revoked', 'rsa'),
+    foreign: client(foreignCa, 'foreign', 'rsa'),
+  };
+  const hosts = ['localhost', '127.0.0.1', '::1'];
+  return {
+    ca,
+    foreignCa,
+    server: issueServerCert(ca, { hosts, ...(rsaKey ? { key: rsaKey } : {}) }),
+    serverEc: issueServerCert(ca, { hosts, keyType: 'ec', ...(ecKey ? { key: ecKey } : {}) }),
+    clients,
+    crlPem: createCrl(ca, [clients.revoked.serial]),
+  };
+}
+
+function entry(file: string, der: Buffer): ManifestEntry {
+  const f = readCertificate(der);
+  return {
+    file,
+    serial: f.serial,
+    displaySerial: displaySerial(f.serial),
+    notBefore: f.notBefore.toISOString(),
+    notAfter: f.notAfter.toISOString(),
+    issuerId: f.issuerId,
+    subject: f.subject,
+  };
+}
+
+export function devPkiManifest(pki: DevPki): DevPkiManifest {
+  const manifest: DevPkiManifest = {
+    ca: entry('ca.crt', pki.ca.der),
+    'foreign-ca': entry('foreign-ca.crt', pki.foreignCa.der),
+    server: entry('server.crt', pki.server.der),
+    'server-ec': entry('server-ec.crt', pki.serverEc.der),
+  };
+  for (const name of DEV_CLIENT_NAMES) manifest[name] = entry(`${name}.crt`, pki.clients[name].der);
+  return manifest;
+}
+
+function writeAtomic(file: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, file);
+}
+
+/** Write every file of `pki` into `dir`; ca.crt goes last so its presence means "complete". */
+export function writeDevPki(dir: string, pki: DevPki): DevPkiManifest {
+  mkdirSync(dir, { recursive: true });
+  const manifest = devPkiManifest(pki);
+  writeAtomic(join(dir, 'ca.key'), pki.ca.keyPem, 0o600);
+  writeAtomic(join(dir, 'foreign-ca.crt'), pki.foreignCa.certPem);
+  for (const [name, cert] of [['server', pki.server], ['server-ec', pki.serverEc]] as const) {
+    writeAtomic(join(dir, `${name}.crt`), cert.certPem);
+    writeAtomic(join(dir, `${name}.key`), cert.keyPem, 0o600);
+  }
+  for (const name of DEV_CLIENT_NAMES) {
+    const c = pki.clients[name];
+    writeAtomic(join(dir, `${name}.crt`), c.certPem);
+    writeAtomic(join(dir, `${name}.key`), c.keyPem, 0o600);
+    if (c.p12) writeAtomic(join(dir, `${name}.p12`), c.p12, 0o600);
+  }
+  writeAtomic(join(dir, 'crl.pem'), pki.crlPem);
+  writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeAtomic(join(dir, 'ca.crt'), pki.ca.certPem);
+  return manifest;
+}
+
+function readManifest(dir: string): DevPkiManifest | undefined {
+  if (!existsSync(join(dir, 'ca.crt'))) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as DevPkiManifest;
+  } catch {
+    return undefined; // missing or damaged: regenerate everything
+  }
+}
+
+/** Create the dev PKI in `dir` unless it is already there (ca.crt + manifest.json), or when forced. */
+export function generateDevPki(dir: string, opts: { force?: boolean } = {}): DevPkiManifest {
+  const existing = opts.force ? undefined : readManifest(dir);
+  if (existing) return existing;
+  mkdirSync(dir, { recursive: true });
+  // `npm start` and `npm run certs` may race: a lock directory keeps one generation from mixing with another.
+  const lock = join(dir, '.generating');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true }); // stale lock of a killed run
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    const done = opts.force ? undefined : readManifest(dir);
+    return done ?? writeDevPki(dir, buildDevPki());
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
