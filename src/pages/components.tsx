@@ -73,7 +73,7 @@ export function DetailList({ rows, label }: { rows: [string, ComponentChildren][
   );
 }
 
-/** A serial number, displayed as browsers show it, kept on one line and copyable. */
+/** A serial number, displayed as browsers show it ("0a 1b …"), on one line when it fits, wrapping between bytes, copyable. */
 export const Serial = ({ value }: { value: string }) => <code class="serial">{value}</code>;
 
 export interface FieldProps {

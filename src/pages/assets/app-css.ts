@@ -18,6 +18,8 @@ export const APP_CSS = String.raw`
   --ok-bg: #e9f5ed;
   --info-bg: #edf2fa;
   --radius: 6px;
+  /* One panel width for forms and error screens, so the screen does not jump between login and its errors. */
+  --panel-width: 43rem;
 }
 *, *::before, *::after { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
@@ -67,7 +69,7 @@ a:hover { color: var(--navy); text-decoration-thickness: 2px; }
 .banner__link { color: var(--warn); font-weight: 700; white-space: nowrap; }
 .main { flex: 1; padding-top: 2rem; padding-bottom: 3rem; }
 .main:focus { outline: none; }
-.main--narrow { max-width: 46rem; }
+.main--narrow { max-width: calc(var(--panel-width) + 3rem); }
 .site-footer { border-top: 1px solid var(--line); background: #fff; color: var(--muted); font-size: 0.85rem; padding: 1.25rem 0; }
 
 /* Panels and text */
@@ -77,7 +79,7 @@ a:hover { color: var(--navy); text-decoration-thickness: 2px; }
 .panel--warning { border-top: 4px solid #c98a00; }
 .panel--info { border-top: 4px solid var(--accent); }
 .panel--success { border-top: 4px solid var(--ok); }
-.panel--form { max-width: 40rem; margin-left: auto; margin-right: auto; }
+.panel--form { max-width: var(--panel-width); margin-left: auto; margin-right: auto; }
 .panel__actions { margin-top: 1.75rem; padding-top: 1.25rem; border-top: 1px solid var(--line); }
 .panel__actions .actions { justify-content: center; text-align: center; }
 h1 { margin: 0 0 1rem; color: var(--navy); font-size: 1.55rem; line-height: 1.4; }
@@ -93,7 +95,9 @@ h2, .subheading { margin: 1.5rem 0 0.5rem; color: var(--navy); font-size: 1.1rem
 .message-box .subheading { margin-top: 0; }
 .preline { white-space: pre-line; }
 .mono, .serial, .request-id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "BIZ UDGothic", monospace; }
-.serial { padding: 0.1rem 0.45rem; border-radius: 4px; background: var(--navy-tint); font-size: 1.05rem; letter-spacing: 0.05em; word-break: break-all; user-select: all; }
+.serial { padding: 0.1rem 0.45rem; border-radius: 4px; background: var(--navy-tint); font-size: 1.05rem; letter-spacing: 0.05em; user-select: all;
+  /* One box (background never split); wraps only at the spaces between bytes, mid-byte only if a byte cannot fit at all. */
+  display: inline-block; max-width: 100%; white-space: normal; word-break: normal; overflow-wrap: break-word; }
 .wrap-anywhere { overflow-wrap: anywhere; }
 .details { margin: 1.25rem 0; border-top: 1px solid var(--line); }
 .details__row { display: grid; grid-template-columns: minmax(8rem, 15rem) 1fr; gap: 1rem; padding: 0.6rem 0; border-bottom: 1px solid var(--line); }

@@ -200,6 +200,7 @@ export const en: Messages = {
     userId: 'User ID',
     password: 'Password',
     submit: 'Log in',
+    errorTitle: 'Could not log in',
     errors: {
       'invalid-credentials': 'The user ID or password is incorrect. Check what you entered and try again.',
       'account-locked': 'This account is locked after too many wrong passwords. Ask your operator administrator to unlock it.',

@@ -203,6 +203,7 @@ export const ja = {
     userId: 'ユーザID',
     password: 'パスワード',
     submit: 'ログイン',
+    errorTitle: 'ログインできませんでした',
     errors: {
       'invalid-credentials': 'ユーザIDまたはパスワードが正しくありません。入力内容を確認して、もう一度ログインしてください。',
       'account-locked': 'パスワードを続けて誤ったため、このアカウントはロックされています。事業者の管理者にロックの解除を依頼してください。',

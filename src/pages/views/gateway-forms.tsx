@@ -28,7 +28,7 @@ export function login(f: PageFrame, p: { error?: LoginError; userId?: string; ne
     children: (
       <section class="panel panel--form" aria-labelledby="page-title">
         <h1 id="page-title">{m.login.heading}</h1>
-        {errorText && <ErrorSummary title={m.login.heading} message={errorText} fieldId={p.error === 'invalid-credentials' ? 'userId' : undefined} />}
+        {errorText && <ErrorSummary title={m.login.errorTitle} message={errorText} fieldId={p.error === 'invalid-credentials' ? 'userId' : undefined} />}
         <p class="lead">{m.login.lead}</p>
         <form method="post" action={withLang('/auth/login', f.lang)} class="form" novalidate>
           <Csrf token={f.csrfToken} />

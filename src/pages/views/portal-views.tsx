@@ -191,7 +191,12 @@ export function section(f: PageFrame, p: { section: Section; operations: readonl
             ))}
           </ul>
         )}
-        <p class="note">{m.portal.rolesNote} {m.portal.demoNote}</p>
+        {/* Japanese sentences follow each other without a space; English ones need one. */}
+        <p class="note">
+          {m.portal.rolesNote}
+          {f.lang === 'en' ? ' ' : ''}
+          {m.portal.demoNote}
+        </p>
         <DetailList rows={[[m.portal.yourRoles, <RoleList roles={p.roles} lang={f.lang} />]]} />
       </section>
     ),
