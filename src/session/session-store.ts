@@ -5,6 +5,7 @@ import { storeCall } from '../store/redis.js';
 import { errors } from '../errors/certgate-error.js';
 import { isUserId } from '../users/user-id.js';
 import { defineScripts } from '../users/user-scripts.js';
+import { readUserHashes } from '../users/user-index.js';
 import { SESSION_SCRIPTS, type SessionScripts } from './session-scripts.js';
 
 export interface SessionRecord {
@@ -85,22 +86,14 @@ export class SessionStore {
 
   /** Live sessions of every indexed user, by user ID. */
   async list(now = Date.now()): Promise<SessionRecord[]> {
-    const ids = (await storeCall(() => this.r.smembers(keys.userIndex))).filter(isUserId).sort();
     const out: SessionRecord[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const pipeline = this.r.pipeline();
-      for (const id of chunk) pipeline.hgetall(keys.session(id));
-      const replies = await storeCall(() => pipeline.exec());
-      chunk.forEach((id, n) => {
-        const [err, h] = replies?.[n] ?? [new Error('no reply'), undefined];
-        if (err) throw errors.storeUnavailable(err);
-        const s = decodeSession(id, h as Record<string, string>);
-        if (s && this.isLive(s, now)) out.push(s);
-      });
+    for (const { userId, hash } of await readUserHashes(this.r, keys.session)) {
+      const s = decodeSession(userId, hash);
+      if (s && this.isLive(s, now)) out.push(s);
     }
     return out;
   }
+
 
   async countActive(now = Date.now()): Promise<number> {
     return (await this.list(now)).length;

@@ -7,6 +7,7 @@ import { storeCall } from '../store/redis.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { DEFAULT_ROLE, ROLES, isRole, type Role } from './roles.js';
 import { USER_ID_RULE, isUserId } from './user-id.js';
+import { readUserHashes } from './user-index.js';
 import { F, decodeUser, encodeRoles, type UserRecord } from './user-record.js';
 import { USER_SCRIPTS, defineScripts, type UserScripts } from './user-scripts.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -80,22 +81,14 @@ export class UserStore {
   }
 
   async list(filter: { operatorId?: string } = {}): Promise<UserRecord[]> {
-    const ids = (await storeCall(() => this.r.smembers(keys.userIndex))).filter(isUserId).sort();
     const out: UserRecord[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const pipeline = this.r.pipeline();
-      for (const id of chunk) pipeline.hgetall(keys.user(id));
-      const replies = await storeCall(() => pipeline.exec());
-      chunk.forEach((id, n) => {
-        const [err, h] = replies?.[n] ?? [new Error('no reply'), undefined];
-        if (err) throw errors.storeUnavailable(err);
-        const user = decodeUser(id, h as Record<string, string>);
-        if (user && (filter.operatorId === undefined || user.operatorId === filter.operatorId)) out.push(user);
-      });
+    for (const { userId, hash } of await readUserHashes(this.r, keys.user)) {
+      const user = decodeUser(userId, hash);
+      if (user && (filter.operatorId === undefined || user.operatorId === filter.operatorId)) out.push(user);
     }
     return out;
   }
+
 
   /** Deletes the user, its session and its attempt tokens; false when there was no such user. */
   async remove(userId: string, by?: AuditActor): Promise<boolean> {
