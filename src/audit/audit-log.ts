@@ -15,8 +15,12 @@ export interface AuditInput {
   source: 'cli' | 'gateway';
   /** Undefined values are dropped. Never put a secret here (keys that look like one are dropped too). */
   detail?: Record<string, AuditValue | undefined>;
-  /** Same as `detail` (accepted for callers that use the plural). */
-  details?: Record<string, AuditValue | undefined>;
+}
+
+/** Who caused an entry: the OS user for the CLI (osActor()), the user ID for gateway events. */
+export interface AuditBy {
+  actor: string;
+  source: 'cli' | 'gateway';
 }
 
 export interface AuditEntry {
@@ -52,7 +56,7 @@ export class AuditLog {
 
   async append(e: AuditInput): Promise<void> {
     const detail: AuditDetail = {};
-    for (const [k, v] of Object.entries({ ...e.details, ...e.detail })) {
+    for (const [k, v] of Object.entries(e.detail ?? {})) {
       if (!SECRET_KEY.test(k) && v !== undefined) detail[k] = v;
     }
     await storeCall(() =>
@@ -103,4 +107,15 @@ function toEntry(id: string, fields: string[]): AuditEntry {
     source: f.source === 'gateway' ? 'gateway' : 'cli',
     detail,
   };
+}
+
+/** Append one entry when an audit log is configured (a store used alone in a unit test has none). */
+export async function recordAudit(
+  audit: AuditLog | undefined,
+  by: AuditBy | undefined,
+  action: string,
+  target: string | undefined,
+  detail: Record<string, AuditValue | undefined> = {},
+): Promise<void> {
+  await audit?.append({ action, actor: by?.actor ?? 'unknown', source: by?.source ?? 'cli', ...(target ? { target } : {}), detail });
 }

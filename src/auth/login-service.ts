@@ -11,7 +11,7 @@ import { storeCall } from '../store/redis.js';
 import { isUserId } from '../users/user-id.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
 import type { UserStore } from '../users/user-store.js';
-import { writeAudit } from '../users/audit-trail.js';
+import { recordAudit } from '../audit/audit-log.js';
 import { SESSION_GRACE_MS, type SessionStore } from '../session/session-store.js';
 import { newSessionId } from '../session/cookie.js';
 import { AttemptGuard } from './attempt-guard.js';
@@ -154,7 +154,7 @@ export class LoginService {
   async audit(input: Pick<LoginInput, 'userId' | 'cert' | 'remoteAddress'>, action: string, details: Record<string, string | number | boolean>): Promise<void> {
     const actor = isUserId(input.userId) ? input.userId : `(invalid user ID, ${Math.min(String(input.userId).length, 999)} characters)`;
     try {
-      await writeAudit(this.opts.audit, { actor, source: 'gateway' }, action, isUserId(input.userId) ? input.userId : undefined, {
+      await recordAudit(this.opts.audit, { actor, source: 'gateway' }, action, isUserId(input.userId) ? input.userId : undefined, {
         ...details,
         cert: input.cert.field,
         certOperator: input.cert.operatorId,

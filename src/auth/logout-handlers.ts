@@ -6,7 +6,7 @@ import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayMiddleware } from '../gateway/state.js';
 import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie } from '../session/cookie.js';
 import { LOGIN_PATH } from '../session/middleware.js';
-import { writeAudit } from '../users/audit-trail.js';
+import { recordAudit } from '../audit/audit-log.js';
 import { checkCsrf } from './csrf.js';
 import { seeOther } from './see-other.js';
 
@@ -23,7 +23,7 @@ export function submitLogout(deps: GatewayDeps): GatewayMiddleware {
     const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
     // Only this session ends: an old terminal's cookie must not log out the newer login elsewhere.
     if (cookie && (await deps.sessions.end(cookie.userId, cookie.sid))) {
-      await writeAudit(deps.audit, { actor: cookie.userId, source: 'gateway' }, 'logout', cookie.userId);
+      await recordAudit(deps.audit, { actor: cookie.userId, source: 'gateway' }, 'logout', cookie.userId);
     }
     ctx.append('Set-Cookie', clearSessionCookieHeader());
     ctx.state.outcome = 'logout';

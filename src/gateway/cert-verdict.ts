@@ -1,6 +1,5 @@
 // Decides, from the TLS facts, the CRL and the registry entry, whether a certificate may pass and,
 // if not, which login-error reason the user sees (CONTRACT.md "login-error").
-import type { CertificateFacts } from '../tls/certificate.js';
 import type { RevocationList } from '../tls/crl.js';
 import type { Registration } from '../registry/registration.js';
 import type { PeerCertificate } from './peer-certificate.js';
@@ -34,11 +33,10 @@ export function tlsVerdict(peer: PeerCertificate, crl: RevocationList | undefine
 }
 
 /** The registry's say, for a certificate the TLS layer accepted. */
-export function registryVerdict(facts: CertificateFacts, registration: Registration | undefined, now: number): CertReason | undefined {
+export function registryVerdict(registration: Registration | undefined, now: number): CertReason | undefined {
   if (!registration) return 'cert-unregistered';
   // An administrator may register a shorter window than the certificate's own.
   if (registration.notAfter !== undefined && now > registration.notAfter) return 'cert-expired';
   if (registration.notBefore !== undefined && now < registration.notBefore) return 'cert-not-yet-valid';
-  void facts;
   return undefined;
 }

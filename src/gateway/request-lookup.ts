@@ -39,9 +39,3 @@ export async function lookupGate(redis: Redis, issuerId: string, serial: string)
     },
   };
 }
-
-/** Maintenance flag alone, for requests whose certificate was already refused. */
-export async function lookupMaintenance(redis: Redis): Promise<MaintenanceState> {
-  const [on, message, since] = await redis.hmget(keys.maintenance, 'on', 'message', 'since');
-  return { on: on === '1', ...(message ? { message } : {}), ...(since ? { since: Number(since) } : {}) };
-}

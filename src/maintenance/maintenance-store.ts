@@ -5,7 +5,7 @@ import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { writeAudit, type AuditActor } from '../users/audit-trail.js';
+import { recordAudit, type AuditBy } from '../audit/audit-log.js';
 
 export interface MaintenanceStatus {
   on: boolean;
@@ -22,7 +22,7 @@ export class MaintenanceStore {
     private readonly audit?: AuditLog,
   ) {}
 
-  async on(message: string | undefined, by?: AuditActor, now = Date.now()): Promise<MaintenanceStatus> {
+  async on(message: string | undefined, by?: AuditBy, now = Date.now()): Promise<MaintenanceStatus> {
     const text = message?.trim() ?? '';
     if (text.length > MAX_MESSAGE) throw errors.usage(`the maintenance message is longer than ${MAX_MESSAGE} characters`);
     // One MULTI: the gateway never reads a half-written state (on without the new message).
@@ -33,13 +33,13 @@ export class MaintenanceStore {
       const failed = replies?.find(([err]) => err);
       if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted');
     });
-    await writeAudit(this.audit, by, 'maintenance.on', undefined, { message: text || undefined });
+    await recordAudit(this.audit, by, 'maintenance.on', undefined, { message: text || undefined });
     return { on: true, since: now, ...(text ? { message: text } : {}) };
   }
 
-  async off(by?: AuditActor): Promise<{ wasOn: boolean }> {
+  async off(by?: AuditBy): Promise<{ wasOn: boolean }> {
     const removed = await storeCall(() => this.redis.del(keys.maintenance));
-    await writeAudit(this.audit, by, 'maintenance.off', undefined, { wasOn: removed === 1 });
+    await recordAudit(this.audit, by, 'maintenance.off', undefined, { wasOn: removed === 1 });
     return { wasOn: removed === 1 };
   }
 

@@ -1,11 +1,10 @@
 // Business operators (事業者): the owners of users and certificates. Stored as one hash
 // operatorId → JSON { name, createdAt }; there is no removal, so references never dangle.
 import type { Redis } from 'ioredis';
-import type { AuditLog } from '../audit/audit-log.js';
+import { recordAudit, type AuditBy, type AuditLog } from '../audit/audit-log.js';
 import { errors } from '../errors/certgate-error.js';
 import { storeCall } from '../store/redis.js';
 import { keys } from '../store/keys.js';
-import type { AuditBy } from './registry.js';
 
 export const OPERATOR_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -37,7 +36,7 @@ export class OperatorStore {
     const op: Operator = { id, name: name.trim(), createdAt: Date.now() };
     const created = await storeCall(() => this.redis.hsetnx(keys.operators, id, JSON.stringify({ name: op.name, createdAt: op.createdAt })));
     if (created === 0) throw errors.conflict(`operator "${id}" already exists; see \`certgate operator list\``);
-    await this.audit?.append({ action: 'operator.add', actor: by?.actor ?? 'unknown', source: by?.source ?? 'cli', target: id, detail: { name: op.name } });
+    await recordAudit(this.audit, by, 'operator.add', id, { name: op.name });
     return op;
   }
 

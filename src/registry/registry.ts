@@ -1,7 +1,9 @@
 // The certificate registry: which (issuer, serial) may use the gateway, for which operator and
 // until when. One hash (keys.registry); scans use HSCAN so it stays usable at a million entries.
 import type { Redis } from 'ioredis';
-import type { AuditLog } from '../audit/audit-log.js';
+import { recordAudit, type AuditBy, type AuditLog } from '../audit/audit-log.js';
+
+export type { AuditBy };
 import { errors } from '../errors/certgate-error.js';
 import { endSessionsForCertificates } from '../session/by-certificate.js';
 import { storeCall } from '../store/redis.js';
@@ -9,11 +11,6 @@ import { keys, registryField } from '../store/keys.js';
 import { displaySerial } from '../tls/serial.js';
 import { OperatorStore, unknownOperator } from './operators.js';
 import { type Registration, type RegistrationState, decodeRegistration, encodeRegistration, registrationState } from './registration.js';
-
-export interface AuditBy {
-  actor: string;
-  source: 'cli' | 'gateway';
-}
 
 export interface ListFilter {
   operatorId?: string;
@@ -71,10 +68,6 @@ export class Registry {
     this.operators = new OperatorStore(redis, audit);
   }
 
-  private async log(by: AuditBy | undefined, action: string, target: string, detail: Record<string, string | number | boolean | string[] | undefined>) {
-    await this.audit?.append({ action, actor: by?.actor ?? 'unknown', source: by?.source ?? 'cli', target, detail });
-  }
-
   async add(r: Registration, opts: { replace?: boolean; by?: AuditBy } = {}): Promise<Registration> {
     if (!(await this.operators.exists(r.operatorId))) throw unknownOperator(r.operatorId);
     const field = registryField(r.issuerId, r.serial);
@@ -87,7 +80,7 @@ export class Registry {
         `${describeCert(r)} is already registered${existing ? ` for operator "${existing.operatorId}"` : ''}; remove it first or add --replace`,
       );
     }
-    await this.log(opts.by, opts.replace ? 'serial.replace' : 'serial.add', field, {
+    await recordAudit(this.audit, opts.by, opts.replace ? 'serial.replace' : 'serial.add', field, {
       operator: r.operatorId,
       label: r.label,
       notAfter: r.notAfter === undefined ? undefined : new Date(r.notAfter).toISOString(),
@@ -139,7 +132,7 @@ export class Registry {
       });
     }
     const sessionsEnded = await endSessionsForCertificates(this.redis, removed.map((k) => registryField(k.issuerId, k.serial)));
-    for (const k of removed) await this.log(opts.by, 'serial.remove', registryField(k.issuerId, k.serial), { sessionsEnded });
+    for (const k of removed) await recordAudit(this.audit, opts.by, 'serial.remove', registryField(k.issuerId, k.serial), { sessionsEnded });
     return { removed, missing, sessionsEnded };
   }
 
@@ -191,7 +184,7 @@ export class Registry {
       const dups = reply.slice(1);
       throw errors.conflict(`${dups.length} certificate(s) are already registered (${dups.slice(0, 5).join(', ')}${dups.length > 5 ? ', …' : ''}); nothing was imported`);
     }
-    await this.log(opts.by, 'serial.import', opts.source ?? '', {
+    await recordAudit(this.audit, opts.by, 'serial.import', opts.source ?? '', {
       added: rows.length,
       operators: [...operatorIds].sort().slice(0, 100),
     });
@@ -216,7 +209,7 @@ export class Registry {
       removed += Number(await storeCall(() => this.redis.eval(DELETE_IF_SAME, 1, [keys.registry, ...chunk])));
     }
     const sessionsEnded = await endSessionsForCertificates(this.redis, entries.map((r) => registryField(r.issuerId, r.serial)));
-    await this.log(opts.by, 'serial.prune', `expired before ${new Date(opts.before).toISOString()}`, {
+    await recordAudit(this.audit, opts.by, 'serial.prune', `expired before ${new Date(opts.before).toISOString()}`, {
       removed,
       sessionsEnded,
       serials: entries.slice(0, 100).map((r) => r.serial),

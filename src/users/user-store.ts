@@ -13,7 +13,7 @@ import { USER_SCRIPTS, defineScripts, type UserScripts } from './user-scripts.js
 import { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_HISTORY } from './password-policy.js';
 import { temporaryPassword } from './temporary-password.js';
-import { writeAudit, type AuditActor } from './audit-trail.js';
+import { recordAudit, type AuditBy } from '../audit/audit-log.js';
 
 export interface NewUser {
   userId: string;
@@ -36,7 +36,7 @@ export class UserStore {
   }
 
   /** Creates the user with a temporary password that must be changed at first login. */
-  async create(input: NewUser, by?: AuditActor): Promise<{ user: UserRecord; temporaryPassword: string }> {
+  async create(input: NewUser, by?: AuditBy): Promise<{ user: UserRecord; temporaryPassword: string }> {
     const userId = requireUserId(input.userId);
     const roles = validRoles(input.roles);
     const name = (input.name ?? userId).trim() || userId;
@@ -63,7 +63,7 @@ export class UserStore {
     await storeCall(() => this.r.sadd(keys.userIndex, userId));
     const created = await storeCall(() => this.r.cgUserCreate(keys.user(userId), ...Object.entries(fields).flat()));
     if (created !== 1) throw errors.conflict(`user "${userId}" already exists; use \`certgate user reset-password ${userId}\` for a new password`);
-    await writeAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles });
+    await recordAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles });
     return { user: (await this.get(userId))!, temporaryPassword: password };
   }
 
@@ -91,34 +91,34 @@ export class UserStore {
 
 
   /** Deletes the user, its session and its attempt tokens; false when there was no such user. */
-  async remove(userId: string, by?: AuditActor): Promise<boolean> {
+  async remove(userId: string, by?: AuditBy): Promise<boolean> {
     if (!isUserId(userId)) return false;
     const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId)));
     await storeCall(() => this.r.srem(keys.userIndex, userId));
-    if (existed === 1) await writeAudit(this.audit, by, 'user.remove', userId);
+    if (existed === 1) await recordAudit(this.audit, by, 'user.remove', userId);
     return existed === 1;
   }
 
   /** Locks the account and ends its session. */
-  async lock(userId: string, by?: AuditActor, reason = 'admin'): Promise<'locked' | 'already-locked'> {
+  async lock(userId: string, by?: AuditBy, reason = 'admin'): Promise<'locked' | 'already-locked'> {
     requireUserId(userId);
     const r = await storeCall(() => this.r.cgUserLock(keys.user(userId), keys.session(userId), String(Date.now()), reason));
     if (r === 0) throw notFound(userId);
-    if (r === 1) await writeAudit(this.audit, by, 'user.lock', userId, { reason });
+    if (r === 1) await recordAudit(this.audit, by, 'user.lock', userId, { reason });
     return r === 1 ? 'locked' : 'already-locked';
   }
 
   /** Unlocks the account and resets its failure counter. */
-  async unlock(userId: string, by?: AuditActor): Promise<'unlocked' | 'not-locked'> {
+  async unlock(userId: string, by?: AuditBy): Promise<'unlocked' | 'not-locked'> {
     requireUserId(userId);
     const r = await storeCall(() => this.r.cgUserUnlock(keys.user(userId), keys.attempts(userId)));
     if (r === 0) throw notFound(userId);
-    await writeAudit(this.audit, by, 'user.unlock', userId, { wasLocked: r === 1 });
+    await recordAudit(this.audit, by, 'user.unlock', userId, { wasLocked: r === 1 });
     return r === 1 ? 'unlocked' : 'not-locked';
   }
 
   /** New temporary password (must be changed at next login); ends the user's session. */
-  async resetPassword(userId: string, by?: AuditActor): Promise<{ user: UserRecord; temporaryPassword: string }> {
+  async resetPassword(userId: string, by?: AuditBy): Promise<{ user: UserRecord; temporaryPassword: string }> {
     requireUserId(userId);
     await this.require(userId);
     const password = temporaryPassword(userId);
@@ -127,7 +127,7 @@ export class UserStore {
       this.r.cgUserResetPassword(keys.user(userId), keys.session(userId), hash, String(Date.now()), String(PASSWORD_HISTORY)),
     );
     if (r === 0) throw notFound(userId);
-    await writeAudit(this.audit, by, 'user.reset-password', userId);
+    await recordAudit(this.audit, by, 'user.reset-password', userId);
     return { user: (await this.require(userId)), temporaryPassword: password };
   }
 

@@ -41,7 +41,7 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
       const gate = await storeCall(() => lookupGate(deps.redis, facts.issuerId, facts.serial));
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
-      reason = registryVerdict(facts, gate.registration, now);
+      reason = registryVerdict(gate.registration, now);
     }
 
     if (reason !== undefined && !(options.informational && ctx.state.cert && INFORMATIONAL_REASONS.has(reason))) {
