@@ -41,17 +41,16 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const SAMPLE_EVERY_MS = 30_000;
-
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const tls = loadTlsMaterial(config);
   const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway' });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   defineGateScript(redis);
-  const metrics = createMetrics();
   const audit = new AuditLog(redis, config.auditMaxLen);
   const sessions = new SessionStore(redis, config.session);
+  const registry = new Registry(redis, audit);
+  const metrics = createMetrics({ samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } });
   const hasher = new PasswordHasher(config.argon2, config.login);
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
@@ -83,8 +82,6 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   server.on('tlsClientError', (err: Error) => logger.debug({ err: { message: err.message } }, 'TLS handshake failed'));
 
   let shuttingDown = false;
-  const registry = new Registry(redis, audit);
-  let lastSample = 0;
   const ops = createOpsServer({
     registry: metrics.registry,
     isShuttingDown: () => shuttingDown,
@@ -92,15 +89,6 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
       tls: async () => (server.listening ? { ok: true } : { ok: false, error: 'mTLS listener not listening' }),
-    },
-    beforeScrape: async () => {
-      metrics.activeSessions.set(await sessions.countActive());
-      // Certificate counts scan the whole registry: sample them at most every 30 s.
-      if (Date.now() - lastSample < SAMPLE_EVERY_MS) return;
-      lastSample = Date.now();
-      const stats = await registry.stats(Date.now());
-      for (const [state, n] of Object.entries(stats.byState)) metrics.certificates.set({ state }, n);
-      for (const [days, n] of Object.entries(stats.expiringWithin)) metrics.certificatesExpiring.set({ within_days: days }, n);
     },
   });
 

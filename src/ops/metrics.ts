@@ -1,6 +1,16 @@
 // Prometheus metrics of one gateway process. Each process owns its registry so tests and
 // cluster workers never share global state.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RegistryStats } from '../registry/registry.js';
+
+/** Where the sampled gauges read their values from at scrape time. */
+export interface MetricSamplers {
+  activeSessions: () => Promise<number>;
+  registryStats: () => Promise<RegistryStats>;
+}
+
+/** Certificate counts scan the whole registry: sample them at most this often. */
+const REGISTRY_SAMPLE_MS = 30_000;
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -24,10 +34,30 @@ export interface GatewayMetrics {
   certificatesExpiring: Gauge<'within_days'>;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
+export function createMetrics(options: { defaultMetrics?: boolean; samplers?: MetricSamplers } = {}): GatewayMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'certgate_' });
   const registers = [registry];
+  const samplers = options.samplers;
+  let statsAt = 0;
+  let stats: Promise<RegistryStats> | undefined;
+  const registryStats = () => {
+    if (!samplers) return undefined;
+    if (!stats || Date.now() - statsAt > REGISTRY_SAMPLE_MS) {
+      statsAt = Date.now();
+      stats = samplers.registryStats();
+    }
+    return stats;
+  };
+  // Sampled when scraped (also in cluster workers, whose values the primary merges with `max`:
+  // every worker sees the same store). A store error keeps the last value; the scrape still answers.
+  const sample = async (update: () => Promise<void>) => {
+    try {
+      await update();
+    } catch {
+      stats = undefined;
+    }
+  };
   return {
     registry,
     requests: new Counter({ name: 'certgate_requests_total', help: 'Requests by outcome', labelNames: ['outcome'], registers }),
@@ -47,13 +77,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     redisErrors: new Counter({ name: 'certgate_redis_errors_total', help: 'Failed store operations', labelNames: ['operation'], registers }),
     logins: new Counter({ name: 'certgate_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], registers }),
     lockouts: new Counter({ name: 'certgate_lockouts_total', help: 'Accounts locked by repeated wrong passwords', registers }),
-    activeSessions: new Gauge({ name: 'certgate_active_sessions', help: 'Live sessions (sampled)', registers }),
-    certificates: new Gauge({ name: 'certgate_certificates', help: 'Registered certificates by state (sampled)', labelNames: ['state'], registers }),
+    activeSessions: new Gauge({
+      name: 'certgate_active_sessions',
+      help: 'Live sessions (sampled)',
+      aggregator: 'max',
+      registers,
+      async collect() {
+        if (samplers) await sample(async () => this.set(await samplers.activeSessions()));
+      },
+    }),
+    certificates: new Gauge({
+      name: 'certgate_certificates',
+      help: 'Registered certificates by state (sampled)',
+      labelNames: ['state'],
+      aggregator: 'max',
+      registers,
+      async collect() {
+        const pending = registryStats();
+        if (pending) await sample(async () => Object.entries((await pending).byState).forEach(([state, n]) => this.set({ state }, n)));
+      },
+    }),
     certificatesExpiring: new Gauge({
       name: 'certgate_certificates_expiring',
       help: 'Registered certificates expiring within N days (sampled)',
       labelNames: ['within_days'],
+      aggregator: 'max',
       registers,
+      async collect() {
+        const pending = registryStats();
+        if (pending) await sample(async () => Object.entries((await pending).expiringWithin).forEach(([d, n]) => this.set({ within_days: d }, n)));
+      },
     }),
   };
 }

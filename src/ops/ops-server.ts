@@ -13,8 +13,6 @@ export interface OpsServerOptions {
   registry: MetricsSource;
   /** True once shutdown started: readiness turns 503 so load balancers drain this instance. */
   isShuttingDown: () => boolean;
-  /** Refresh sampled gauges (sessions, certificates) before a scrape. */
-  beforeScrape?: () => Promise<void>;
 }
 
 export function createOpsServer(options: OpsServerOptions): Server {
@@ -33,11 +31,6 @@ export function createOpsServer(options: OpsServerOptions): Server {
     }
     if (path === '/metrics') {
       void (async () => {
-        try {
-          await options.beforeScrape?.();
-        } catch {
-          // Sampled gauges keep their last value when the store is down; the scrape still answers.
-        }
         try {
           const text = await options.registry.metrics();
           res.writeHead(200, { 'Content-Type': options.registry.contentType });

@@ -74,6 +74,7 @@ t.test('two workers behind one port', { skip: existsSync(join(import.meta.dirnam
 
   const metrics = await fetch(`http://127.0.0.1:${opsPort}/metrics`).then((r) => r.text());
   t.match(metrics, /certgate_requests_total\{outcome="auth-page"\} 7/, 'metrics aggregated over workers');
+  t.match(metrics, /certgate_certificates\{state="active"\} 1\n/, 'sampled gauges are not multiplied by the worker count');
 
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM stops primary and workers with exit code 0');
