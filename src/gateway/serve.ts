@@ -1,6 +1,6 @@
 // `certgate serve`: one gateway process in the foreground, stopped cleanly by SIGTERM/SIGINT.
 import { loadConfig } from '../config/config.js';
-import { createLogger } from '../log/logger.js';
+import { createLogger, stdoutDestination } from '../log/logger.js';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { createGateway } from './create.js';
@@ -15,7 +15,7 @@ export function workerCount(configured: number | undefined, env: NodeJS.ProcessE
 
 export async function serveGateway(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel }, stdoutDestination());
   if (config.secretGenerated) {
     logger.warn('CERTGATE_SECRET is not set: using a random development secret (sessions end at restart; the portal needs the same secret)');
   }

@@ -34,3 +34,13 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
   };
   return destination ? pino(opts, destination) : pino(opts);
 }
+
+/**
+ * Buffered, asynchronous stdout for the serving processes: a request never waits on a write(2).
+ * `flush()` before exit writes what is still buffered.
+ */
+export function stdoutDestination(): ReturnType<typeof pino.destination> {
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  process.once('exit', () => dest.flushSync());
+  return dest;
+}
