@@ -1,0 +1,137 @@
+// The load generator process (run pinned to the load CPUs): reads one job as JSON on stdin — keep-alive
+// HTTP load with autocannon (optionally with a login storm alongside), new-handshake loops, or direct
+// registry lookups — and prints one JSON result on stdout.
+import autocannon, { type Result as CannonResult } from 'autocannon';
+import { createRedis } from '../src/store/redis.js';
+import { defineGateScript, lookupGate } from '../src/gateway/request-lookup.js';
+import { handshakeLoop, type HandshakeSpec } from './handshake.js';
+import { prepareStorm, type StormResult, type StormSpec } from './storm.js';
+import { Samples, elapsedMs, type LatencySummary } from './stats.js';
+
+export interface HttpJob {
+  mode: 'http';
+  url: string;
+  headers: Record<string, string>;
+  tls?: { certPem: string; keyPem: string; caPem: string };
+  connections: number;
+  warmupS: number;
+  durationS: number;
+  /** Fixed overall request rate; unset = as fast as the server answers. */
+  rate?: number;
+  storm?: Omit<StormSpec, 'durationMs'>;
+}
+
+export interface HttpResult {
+  reqPerSec: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  latency: LatencySummary;
+  storm?: StormResult;
+}
+
+export interface LookupJob {
+  mode: 'lookup';
+  redisUrl: string;
+  /** [issuerId, serial] pairs, looked up round-robin. */
+  targets: Array<[string, string]>;
+  count: number;
+  maxMs: number;
+}
+
+export interface LookupResult {
+  count: number;
+  found: number;
+  latency: LatencySummary;
+}
+
+export type Job = HttpJob | LookupJob | ({ mode: 'handshake' } & HandshakeSpec);
+
+interface Tally {
+  samples: Samples;
+  codes: Record<string, number>;
+  ok: number;
+}
+
+function cannon(job: HttpJob, durationS: number, tally?: Tally): Promise<CannonResult> {
+  // At a fixed rate each connection sends every `interval` ms (see Samples.addCorrected).
+  const interval = job.rate ? (job.connections / job.rate) * 1000 : 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: job.url,
+        connections: job.connections,
+        duration: durationS,
+        headers: job.headers,
+        timeout: 10,
+        ...(job.rate ? { overallRate: job.rate } : {}),
+        ...(job.tls ? { servername: 'localhost', tlsOptions: { cert: job.tls.certPem, key: job.tls.keyPem, ca: job.tls.caPem } } : {}),
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (!tally) return;
+      tally.codes[status] = (tally.codes[status] ?? 0) + 1;
+      if (status < 200 || status >= 300) return;
+      tally.ok++;
+      tally.samples.addCorrected(ms, interval);
+    });
+  });
+}
+
+async function runHttp(job: HttpJob): Promise<HttpResult> {
+  const stormReady = job.storm ? prepareStorm({ ...job.storm, durationMs: job.durationS * 1000 }) : undefined;
+  if (job.warmupS > 0) await cannon(job, job.warmupS);
+  const storm = await stormReady;
+  const tally: Tally = { samples: new Samples(), codes: {}, ok: 0 };
+  const started = process.hrtime.bigint();
+  const [result, stormResult] = await Promise.all([cannon(job, job.durationS, tally), storm?.run()]);
+  const seconds = Math.min(elapsedMs(started) / 1000, result.duration || job.durationS) || job.durationS;
+  const out: HttpResult = {
+    reqPerSec: Math.round(tally.ok / seconds),
+    ok: tally.ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: tally.codes,
+    latency: tally.samples.summary(),
+  };
+  if (stormResult) out.storm = stormResult;
+  return out;
+}
+
+async function runLookup(job: LookupJob): Promise<LookupResult> {
+  const redis = createRedis(job.redisUrl, { connectionName: 'certgate-bench-lookup', commandTimeoutMs: 5000 });
+  await redis.connect();
+  defineGateScript(redis);
+  const samples = new Samples();
+  let found = 0;
+  const deadline = Date.now() + job.maxMs;
+  // Warm the script cache and the connection first.
+  for (let i = 0; i < 200; i++) await lookupGate(redis, ...job.targets[i % job.targets.length]!);
+  for (let i = 0; i < job.count && Date.now() < deadline; i++) {
+    const [issuerId, serial] = job.targets[i % job.targets.length]!;
+    const t0 = process.hrtime.bigint();
+    const facts = await lookupGate(redis, issuerId, serial);
+    samples.add(elapsedMs(t0));
+    if (facts.registration) found++;
+  }
+  redis.disconnect();
+  return { count: samples.count, found, latency: samples.summary() };
+}
+
+async function main(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const job = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Job;
+  const result = job.mode === 'http' ? await runHttp(job) : job.mode === 'lookup' ? await runLookup(job) : await handshakeLoop(job);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`loadgen: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

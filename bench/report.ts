@@ -1,0 +1,187 @@
+// The printed Markdown report and the JSON written to bench/results/latest.json, with every target
+// ratio computed from this run and marked met or missed.
+import type { HandshakeResult } from './handshake.js';
+import type { HttpResult } from './loadgen.js';
+import type { CpuUse, RegistryReport, Row, StormReport } from './measure.js';
+import type { Settings } from './settings.js';
+
+export interface Machine {
+  cpuModel: string;
+  cpus: number;
+  memGiB: number;
+  os: string;
+  node: string;
+  redis: string;
+  nginx: string;
+}
+
+export interface Target {
+  goal: string;
+  measured: string;
+  ratio: number | undefined;
+  required: string;
+  met: boolean | undefined;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  seconds: number;
+  machine: Machine;
+  settings: Settings;
+  pinning: string;
+  workers: number;
+  notes: string[];
+  keepAlive: Array<Row<HttpResult>>;
+  handshakes: Array<Row<HandshakeResult>>;
+  storm: StormReport | undefined;
+  registry: RegistryReport | undefined;
+  targets: Target[];
+  errors: string[];
+  /** Whole-machine CPU use sampled while the bench itself was idle (start, and before each phase). */
+  background: Record<string, { busy: number | undefined; loadavg1: number }>;
+}
+
+const num = (v: number | undefined, digits = 0): string =>
+  v === undefined || !Number.isFinite(v) ? '—' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (v: number | undefined): string => num(v, 2);
+const us = (v: number | undefined): string => num(v === undefined ? undefined : v * 1000, 0);
+const ratioText = (r: number | undefined): string => (r === undefined || !Number.isFinite(r) ? '—' : `${r.toFixed(2)}×`);
+
+const pct = (v: number | undefined): string => (v === undefined ? '?' : String(Math.round(v * 100)));
+const cpu = (r: CpuUse | undefined): string => (r?.cpu ? `${pct(r.cpu.servers)} / ${pct(r.cpu.loadGenerator)} / ${pct(r.cpu.foreign)}` : '—');
+
+/** Every job's CPU reading, to warn when other processes took a share of the machine. */
+export function cpuReadings(r: Pick<BenchReport, 'keepAlive' | 'handshakes' | 'storm' | 'registry'>): Array<[string, CpuUse]> {
+  const out: Array<[string, CpuUse]> = [];
+  for (const row of r.keepAlive) if (row.result) out.push([`keep-alive ${row.name}`, row.result]);
+  for (const row of r.handshakes) if (row.result) out.push([`handshakes ${row.name}`, row.result]);
+  if (r.storm) out.push(['storm quiet', r.storm.quiet], ['storm', r.storm.storm]);
+  if (r.registry) out.push(['registry (1 serial)', r.registry.gatewayEmpty], ['registry (1M serials)', r.registry.gatewayFull]);
+  return out;
+}
+
+const find = <T>(rows: Array<Row<T>>, name: string): T | undefined => rows.find((r) => r.name === name)?.result;
+
+function target(goal: string, a: number | undefined, b: number | undefined, op: '>=' | '<=', factor: number, measured: (r: number) => string): Target {
+  const ratio = a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+  const met = ratio === undefined ? undefined : op === '>=' ? ratio >= factor : ratio <= factor;
+  return { goal, ratio, measured: ratio === undefined ? 'not measured' : measured(ratio), required: `${op === '>=' ? '≥' : '≤'} ${factor}×`, met };
+}
+
+export function computeTargets(r: Omit<BenchReport, 'targets'>): Target[] {
+  const gw = find(r.keepAlive, 'certgate gateway')?.reqPerSec;
+  const nginx = find(r.keepAlive, 'nginx proxy_pass')?.reqPerSec;
+  const auth = find(r.keepAlive, 'nginx + auth_request')?.reqPerSec;
+  const hsGw = find(r.handshakes, 'certgate gateway')?.perSec;
+  const hsNginx = find(r.handshakes, 'nginx proxy_pass')?.perSec;
+  const out = [
+    target('gateway vs nginx + auth_request (req/s, keep-alive)', gw, auth, '>=', 2, (x) => `${num(gw)} / ${num(auth)} = ${ratioText(x)}`),
+    target('gateway vs nginx proxy_pass (req/s, keep-alive)', gw, nginx, '>=', 0.3, (x) => `${num(gw)} / ${num(nginx)} = ${ratioText(x)}`),
+    target('new mTLS handshakes/s, gateway vs nginx', hsGw, hsNginx, '>=', 0.8, (x) => `${num(hsGw)} / ${num(hsNginx)} = ${ratioText(x)}`),
+  ];
+  const q = r.storm?.quiet.latency.p99;
+  const st = r.storm?.storm.latency.p99;
+  out.push(target('proxied p99 during login storm vs quiet', st, q, '<=', 3, (x) => `${ms(st)} ms / ${ms(q)} ms = ${ratioText(x)}`));
+  const reg = r.registry;
+  const importS = reg ? reg.importMs / 1000 : undefined;
+  out.push({
+    goal: `serial import of ${num(reg?.importRows)} rows`,
+    measured: importS === undefined ? 'not measured' : `${importS.toFixed(2)} s`,
+    ratio: importS,
+    required: '< 10 s',
+    met: importS === undefined || reg?.importAdded !== reg?.importRows ? (importS === undefined ? undefined : false) : importS < 10,
+  });
+  const le = reg?.lookupEmpty.latency.p50;
+  const lf = reg?.lookupFullRandom.latency.p50;
+  out.push(target(`registry lookup p50 with ${num(reg?.serials)} serials vs empty`, lf, le, '<=', 1.2, (x) => `${us(lf)} µs / ${us(le)} µs = ${ratioText(x)}`));
+  const ge = reg?.gatewayEmpty.latency.p50;
+  const gf = reg?.gatewayFull.latency.p50;
+  out.push(target(`gateway request p50 with ${num(reg?.serials)} serials vs empty`, gf, ge, '<=', 1.2, (x) => `${ms(gf)} ms / ${ms(ge)} ms = ${ratioText(x)}`));
+  return out;
+}
+
+function httpRows(rows: Array<Row<HttpResult>>): string[] {
+  return rows.map((row) => {
+    const x = row.result;
+    if (!x) return `| ${row.name} | skipped: ${row.skipped} | | | | | |`;
+    return `| ${row.name} | ${num(x.reqPerSec)} | ${ms(x.latency.p50)} | ${ms(x.latency.p99)} | ${num(x.non2xx)} | ${num(x.errors)} | ${cpu(x)} |`;
+  });
+}
+
+export function markdown(r: BenchReport): string {
+  const s = r.settings;
+  const m = r.machine;
+  const lines = [
+    `## certgate bench — ${r.startedAt}`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cpus} CPUs, ${m.memGiB} GiB, ${m.os}; Node ${m.node}, Redis ${m.redis}, nginx ${m.nginx}.`,
+    `Pinning: ${r.pinning}. Gateway CERTGATE_WORKERS=${r.workers}, nginx worker_processes ${r.workers}, stand-ins ${r.workers} process(es).`,
+    `Server certificate ECDSA P-256 (both servers), client certificate ECDSA P-256, TLS 1.3; gateway LOG_LEVEL=warn; nginx access_log off.`,
+    '',
+    `### Authenticated, proxied keep-alive requests (${s.connections} connections, ${s.durationS} s after ${s.warmupS} s warm-up)`,
+    '',
+    '| target | req/s | p50 ms | p99 ms | non-2xx | errors | CPU % servers / load gen / other |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...httpRows(r.keepAlive),
+    '',
+    `### New mTLS handshakes (no keep-alive, no resumption; ${s.handshakeConcurrency} concurrent; one authenticated proxied GET per connection)`,
+    '',
+    '| target | handshakes/s | connect→response p50 ms | p99 ms | failed | resumed | CPU % servers / load gen / other |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...r.handshakes.map((row) => {
+      const x = row.result;
+      if (!x) return `| ${row.name} | skipped: ${row.skipped} | | | | | |`;
+      return `| ${row.name} | ${num(x.perSec)} | ${ms(x.connectToResponse.p50)} | ${ms(x.connectToResponse.p99)} | ${num(x.failed)} | ${num(x.resumed)} | ${cpu(x)} |`;
+    }),
+  ];
+  if (r.storm) {
+    const st = r.storm.storm.storm;
+    lines.push(
+      '',
+      `### Login storm (gateway; proxied GET at a fixed ${num(r.storm.rate)} req/s over ${s.latencyConnections} connections)`,
+      '',
+      '| phase | proxied req/s | p50 ms | p99 ms | max ms | non-2xx | errors | CPU % servers / load gen / other |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...[['quiet', r.storm.quiet] as const, ['login storm', r.storm.storm] as const].map(
+        ([name, x]) =>
+          `| ${name} | ${num(x.reqPerSec)} | ${ms(x.latency.p50)} | ${ms(x.latency.p99)} | ${ms(x.latency.max)} | ${num(x.non2xx)} | ${num(x.errors)} | ${cpu(x)} |`,
+      ),
+    );
+    if (st) {
+      const codes = Object.entries(st.byStatus)
+        .map(([code, n]) => `${code}: ${num(n)}`)
+        .join(', ');
+      lines.push(
+        '',
+        `Storm: ${st.loops} concurrent login loops (${s.stormUsers} users alternating wrong/right passwords, the rest wrong passwords for unknown IDs), ` +
+          `${num(st.attempts)} POST /auth/login — ${codes}; shed with 503: ${num(st.shed)}; transport errors: ${num(st.errors)}; ` +
+          `answered logins p50 ${ms(st.loginLatency.p50)} ms, p99 ${ms(st.loginLatency.p99)} ms.`,
+      );
+    }
+  }
+  const g = r.registry;
+  if (g) {
+    lines.push(
+      '',
+      '### Registry',
+      '',
+      `\`certgate serial import\` of ${num(g.importRows)} CSV rows: ${(g.importMs / 1000).toFixed(2)} s end to end (${num((g.importRows / g.importMs) * 1000)} rows/s), ${num(g.importAdded)} registrations added.`,
+      `${num(g.serials)} more registrations written with pipelined HSET in ${(g.fillMs / 1000).toFixed(1)} s; Redis used_memory +${num(g.memoryAfter - g.memoryBefore)} bytes = ${num(g.bytesPerSerial)} bytes per serial.`,
+      '',
+      'Gateway columns: authenticated proxied GET over one keep-alive connection, back to back (each request alone, no queueing); lookupGate: direct calls from the load CPU, one at a time.',
+      '',
+      '| registry | lookupGate p50 µs | p99 µs | gateway p50 ms | p99 ms |',
+      '|---|---:|---:|---:|---:|',
+      `| 1 serial (empty) | ${us(g.lookupEmpty.latency.p50)} | ${us(g.lookupEmpty.latency.p99)} | ${ms(g.gatewayEmpty.latency.p50)} | ${ms(g.gatewayEmpty.latency.p99)} |`,
+      `| ${num(g.registrySizeAfter)} serials, the bench certificate | ${us(g.lookupFullSame.latency.p50)} | ${us(g.lookupFullSame.latency.p99)} | ${ms(g.gatewayFull.latency.p50)} | ${ms(g.gatewayFull.latency.p99)} |`,
+      `| ${num(g.registrySizeAfter)} serials, random registered serials | ${us(g.lookupFullRandom.latency.p50)} | ${us(g.lookupFullRandom.latency.p99)} | | |`,
+    );
+  }
+  lines.push('', '### Targets (ratios from this run)', '', '| target | measured | required | result |', '|---|---|---|---|');
+  for (const t of r.targets) lines.push(`| ${t.goal} | ${t.measured} | ${t.required} | ${t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED'} |`);
+  if (r.notes.length > 0 || r.errors.length > 0) {
+    lines.push('', '### Notes', '');
+    for (const n of [...r.notes, ...r.errors.map((e) => `ERROR: ${e}`)]) lines.push(`- ${n}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

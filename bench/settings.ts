@@ -1,0 +1,50 @@
+// How long and how hard each measurement runs; environment overrides for quick local runs
+// (BENCH_QUICK=1 shortens everything; the README documents the variables).
+import { envInt } from './clustered.js';
+
+export interface Settings {
+  quick: boolean;
+  /** BENCH_ONLY: run only these phases (keepalive, handshakes, storm, registry); empty = all. */
+  only: string[];
+  warmupS: number;
+  durationS: number;
+  connections: number;
+  handshakeConcurrency: number;
+  /** Fixed request rate of the latency runs (login storm, registry size). */
+  latencyRate: number;
+  latencyConnections: number;
+  stormUsers: number;
+  stormUnknownLoops: number;
+  stormBackoffMs: number;
+  importRows: number;
+  serials: number;
+  lookups: number;
+}
+
+export const PHASES = ['keepalive', 'handshakes', 'storm', 'registry'];
+
+export function loadSettings(): Settings {
+  const quick = process.env.BENCH_QUICK === '1';
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const unknown = only.filter((p) => !PHASES.includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown phase ${unknown.join(', ')}; use ${PHASES.join(', ')}`);
+  return {
+    quick,
+    only,
+    warmupS: envInt('BENCH_WARMUP', quick ? 1 : 3),
+    durationS: envInt('BENCH_DURATION', quick ? 3 : 10),
+    connections: envInt('BENCH_CONNECTIONS', 50),
+    handshakeConcurrency: envInt('BENCH_HANDSHAKE_CONCURRENCY', 32),
+    latencyRate: envInt('BENCH_LATENCY_RATE', 200),
+    latencyConnections: 10,
+    stormUsers: envInt('BENCH_STORM_USERS', 16),
+    stormUnknownLoops: envInt('BENCH_STORM_UNKNOWN', 112),
+    stormBackoffMs: 250,
+    importRows: envInt('BENCH_IMPORT_ROWS', quick ? 10_000 : 100_000),
+    serials: envInt('BENCH_SERIALS', quick ? 100_000 : 1_000_000),
+    lookups: envInt('BENCH_LOOKUPS', quick ? 5000 : 20_000),
+  };
+}
