@@ -5,7 +5,7 @@ import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { errorPages } from './middleware/error-pages.js';
 import { language } from './middleware/language.js';
-import { buildRouter } from './routes.js';
+import { buildRoutes } from './routes.js';
 import type { GatewayDeps } from './deps.js';
 import type { GatewayState } from './state.js';
 
@@ -13,12 +13,10 @@ export function createGatewayApp(deps: GatewayDeps): Koa<GatewayState> {
   // `proxy` stays off: X-Forwarded-* from clients are never trusted (DESIGN "Headers").
   const app = new Koa<GatewayState>({ proxy: false });
   app.silent = true; // errors are rendered and logged by errorPages, not printed by koa
-  const router = buildRouter(deps);
   app.use(requestLog(deps));
   app.use(securityHeaders());
   app.use(errorPages(deps));
   app.use(language());
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(buildRoutes(deps));
   return app;
 }

@@ -37,6 +37,8 @@ function inspect(socket: TLSSocket, trustedCas: readonly TrustedCa[]): PeerCerti
     facts = undefined; // undecodable: treated as untrusted by the gate
   }
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
-  const issuedByTrustedCa = findIssuingCa([...trustedCas], peer.raw) !== undefined;
+  // OpenSSL has verified the chain against the same CA file when it says `authorized`; the
+  // signature check (about 0.2 ms) is only needed to tell an untrusted certificate from an expired one.
+  const issuedByTrustedCa = socket.authorized || findIssuingCa([...trustedCas], peer.raw) !== undefined;
   return { present: true, authorized: socket.authorized, authorizationError, issuedByTrustedCa, facts };
 }

@@ -1,6 +1,7 @@
 // Every route of the mTLS listener and its middleware chain, in request order, in one table
 // (DESIGN "Request path"): certificate gate → maintenance → session → handler or proxy.
 import Router from '@koa/router';
+import compose from 'koa-compose';
 import { certificateGate } from './middleware/certificate-gate.js';
 import { maintenanceGate } from './middleware/maintenance-gate.js';
 import { serveAssets } from '../pages/serve-assets.js';
@@ -17,6 +18,9 @@ import type { GatewayDeps } from './deps.js';
 import type { GatewayMiddleware, GatewayState } from './state.js';
 
 type Method = 'GET' | 'POST' | 'ALL';
+
+/** Everything outside /auth/ is the portal: the proxied route below, the hot path. */
+export const PROXIED = '/{*rest}';
 
 export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMiddleware[]]> {
   const gate = certificateGate(deps);
@@ -37,16 +41,27 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
     ['GET',  '/auth/logout',       [gate, showLogoutConfirm(deps)]],
     ['POST', '/auth/logout',       [gate, form, csrf, submitLogout(deps)]],
     ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
-    ['ALL',  '/{*rest}',           [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
+    ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
   ];
 }
 
-export function buildRouter(deps: GatewayDeps): Router<GatewayState> {
+/**
+ * The dispatcher for the table: /auth/* through the router, everything else straight into the
+ * proxied chain (composed once), so the hot path pays for no route matching.
+ */
+export function buildRoutes(deps: GatewayDeps): GatewayMiddleware {
   const router = new Router<GatewayState>();
+  let proxied: GatewayMiddleware | undefined;
   for (const [method, path, chain] of routeTable(deps)) {
-    if (method === 'GET') router.get(path, ...chain);
+    if (path === PROXIED) proxied = compose(chain);
+    else if (method === 'GET') router.get(path, ...chain);
     else if (method === 'POST') router.post(path, ...chain);
     else router.all(path, ...chain);
   }
-  return router;
+  if (!proxied) throw new Error('route table has no proxied route');
+  const portal = proxied;
+  const auth = compose([router.routes(), router.allowedMethods()]) as GatewayMiddleware;
+  return function dispatchRoute(ctx, next) {
+    return ctx.path.startsWith('/auth/') ? auth(ctx, next) : portal(ctx, next);
+  };
 }
