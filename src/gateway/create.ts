@@ -15,6 +15,7 @@ import { Registry } from '../registry/registry.js';
 import { SessionStore } from '../session/session-store.js';
 import { UserStore } from '../users/user-store.js';
 import { PasswordHasher } from '../users/password-hasher.js';
+import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
 import { loadTlsMaterial } from './tls-material.js';
@@ -44,14 +45,16 @@ export interface Gateway {
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const tls = loadTlsMaterial(config);
-  const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway' });
+  const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   defineGateScript(redis);
   const audit = new AuditLog(redis, config.auditMaxLen);
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
   const metrics = createMetrics({ samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } });
-  const hasher = new PasswordHasher(config.argon2, config.login);
+  // argon2 in a nice-19 child: a login storm must not take the CPU from proxied requests.
+  const argon2 = new Argon2ChildEngine();
+  const hasher = new PasswordHasher(config.argon2, config.login, argon2);
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
@@ -110,6 +113,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       shuttingDown = true;
       await drain(server, config.timeouts.shutdownGraceMs);
       await upstream.close().catch(() => undefined);
+      await argon2.close();
       await redis.quit().catch(() => redis.disconnect());
       if (ops.listening) {
         await new Promise<void>((resolve) => ops.close(() => resolve()));

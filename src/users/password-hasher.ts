@@ -1,17 +1,12 @@
 // argon2id hashing with bounded concurrency and a bounded queue, so a burst of logins can slow
 // logins down but never starve the proxied traffic of CPU (past the queue: 503 overloaded).
 import { randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import { errors } from '../errors/certgate-error.js';
 import type { Config } from '../config/config.js';
 import { PASSWORD_MAX_BYTES } from './password-policy.js';
+import { InProcessArgon2Engine, type Argon2Engine, type Argon2Params } from './argon2-engine.js';
 
-export interface Argon2Params {
-  /** KiB; OWASP minimum 19456. */
-  memoryCost: number;
-  timeCost: number;
-  parallelism: number;
-}
+export type { Argon2Engine, Argon2Params } from './argon2-engine.js';
 
 export interface HasherLimits {
   /** argon2 operations running at once. */
@@ -35,6 +30,8 @@ export class PasswordHasher {
   constructor(
     private readonly params: Argon2Params = DEFAULT_ARGON2,
     private readonly limits: HasherLimits = DEFAULT_LIMITS,
+    /** Where argon2 runs; the gateway passes Argon2ChildEngine so hashing cannot slow down proxying. */
+    private readonly engine: Argon2Engine = new InProcessArgon2Engine(),
   ) {}
 
   static fromConfig(config: Pick<Config, 'argon2' | 'login'>): PasswordHasher {
@@ -45,26 +42,19 @@ export class PasswordHasher {
     if (tooLong(password)) throw errors.usage(`passwords are limited to ${PASSWORD_MAX_BYTES} bytes`);
     return this.run(() => {
       this.stats.hashes++;
-      return argon2.hash(password, {
-        type: argon2.argon2id,
-        memoryCost: this.params.memoryCost,
-        timeCost: this.params.timeCost,
-        parallelism: this.params.parallelism,
-      });
+      return this.engine.hash(password, this.params);
     });
   }
 
-  /** False for a wrong password, an over-long one (never hashed) or an unreadable stored hash. */
+  /**
+   * False for a wrong password, an over-long one (never hashed) or an unreadable stored hash; rejects
+   * (e.g. OVERLOADED) when the engine failed, which must not count as a wrong password.
+   */
   async verify(hash: string, password: string): Promise<boolean> {
     if (tooLong(password)) return false;
-    return this.run(async () => {
+    return this.run(() => {
       this.stats.verifications++;
-      try {
-        return await argon2.verify(hash, password);
-      } catch {
-        // A corrupt stored hash must read as "wrong password", never as a match.
-        return false;
-      }
+      return this.engine.verify(hash, password);
     });
   }
 
@@ -87,13 +77,8 @@ export class PasswordHasher {
   }
 
   private dummyHash(): Promise<string> {
-    this.dummy ??= argon2
-      .hash(randomBytes(32).toString('base64'), {
-        type: argon2.argon2id,
-        memoryCost: this.params.memoryCost,
-        timeCost: this.params.timeCost,
-        parallelism: this.params.parallelism,
-      })
+    this.dummy ??= this.engine
+      .hash(randomBytes(32).toString('base64'), this.params)
       .catch((err: unknown) => {
         this.dummy = undefined;
         throw err;
