@@ -11,12 +11,8 @@ import { createLogger } from '../src/log/logger.js';
 import { generateDevPki, DEV_P12_PASSWORD } from '../src/tls/pki.js';
 import { createGateway } from '../src/gateway/create.js';
 import { servePortal } from '../src/portal/serve.js';
-import { run } from '../src/cli/main.js';
-import { memoryIo } from '../src/cli/io.js';
+import { DEMO_USER, seedDemo } from './demo-seed.js';
 import { startRedisProcess, type RedisProcess } from './redis-process.js';
-
-const DEMO_OPERATOR = 'DEMO';
-const DEMO_USER = 'demo';
 
 /** The demo's own secret, kept under var/ so sessions survive a restart of the demo. */
 function demoSecret(): string {
@@ -25,33 +21,6 @@ function demoSecret(): string {
   const secret = randomBytes(48).toString('base64');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
-}
-
-/** Run a CLI command in-process; returns its stdout, throws with its stderr unless `allow` lists the exit code. */
-async function cli(env: NodeJS.ProcessEnv, args: string[], allow: number[] = [0]): Promise<string> {
-  const io = memoryIo(env);
-  const code = await run(args, io);
-  if (!allow.includes(code)) throw new Error(`certgate ${args.join(' ')} failed (exit ${code}): ${io.err().trim()}`);
-  return io.out();
-}
-
-async function seed(env: NodeJS.ProcessEnv): Promise<string> {
-  const certs = devCertsDir();
-  const operators = JSON.parse(await cli(env, ['operator', 'list', '--json'])) as Array<{ operatorId: string }>;
-  if (!operators.some((o) => o.operatorId === DEMO_OPERATOR)) {
-    await cli(env, ['operator', 'add', DEMO_OPERATOR, '--name', 'デモ電力株式会社']);
-  }
-  for (const name of ['demo', 'demo-ec']) {
-    // Exit 1 with "already registered" on a second start: registration is idempotent here.
-    await cli(env, ['serial', 'add', '--cert', join(certs, `${name}.crt`), '--operator', DEMO_OPERATOR, '--label', `${name} (dev)`], [0, 1]);
-  }
-  const users = JSON.parse(await cli(env, ['user', 'list', '--json'])) as Array<{ userId: string }>;
-  const args = users.some((u) => u.userId === DEMO_USER)
-    ? ['user', 'reset-password', DEMO_USER, '--json']
-    : ['user', 'add', DEMO_USER, '--operator', DEMO_OPERATOR, '--name', 'デモ 太郎', '--role', 'operator-admin', '--json'];
-  const { temporaryPassword } = JSON.parse(await cli(env, args)) as { temporaryPassword: string };
-  await cli(env, ['user', 'unlock', DEMO_USER], [0, 1]);
-  return temporaryPassword;
 }
 
 async function main(): Promise<void> {
@@ -74,7 +43,7 @@ async function main(): Promise<void> {
     await redis?.stop();
   };
   try {
-    const temporaryPassword = await seed(env);
+    const temporaryPassword = await seedDemo(env, devCertsDir());
     const portal = await servePortal(env, logger.child({ name: 'portal' }));
     stops.push(() => portal.close());
     const config = loadConfig(env);
