@@ -22,12 +22,17 @@ export function freePort(preferred = 0): Promise<number> {
   });
 }
 
-export async function startRedisProcess(opts: { dir: string; preferredPort?: number; persist?: boolean }): Promise<RedisProcess> {
+export async function startRedisProcess(opts: { dir: string; preferredPort?: number; port?: number; persist?: boolean }): Promise<RedisProcess> {
   mkdirSync(opts.dir, { recursive: true });
-  const port = await freePort(opts.preferredPort ?? 0);
+  // `port`: exactly this one (a restart in a test); `preferredPort`: this one if free, else any.
+  const port = opts.port ?? (await freePort(opts.preferredPort ?? 0));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--protected-mode', 'yes'];
   args.push(...(opts.persist ? ['--appendonly', 'yes', '--save', '60 1'] : ['--appendonly', 'no', '--save', '']));
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Never outlive the process that started it, however that process ends.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (err) => reject(new Error(`cannot start redis-server (install it: apt-get install redis-server): ${err.message}`)));
     child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}`)));
