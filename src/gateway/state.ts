@@ -1,4 +1,5 @@
 // What each middleware of the gateway leaves on ctx.state for the ones after it.
+import type { ParameterizedContext, Middleware } from 'koa';
 import type { Lang } from '../pages/i18n.js';
 import type { CertificateFacts } from '../tls/certificate.js';
 import type { Registration } from '../registry/registration.js';
@@ -35,6 +36,5 @@ export interface GatewayState {
   outcome?: string;
 }
 
-import type { ParameterizedContext, Middleware } from 'koa';
 export type GatewayContext = ParameterizedContext<GatewayState>;
 export type GatewayMiddleware = Middleware<GatewayState>;
