@@ -13,8 +13,9 @@ export interface ComposedMail {
 export function composeReminderMail(notices: ReminderNotice[], lang: Lang, timeZone: string): ComposedMail {
   const m = messages(lang);
   const sorted = [...notices].sort((a, b) => a.notAfter - b.notAfter || a.serial.localeCompare(b.serial));
-  const soonest = sorted[0]?.daysLeft ?? 0;
-  const anyExpired = sorted.some((n) => n.kind === 'expired');
+  const live = sorted.filter((n) => n.kind !== 'expired');
+  const soonest = live.length > 0 ? Math.min(...live.map((n) => n.daysLeft)) : undefined;
+  const expired = sorted.length - live.length;
   const lines: string[] = [m.reminderIntro, ''];
   for (const n of sorted) {
     lines.push(
@@ -29,7 +30,7 @@ export function composeReminderMail(notices: ReminderNotice[], lang: Lang, timeZ
     );
   }
   lines.push(...m.renewalSteps, '', '--', m.footer, '');
-  return { subject: m.reminderSubject(sorted.length, soonest, anyExpired), text: lines.join('\n') };
+  return { subject: m.reminderSubject(sorted.length, soonest, expired), text: lines.join('\n') };
 }
 
 export function composeEventMail(notices: EventNotice[], lang: Lang, timeZone: string): ComposedMail {

@@ -5,7 +5,8 @@ import type { Lang } from './dates.js';
 import type { EventKind } from './planner.js';
 
 export interface Messages {
-  reminderSubject(count: number, soonest: number, anyExpired: boolean): string;
+  /** `soonest`: fewest days left among certificates not yet expired (undefined: all expired). */
+  reminderSubject(count: number, soonest: number | undefined, expired: number): string;
   reminderIntro: string;
   certificateLines(c: { serial: string; label: string; operator: string; expires: string; left: string }): string[];
   daysLeft(n: number): string;
@@ -18,10 +19,10 @@ export interface Messages {
 }
 
 const ja: Messages = {
-  reminderSubject: (count, soonest, anyExpired) =>
-    anyExpired && soonest < 0
+  reminderSubject: (count, soonest, expired) =>
+    soonest === undefined
       ? `[certgate] クライアント証明書の有効期限が切れました（${count}件）`
-      : `[certgate] クライアント証明書の有効期限が近づいています（${count}件、最短あと${Math.max(0, soonest)}日）`,
+      : `[certgate] クライアント証明書の有効期限が近づいています（${count}件、最短あと${soonest}日${expired > 0 ? `、期限切れ${expired}件を含む` : ''}）`,
   reminderIntro: '次のクライアント証明書の有効期限が近づいている、または切れています。有効期限を過ぎた証明書ではシステムにログインできなくなります。',
   certificateLines: (c) => [
     `■ シリアル番号: ${c.serial}`,
@@ -75,10 +76,10 @@ const ja: Messages = {
 };
 
 const en: Messages = {
-  reminderSubject: (count, soonest, anyExpired) =>
-    anyExpired && soonest < 0
+  reminderSubject: (count, soonest, expired) =>
+    soonest === undefined
       ? `[certgate] Client certificate expired (${count})`
-      : `[certgate] Client certificate expiry notice (${count}, soonest in ${Math.max(0, soonest)} day${soonest === 1 ? '' : 's'})`,
+      : `[certgate] Client certificate expiry notice (${count}, soonest in ${soonest} day${soonest === 1 ? '' : 's'}${expired > 0 ? `, ${expired} expired` : ''})`,
   reminderIntro: 'The following client certificates expire soon or have expired. A certificate past its expiry can no longer log in.',
   certificateLines: (c) => [`* Serial number: ${c.serial}`, `  Label: ${c.label}`, `  Operator: ${c.operator}`, `  Expires: ${c.expires} (${c.left})`],
   daysLeft: (n) => (n === 0 ? 'last day today' : `${n} day${n === 1 ? '' : 's'} left`),
