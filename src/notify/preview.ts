@@ -47,7 +47,9 @@ export async function preview(d: PreviewDeps, now: number, withinDays: number): 
     if (state) rows.push(row(n, n.kind === 'expiry' || n.kind === 'expired' ? n.dueDay : today, state, webhook));
   }
   if (withinDays > 0) {
-    for (const r of await d.registry.list({ expiringWithinDays: withinDays + 1, now })) {
+    // A step falls within the window when expiry is within the window plus the largest step.
+    const reach = withinDays + Math.max(0, ...d.config.days) + 1;
+    for (const r of await d.registry.list({ expiringWithinDays: reach, now })) {
       if (r.notAfter === undefined) continue;
       const user = await records.certUser(r.issuerId, r.serial);
       for (const step of upcomingSteps(r.notAfter, now, d.config.days, d.config.timeZone, withinDays)) {
