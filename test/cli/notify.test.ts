@@ -22,7 +22,6 @@ const cli = cliFor(base);
 const mailEnv = { ...base, CERTGATE_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, CERTGATE_NOTIFY_FROM: 'certgate@portal.example.jp' };
 const notify = cliFor(mailEnv);
 const DAY = 86_400_000;
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 t.test('contacts: operator and user addresses, validated as usage errors', async (t) => {
   const bad = await cli('operator', 'add', 'E1', '--name', '東京電力量販', '--email', 'ops@e1.example.jp', '--email', 'not an address');
