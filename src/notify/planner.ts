@@ -61,7 +61,7 @@ const DAY_MS = 86_400_000;
 export function dueStep(notAfter: number, now: number, steps: readonly number[], timeZone: string): { step: number | 'expired'; dueDay: string } | undefined {
   if (now > notAfter) {
     if (now - notAfter > EXPIRED_NOTICE_WINDOW_DAYS * DAY_MS) return undefined;
-    return { step: 'expired', dueDay: zonedDay(notAfter + 1, timeZone) };
+    return { step: 'expired', dueDay: zonedDay(notAfter + 1000, timeZone) };
   }
   const expiryDay = zonedDay(notAfter, timeZone);
   const left = daysBetween(zonedDay(now, timeZone), expiryDay);
@@ -81,7 +81,7 @@ export function upcomingSteps(notAfter: number, now: number, steps: readonly num
     const dueDay = addDays(expiryDay, -step);
     if (dueDay > today && dueDay <= horizon) out.push({ step, dueDay });
   }
-  const expiredDay = zonedDay(notAfter + 1, timeZone);
+  const expiredDay = zonedDay(notAfter + 1000, timeZone);
   // Not expired yet: the notice after expiry is still ahead (an expired one is covered by dueStep).
   if (notAfter >= now && expiredDay <= horizon) out.push({ step: 'expired', dueDay: expiredDay });
   return out;
