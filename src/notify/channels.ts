@@ -80,7 +80,10 @@ export function smtpChannel(config: Pick<NotifyConfig, 'smtpUrl' | 'from'>, extr
           headers: { 'X-Certgate-Notice': m.reference, 'Auto-Submitted': 'auto-generated' },
         });
       } catch (err) {
-        const permanent = (err as { permanent?: boolean }).permanent === true;
+        // Only a refusal of this recipient or message is final; a refused login (EAUTH) or an
+        // unreachable server is fixed by the operator and must be retried afterwards.
+        const e = err as { permanent?: boolean; code?: string };
+        const permanent = e.permanent === true && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
         throw new DeliveryError(describe(err, password), permanent);
       }
     },

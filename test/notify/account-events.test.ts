@@ -117,3 +117,13 @@ t.test('implicit TLS (smtps://) works as well', async (t) => {
   t.ok(tlsSmtp.mails[0]!.secure);
   t.match(tlsSmtp.mails[0]!.subject, /アカウントが作成されました/);
 });
+
+t.test('wrong SMTP credentials: the delivery fails, and the password appears nowhere', async (t) => {
+  const secret = 'Sup3r-Secret-Pw';
+  await users.create({ userId: 'kato', operatorId: 'E1', email: 'kato@e1.example.jp' }, by);
+  const r = await notifier(`smtp://mailer:${secret}@127.0.0.1:${smtp.port}`).runOnce({ release: true });
+  t.ok(r.ran && r.summary.failed >= 1);
+  const failing = JSON.stringify(await redis.hgetall(keys.notifyFailing)) + JSON.stringify(await redis.xrange(keys.notifyLog, '-', '+'));
+  t.match(failing, /EAUTH|Invalid username or password/);
+  t.notMatch(failing, secret);
+});

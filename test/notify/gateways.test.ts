@@ -25,6 +25,7 @@ interface Gateway {
   /** Resolves when `predicate` holds over the log lines seen so far (checked on every new line). */
   until(predicate: (lines: Array<Record<string, unknown>>) => boolean): Promise<void>;
   exited: Promise<number | null>;
+  opsPort: number;
 }
 
 t.test('two gateways, one sender, each notice once', { skip: built ? false : 'needs the build (npm run build)' }, async (t) => {
@@ -49,12 +50,13 @@ t.test('two gateways, one sender, each notice once', { skip: built ? false : 'ne
   await users.create({ userId: 'newbie', operatorId: 'E1', email: 'newbie@e1.example.jp' }, by);
 
   const start = async (): Promise<Gateway> => {
+    const opsPort = await freePort();
     const child = spawn(process.execPath, [bin, 'serve'], {
       env: {
         PATH: process.env.PATH,
         REDIS_URL: redisServer.url,
         CERTGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        CERTGATE_OPS_LISTEN: `127.0.0.1:${await freePort()}`,
+        CERTGATE_OPS_LISTEN: `127.0.0.1:${opsPort}`,
         CERTGATE_TLS_CERT: pki.file('server.crt'),
         CERTGATE_TLS_KEY: pki.file('server.key'),
         CERTGATE_CLIENT_CA: pki.file('ca.crt'),
@@ -88,6 +90,7 @@ t.test('two gateways, one sender, each notice once', { skip: built ? false : 'ne
       child,
       lines,
       exited,
+      opsPort,
       until: (predicate) => (predicate(lines) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ predicate, resolve }))),
     };
   };
@@ -105,6 +108,9 @@ t.test('two gateways, one sender, each notice once', { skip: built ? false : 'ne
   t.same(smtp.mails.map((m) => m.to[0]).sort(), ['newbie@e1.example.jp', 'ops@e1.example.jp'], 'each notice mailed once');
   const [holder, other] = passes(a.lines) > 0 ? [a, b] : [b, a];
   t.equal(passes(other.lines), 0, 'only the lease holder sends');
+  const metrics = await fetch(`http://127.0.0.1:${holder.opsPort}/metrics`).then((r) => r.text());
+  t.match(metrics, /certgate_notifications_total\{kind="expiry",outcome="sent"\} 1\n/);
+  t.match(metrics, /certgate_notifications_total\{kind="account-created",outcome="sent"\} 1\n/);
 
   holder.child.kill('SIGTERM');
   t.equal(await holder.exited, 0, 'the sender stops cleanly and gives the lease back');

@@ -215,3 +215,42 @@ t.test('the lease: a second sender skips while the first holds it', async (t) =>
   await a.stop();
   t.ok((await b.runOnce({ now: T0, release: true })).ran, 'released on stop: the other takes over');
 });
+
+t.test('webhook: a 503 is retried, a 400 is given up; status says which', async (t) => {
+  await reg('8888', endOfDayJst('2027-03-30'), 'hook');
+  const now = Date.parse('2027-02-28T00:00:00Z'); // 30 days left for 8888
+  hooks.failWith = 503;
+  const n = notifier();
+  await n.runOnce({ now, release: true });
+  let status = await notifyStatus(redis, now);
+  const mine = () => status.failing.filter((f) => f.notice.includes(':8888:') && f.target === 'webhook');
+  t.match(mine(), [{ state: 'failed', attempts: 1, error: 'webhook answered 503' }]);
+  hooks.failWith = undefined;
+  await n.runOnce({ now: now + 5 * 60_000, release: true });
+  t.equal(hooks.hooks.filter((h) => (h.body.certificate as { serial: string }).serial === '88 88').length, 1, 'delivered on retry');
+  status = await notifyStatus(redis, now);
+  t.same(mine(), []);
+
+  await reg('9999', endOfDayJst('2027-04-01'), 'hook2');
+  const later = Date.parse('2027-03-02T00:00:00Z');
+  hooks.failWith = 400;
+  await n.runOnce({ now: later, release: true });
+  hooks.failWith = undefined;
+  await n.runOnce({ now: later + DAY, release: true });
+  status = await notifyStatus(redis, later);
+  t.match(status.failing.filter((f) => f.notice.includes(':9999:') && f.target === 'webhook'), [{ state: 'gave-up', error: 'webhook answered 400' }]);
+  t.equal(hooks.hooks.filter((h) => (h.body.certificate as { serial: string }).serial === '99 99').length, 0, 'not retried');
+});
+
+t.test('webhook body: the notice, no addresses', async (t) => {
+  const h = hooks.hooks.find((x) => (x.body.certificate as { serial: string }).serial === '0a 1b')!;
+  t.match(h.body, {
+    id: `exp:${ISSUER}:0A1B:30`,
+    type: 'certificate.expiring',
+    step: 30,
+    operator: { id: 'E1', name: '東京電力量販' },
+    certificate: { serial: '0a 1b', serialHex: '0A1B', issuerId: ISSUER, label: '経理部 PC', notAfter: '2027-02-09T14:59:59.000Z', daysLeft: 30 },
+  });
+  t.equal(h.headers['x-certgate-delivery'], `exp:${ISSUER}:0A1B:30`);
+  t.notMatch(JSON.stringify(hooks.hooks.map((x) => x.body)), /@/, 'no mail address leaves through the webhook');
+});
