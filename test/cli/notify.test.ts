@@ -146,3 +146,8 @@ t.test('two `certgate notify run` processes racing: each mail once', { skip: bui
   t.same(fresh.map((m) => m.to[0]).sort(), ['u1@e1.example.jp', 'u2@e1.example.jp', 'u3@e1.example.jp'], `one mail per recipient: ${results.map((r) => r.out).join(' | ')}`);
   t.ok(results.every((r) => r.code === 0), 'every process exits 0 (sent, or found the lease taken)');
 });
+
+t.test('operator list shows contacts once there are some', async (t) => {
+  const out = (await cli('operator', 'list')).out;
+  t.match(out, /^OPERATOR\s+NAME\s+CREATED\s+CONTACTS\nE1\s+東京電力量販\s+\d{4}-\d\d-\d\d\s+ops@e1\.example\.jp\n/);
+});

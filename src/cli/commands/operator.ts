@@ -34,6 +34,8 @@ export function register(program: Command, ctx: CliContext): void {
       const ops = await (await ctx.registry()).operators.list();
       if (o.json) return ctx.printJson(ops.map((op) => ({ id: op.id, name: op.name, emails: op.emails, createdAt: new Date(op.createdAt).toISOString() })));
       if (ops.length === 0) return ctx.print('no operators yet; create one with `certgate operator add <id> --name <name>`');
-      ctx.print(table(['OPERATOR', 'NAME', 'CONTACTS', 'CREATED'], ops.map((op) => [op.id, op.name, op.emails.join(', ') || '-', localDate(op.createdAt)])));
+      // The contacts column appears once some operator has one (the table stays narrow until then).
+      if (!ops.some((op) => op.emails.length > 0)) return ctx.print(table(['OPERATOR', 'NAME', 'CREATED'], ops.map((op) => [op.id, op.name, localDate(op.createdAt)])));
+      ctx.print(table(['OPERATOR', 'NAME', 'CREATED', 'CONTACTS'], ops.map((op) => [op.id, op.name, localDate(op.createdAt), op.emails.join(', ') || '-'])));
     });
 }
