@@ -92,10 +92,15 @@ export class Directory {
   readonly operators: Map<string, Operator>;
   readonly users: Map<string, UserRecord>;
   private readonly langs = new Map<string, Lang>();
+  private readonly admins = new Map<string, UserRecord[]>();
 
   constructor(operators: Operator[], users: UserRecord[]) {
     this.operators = new Map(operators.map((o) => [o.id, o]));
     this.users = new Map(users.map((u) => [u.userId, u]));
+    // Indexed once per pass: every due certificate asks for its operator's administrators.
+    for (const u of users) {
+      if (u.roles.includes('operator-admin') && u.email) this.admins.set(u.operatorId, [...(this.admins.get(u.operatorId) ?? []), u]);
+    }
     // An address some user chose English for gets English; every other address Japanese.
     for (const u of users) if (u.email && u.lang === 'en') this.langs.set(u.email.toLowerCase(), 'en');
   }
@@ -110,7 +115,7 @@ export class Directory {
 
   /** The operator's administrators (role operator-admin) that have an address. */
   adminsOf(operatorId: string): UserRecord[] {
-    return [...this.users.values()].filter((u) => u.operatorId === operatorId && u.roles.includes('operator-admin') && u.email);
+    return this.admins.get(operatorId) ?? [];
   }
 
   /** Unique recipients (case-insensitive), in the order given. */

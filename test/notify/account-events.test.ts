@@ -127,3 +127,16 @@ t.test('wrong SMTP credentials: the delivery fails, and the password appears now
   t.match(failing, /EAUTH|Invalid username or password/);
   t.notMatch(failing, secret);
 });
+
+t.test('inside the gateway: start() sends at once and then every interval; stop() gives the lease back', async (t) => {
+  const before = smtp.mails.length;
+  await users.create({ userId: 'ito', operatorId: 'E1', email: 'ito@e1.example.jp' }, by);
+  const n = notifier(url);
+  n.start();
+  n.start(); // idempotent
+  await smtp.waitFor(before + 1);
+  t.match(smtp.mails.at(-1), { to: ['ito@e1.example.jp'] });
+  t.equal(await redis.get(keys.notifyLease), n.id, 'the running sender holds the lease');
+  await n.stop();
+  t.equal(await redis.get(keys.notifyLease), null, 'released on stop');
+});
