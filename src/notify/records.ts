@@ -56,6 +56,12 @@ if v and string.find(v, '"s":"sent"', 1, true) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
+// KEYS[1] record hash. ARGV: field. Removes a claim that is still only a claim.
+const RELEASE = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and string.find(v, '"s":"sending"', 1, true) then redis.call('HDEL', KEYS[1], ARGV[1]) return 1 end
+return 0`;
+
 export interface ClaimResult {
   claimed: boolean;
   attempts: number;
@@ -76,9 +82,11 @@ export class DeliveryRecords {
     await storeCall(() => this.redis.eval(SETTLE, 1, key, field, JSON.stringify(record)));
   }
 
-  /** Release a claim without counting an attempt (nothing was sent, e.g. the group had nothing left). */
+  /** Give a claim back without counting an attempt (nothing was sent, e.g. the day's mail already went). */
   async release(key: string, field: string, now: number, attempts: number): Promise<void> {
-    await this.settle(key, field, { s: 'failed', n: attempts, at: now, next: now });
+    if (attempts > 0) return this.settle(key, field, { s: 'failed', n: attempts, at: now, next: now });
+    // Never tried: back to "no record", as if this pass had not looked at it.
+    await storeCall(() => this.redis.eval(RELEASE, 1, key, field));
   }
 
   async read(key: string): Promise<Map<string, DeliveryRecord>> {

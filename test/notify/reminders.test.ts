@@ -14,6 +14,7 @@ import { createMetrics } from '../../src/ops/metrics.js';
 import { loadNotifyConfig } from '../../src/config/notify-schema.js';
 import { Notifier } from '../../src/notify/service.js';
 import { notifyStatus } from '../../src/notify/status.js';
+import { preview } from '../../src/notify/preview.js';
 import { keys } from '../../src/store/keys.js';
 
 const redisServer = await startRedis();
@@ -141,6 +142,8 @@ t.test('a reminder due later the same day waits for the next day: one mail per r
   t.equal(smtp.mails.length, before, 'no second mail today');
   if (r.ran) t.equal(r.summary.deferred, 2, 'deferred for both recipients');
   t.equal(hooks.hooks.filter((h) => (h.body.certificate as { serial: string }).serial === '44 44').length, 1, 'the webhook is not held back');
+  const waiting = (await preview({ redis, audit, registry, users, config: notifyConfig }, day, 0)).filter((p) => p.serial === '44 44');
+  t.match(waiting, [{ state: 'due', step: 7, recipients: ['ops@e1.example.jp', 'Admin@e1.example.jp'] }], 'preview: still due, not a failure');
   await n.runOnce({ now: day + DAY, release: true });
   const fresh = smtp.mails.slice(before);
   t.equal(fresh.length, 2);
