@@ -15,7 +15,8 @@ import { loadNotifyConfig } from '../../src/config/notify-schema.js';
 import { Notifier } from '../../src/notify/service.js';
 import { notifyStatus } from '../../src/notify/status.js';
 import { preview } from '../../src/notify/preview.js';
-import { keys } from '../../src/store/keys.js';
+import { Runner } from '../../src/notify/runner.js';
+import { smtpChannel, webhookChannel } from '../../src/notify/channels.js';
 
 const redisServer = await startRedis();
 const smtp = await startSmtpReceiver();
@@ -155,12 +156,15 @@ t.test('two senders racing without the lease still send each delivery once (clai
   const now = Date.parse('2027-01-30T00:00:00Z'); // 30 days left for 5555
   const before = smtp.mails.length;
   const beforeHooks = hooks.hooks.length;
-  const a = notifier();
-  const b = notifier();
-  // Each runner has its own claims; bypass the lease by giving both the lease key in turn is not
-  // possible, so race their passes directly.
-  await redis.del(keys.notifyLease);
-  const runners = [a, b].map((n) => (n as unknown as { runner: { pass(now: number): Promise<unknown> } }).runner);
+  // Two runners with their own connections, racing their passes directly (no lease between them).
+  const runner = async (id: string) => {
+    const conn = createRedis(redisServer.url);
+    await connectRedis(conn);
+    t.teardown(() => conn.disconnect());
+    const config = notifyConfig;
+    return new Runner({ redis: conn, audit: new AuditLog(conn), registry: new Registry(conn), users: new UserStore(conn), config, mail: smtpChannel(config), webhook: webhookChannel(config), id });
+  };
+  const runners = [await runner('racer-a'), await runner('racer-b')];
   await Promise.all(runners.map((r) => r.pass(now)));
   const fresh = smtp.mails.slice(before);
   t.equal(fresh.length, 2, 'one mail per recipient, not two');
