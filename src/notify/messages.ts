@@ -54,8 +54,8 @@ const ja: Messages = {
       `  事業者: ${e.operator}`,
       `  日時: ${e.at}`,
       '',
-      'ご本人に確認のうえ、管理者がロックを解除してください（管理画面のユーザ情報、または `certgate user unlock <ユーザID>`）。',
-      'ご本人の操作でない場合は、解除の前にパスワードの再発行（`certgate user reset-password <ユーザID>`）を検討してください。',
+      `ご本人に確認のうえ、管理者がロックを解除してください（管理画面のユーザ情報、または certgate user unlock ${e.userId}）。`,
+      `ご本人の操作でない場合は、解除の前にパスワードの再発行（certgate user reset-password ${e.userId}）を検討してください。`,
     ],
     'password-reset': (e) => [
       `管理者が、あなたのアカウント（ユーザID: ${e.userId}）に新しい仮パスワードを発行しました（${e.at}）。`,
@@ -106,8 +106,8 @@ const en: Messages = {
       `  Operator: ${e.operator}`,
       `  Time: ${e.at}`,
       '',
-      'After checking with the user, an administrator unlocks it (user management in the admin pages, or `certgate user unlock <user ID>`).',
-      'If the attempts were not the user\'s own, consider issuing a new password (`certgate user reset-password <user ID>`) before unlocking.',
+      `After checking with the user, an administrator unlocks it (user management in the admin pages, or certgate user unlock ${e.userId}).`,
+      `If the attempts were not the user's own, consider issuing a new password (certgate user reset-password ${e.userId}) before unlocking.`,
     ],
     'password-reset': (e) => [
       `An administrator issued a new temporary password for your account (user ID: ${e.userId}) at ${e.at}.`,

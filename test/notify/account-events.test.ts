@@ -84,7 +84,7 @@ t.test('a lockout notifies the operator administrators, naming the user; a login
   const ja = lock.find((m) => m.to[0] === 'boss@e1.example.jp')!;
   t.match(ja.subject, /アカウントがロックされました（ユーザID: yamada）/);
   t.match(ja.text, /ユーザID: yamada[\s\S]*氏名: 山田 花子/);
-  t.match(ja.text, /certgate user unlock/);
+  t.match(ja.text, /certgate user unlock yamada/);
   t.match(lock.find((m) => m.to[0] === 'boss2@e1.example.jp')!.subject, /Account locked \(user ID: yamada\)/);
   // The login taught which user holds the certificate: its reminder now reaches them too (only them: the others had it).
   const reminder = fresh.filter((m) => /有効期限|expiry/.test(m.subject)).map((m) => m.to[0]);
