@@ -151,3 +151,12 @@ t.test('operator list shows contacts once there are some', async (t) => {
   const out = (await cli('operator', 'list')).out;
   t.match(out, /^OPERATOR\s+NAME\s+CREATED\s+CONTACTS\nE1\s+東京電力量販\s+\d{4}-\d\d-\d\d\s+ops@e1\.example\.jp\n/);
 });
+
+t.test('store unreachable: exit 1, one line, for every notify command', async (t) => {
+  const dead = cliFor({ ...mailEnv, REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+  for (const args of [['notify', 'run'], ['notify', 'preview'], ['notify', 'status']]) {
+    const r = await dead(...args);
+    t.equal(r.code, 1, args.join(' '));
+    t.match(r.err, /^certgate: the store at redis:\/\/127\.0\.0\.1:\d+\/? did not answer \(REDIS_URL\); start redis-server or set REDIS_URL to the right address\n$/);
+  }
+});
