@@ -1,8 +1,10 @@
 // Account events from the audit stream: lockouts, password resets and changes, new accounts become
 // notices; logins teach which user holds which certificate. Reading the stream (with a stored
 // cursor) keeps the notifier independent of the login and CLI code that writes the entries.
+import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
 import { keys } from '../store/keys.js';
+import { storeCall } from '../store/redis.js';
 import type { Directory, EventKind, EventNotice } from './planner.js';
 
 /** How far back a first pass (no cursor yet) looks, so enabling notifications does not replay history. */
@@ -73,4 +75,40 @@ export function toNotice(e: AuditEntry, dir: Directory, now: number): EventNotic
 function lockoutRecipients(dir: Directory, operatorId: string) {
   const admins = dir.recipients(dir.adminsOf(operatorId).map((a) => a.email));
   return admins.length > 0 ? admins : dir.recipients(dir.operators.get(operatorId)?.emails ?? []);
+}
+
+/**
+ * Event notices read from the stream but not yet delivered everywhere. Kept apart from the cursor so
+ * one failing delivery never holds back the notices behind it (the cursor always moves on).
+ */
+export class PendingEvents {
+  constructor(private readonly redis: Redis) {}
+
+  /** Every pending notice; ones older than EVENT_MAX_AGE_MS are dropped (their retries are long over). */
+  async list(now: number): Promise<EventNotice[]> {
+    const all = await storeCall(() => this.redis.hgetall(keys.notifyPending));
+    const out: EventNotice[] = [];
+    const old: string[] = [];
+    for (const [id, json] of Object.entries(all)) {
+      try {
+        const n = JSON.parse(json) as EventNotice;
+        if (now - n.at > EVENT_MAX_AGE_MS) old.push(id);
+        else out.push(n);
+      } catch {
+        old.push(id);
+      }
+    }
+    if (old.length > 0) await storeCall(() => this.redis.hdel(keys.notifyPending, ...old));
+    return out.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  }
+
+  /** Record new notices (before the cursor moves past their entries), then move the cursor. */
+  async add(notices: EventNotice[], cursor: string | undefined): Promise<void> {
+    for (const n of notices) await storeCall(() => this.redis.hsetnx(keys.notifyPending, n.id, JSON.stringify(n)));
+    if (cursor) await storeCall(() => this.redis.set(keys.notifyCursor, cursor));
+  }
+
+  async settled(ids: string[]): Promise<void> {
+    if (ids.length > 0) await storeCall(() => this.redis.hdel(keys.notifyPending, ...ids));
+  }
 }

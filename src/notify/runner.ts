@@ -12,7 +12,7 @@ import type { UserStore } from '../users/user-store.js';
 import { DeliveryError, type MailChannel, type WebhookChannel } from './channels.js';
 import { type ComposedMail, composeEventMail, composeReminderMail, webhookPayload } from './composer.js';
 import { zonedDay } from './dates.js';
-import { initialCursor, readEvents } from './events.js';
+import { PendingEvents, initialCursor, readEvents } from './events.js';
 import { Ledger, type Outcome, type PassSummary, recipientDigest } from './ledger.js';
 import { Directory, type EventNotice, type Notice, type ReminderNotice, planReminder } from './planner.js';
 import { DeliveryRecords, MAX_ATTEMPTS, backoffMs } from './records.js';
@@ -43,23 +43,29 @@ export interface RunnerDeps {
 export interface Plan {
   dir: Directory;
   reminders: ReminderNotice[];
+  /** Account-event notices: pending from earlier passes plus the ones read now. */
   events: EventNotice[];
-  /** Audit entries read, in order, with their notice (to move the cursor). */
-  entries: Array<{ id: string; notice: EventNotice | undefined }>;
 }
 
 const recordTtl = (n: Notice, now: number): number => ('notAfter' in n ? Math.max(n.notAfter + 60 * DAY_MS - now, EVENT_RECORD_TTL_MS) : EVENT_RECORD_TTL_MS);
 
-export async function readCursor(redis: Redis, now: number): Promise<string> {
-  return (await storeCall(() => redis.get(keys.notifyCursor))) ?? initialCursor(now);
-}
-
-/** The due notices at `now` (nothing is claimed or written except which user holds which certificate). */
+/**
+ * The due notices at `now`. Nothing is claimed; with `learn` (a sending pass, not a preview) the
+ * events read are stored as pending, the cursor moves past them, and logins teach certificate users.
+ */
 export async function plan(d: Pick<RunnerDeps, 'redis' | 'audit' | 'registry' | 'users' | 'config'>, now: number, opts: { learn?: boolean } = {}): Promise<Plan> {
   const records = new DeliveryRecords(d.redis);
+  const pending = new PendingEvents(d.redis);
   const dir = new Directory(await d.registry.operators.list(), await d.users.list());
-  const read = await readEvents(d.audit, await readCursor(d.redis, now), dir, now);
+  const cursor = await storeCall(() => d.redis.get(keys.notifyCursor));
+  const read = await readEvents(d.audit, cursor ?? initialCursor(now), dir, now);
+  // An event nobody can receive by mail still goes to the webhook when there is one.
+  const fresh = read.entries.flatMap((e) => (e.notice && (e.notice.recipients.length > 0 || d.config.webhookUrl) ? [e.notice] : []));
+  const events = new Map((await pending.list(now)).map((n) => [n.id, n]));
+  for (const n of fresh) if (!events.has(n.id)) events.set(n.id, n);
   if (opts.learn) {
+    // A first pass pins its starting point, so a later pass does not look back from a later `now`.
+    await pending.add(fresh, read.entries.at(-1)?.id ?? (cursor === null ? initialCursor(now) : undefined));
     for (const [field, userId] of read.certUsers) {
       const colon = field.indexOf(':');
       if (colon > 0) await records.setCertUser(field.slice(0, colon), field.slice(colon + 1), userId, CERT_USER_TTL_MS);
@@ -73,8 +79,7 @@ export async function plan(d: Pick<RunnerDeps, 'redis' | 'audit' | 'registry' | 
     const user = read.certUsers.get(`${r.issuerId}:${r.serial}`) ?? (await records.certUser(r.issuerId, r.serial));
     reminders.push(user ? planReminder(r, user, dir, now, d.config.days, d.config.timeZone)! : probe);
   }
-  const events = read.entries.flatMap((e) => (e.notice ? [e.notice] : []));
-  return { dir, reminders, events, entries: read.entries };
+  return { dir, reminders, events: [...events.values()] };
 }
 
 interface Delivery {
@@ -87,7 +92,7 @@ export class Runner {
   private readonly records: DeliveryRecords;
   private readonly ledger: Ledger;
   private summary!: PassSummary;
-  /** Notice ids with a delivery still open after this pass (keeps the event cursor behind them). */
+  /** Notice ids with a delivery still open after this pass (event notices stay pending). */
   private open = new Set<string>();
 
   constructor(private readonly d: RunnerDeps) {
@@ -117,7 +122,8 @@ export class Runner {
       }
     }
     if (this.d.webhook) for (const n of notices) await this.postWebhook(n, now);
-    await this.advanceCursor(p, now);
+    // Events whose every delivery is settled leave the pending list.
+    await new PendingEvents(this.d.redis).settled(p.events.filter((n) => !this.open.has(n.id)).map((n) => n.id));
     await this.ledger.summary(this.summary);
     return this.summary;
   }
@@ -199,17 +205,6 @@ export class Runner {
       this.count(notice, gaveUp ? 'gave-up' : 'failed');
       this.d.logger?.warn({ notice: notice.id, kind: notice.kind, target: target.startsWith('mail:') ? 'mail' : target, attempts: n, gaveUp, error: error.message }, 'notification not delivered');
     }
-  }
-
-  /** The cursor moves over every audit entry up to the first one with a delivery still open. */
-  private async advanceCursor(p: Plan, now: number): Promise<void> {
-    let cursor: string | undefined;
-    for (const e of p.entries) {
-      if (e.notice && this.open.has(e.notice.id)) break;
-      cursor = e.id;
-    }
-    if (cursor) await storeCall(() => this.d.redis.set(keys.notifyCursor, cursor));
-    else if (p.entries.length === 0) await storeCall(() => this.d.redis.set(keys.notifyCursor, initialCursor(now), 'NX'));
   }
 
   private count(n: Notice, outcome: Outcome): void {

@@ -10,6 +10,8 @@ export interface NotifyStatus {
   lease: { holder: string; ttlMs: number } | null;
   lastPass: PassSummary | null;
   cursor: string | null;
+  /** Account-event notices not yet delivered everywhere. */
+  pendingEvents: number;
   failing: FailingDelivery[];
   recent: LogEntry[];
 }
@@ -20,6 +22,7 @@ export async function notifyStatus(redis: Redis, now: number, recentCount = 20):
     lease: (await Lease.holder(redis)) ?? null,
     lastPass: (await ledger.lastPass()) ?? null,
     cursor: await storeCall(() => redis.get(keys.notifyCursor)),
+    pendingEvents: await storeCall(() => redis.hlen(keys.notifyPending)),
     failing: await ledger.listFailing(now),
     recent: await ledger.recent(recentCount),
   };

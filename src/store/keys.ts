@@ -21,8 +21,10 @@ export const keys = {
   attempts: (userId: string) => `cg:{u:${userId}}:attempts`,
   /** String: the notification sender's lease (value: holder id; PX expiry). One sender at a time. */
   notifyLease: 'cg:notify:lease',
-  /** String: audit stream id up to which account events are settled (sent, given up or not for anyone). */
+  /** String: audit stream id up to which the notifier has read account events. */
   notifyCursor: 'cg:notify:cursor',
+  /** Hash: account-event notice id → JSON notice, until every delivery of it is settled. */
+  notifyPending: 'cg:notify:pending',
   /** Hash: the last sending pass (when, by whom, counts). */
   notifyState: 'cg:notify:state',
   /** Hash: delivery id → JSON of a delivery that failed and is retried, or was given up. */

@@ -108,7 +108,7 @@ t.test('notify run: no channel is exit 1; a pass sends once; status shows it', a
   t.match(status.out, /channels:\s+mail/);
   t.match(status.out, /failing:\s+none/);
   t.match(status.out, /sent\s+mail\s+ops@e1\.example\.jp\s+expiry/);
-  t.match((await notify('notify', 'status', '--json')).json(), { lease: null, failing: [], lastPass: { sent: 0 } });
+  t.match((await notify('notify', 'status', '--json')).json(), { lease: null, failing: [], lastPass: { sent: 0 }, pendingEvents: 0 });
 });
 
 t.test('notify run: SMTP down is exit 1 and visible in status', async (t) => {
@@ -119,6 +119,7 @@ t.test('notify run: SMTP down is exit 1 and visible in status', async (t) => {
   t.equal(down.code, 1);
   t.match(down.err, /^certgate: 2 delivery\(ies\) failed; see `certgate notify status`/);
   const s = await notify('notify', 'status');
+  t.match(s.out, /pending:\s+2 account notice\(s\) not yet delivered everywhere/);
   t.match(s.out, /failing:\s+2 waiting for a retry, 0 given up/);
   t.match(s.out, /failed\s+password-reset\s+smith@e1\.example\.jp\s+1\s+\S+/);
   t.match(s.out, /ECONNREFUSED/);

@@ -2,7 +2,7 @@
 // delivered over STARTTLS with SMTP AUTH and over implicit TLS (smtps://): the administrators hear
 // about a lockout naming the user, the user hears about a reset without the password.
 import t from 'tap';
-import { startRedis } from '../helpers/redis-server.js';
+import { freePort, startRedis } from '../helpers/redis-server.js';
 import { startSmtpReceiver } from '../helpers/smtp-receiver.js';
 import { testPki } from '../helpers/pki.js';
 import { createRedis, connectRedis } from '../../src/store/redis.js';
@@ -139,4 +139,22 @@ t.test('inside the gateway: start() sends at once and then every interval; stop(
   t.equal(await redis.get(keys.notifyLease), n.id, 'the running sender holds the lease');
   await n.stop();
   t.equal(await redis.get(keys.notifyLease), null, 'released on stop');
+});
+
+t.test('a failing event does not hold back the ones after it; it is retried after its backoff', async (t) => {
+  const down = `smtp://127.0.0.1:${await freePort()}`;
+  await users.create({ userId: 'sato', operatorId: 'E1', email: 'sato@e1.example.jp' }, by);
+  const now = Date.now();
+  const r1 = await notifier(down).runOnce({ now, release: true });
+  t.ok(r1.ran && r1.summary.failed >= 1, 'sato\'s notice failed');
+  const satoAdded = (await audit.list({ count: 100 })).filter((e) => e.action === 'user.add' && e.target === 'sato')[0]!;
+  t.equal(await redis.hexists(keys.notifyPending, `evt:${satoAdded.id}`), 1, 'kept as pending');
+  const before = smtp.mails.length;
+  await users.create({ userId: 'suzuki', operatorId: 'E1', email: 'suzuki@e1.example.jp' }, by);
+  await notifier(url).runOnce({ now: now + 1000, release: true });
+  t.same(smtp.mails.slice(before).map((m) => m.to[0]), ['suzuki@e1.example.jp'], 'the later event went out; the failed one waits for its retry');
+  await notifier(url).runOnce({ now: now + 5 * 60_000 + 1000, release: true });
+  const mine = () => smtp.mails.slice(before).map((m) => m.to[0]).filter((to) => /sato|suzuki/.test(to ?? ''));
+  t.same(mine(), ['suzuki@e1.example.jp', 'sato@e1.example.jp'], 'retried after 5 minutes');
+  t.equal(await redis.hlen(keys.notifyPending), 0, 'nothing pending any more');
 });

@@ -92,6 +92,7 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.print(`sender:     ${s.lease ? `${s.lease.holder} (lease for ${Math.round(s.lease.ttlMs / 1000)} s more)` : 'no instance holds the lease'}`);
       const p = s.lastPass;
       ctx.print(`last pass:  ${p ? `${when(p.at)} by ${p.by}: ${p.sent} sent, ${p.failed} failed, ${p.gaveUp} given up, ${p.deferred} deferred` : 'never'}`);
+      ctx.print(`pending:    ${s.pendingEvents} account notice(s) not yet delivered everywhere`);
       const retrying = s.failing.filter((f) => f.state === 'failed').length;
       ctx.print(`failing:    ${s.failing.length === 0 ? 'none' : `${retrying} waiting for a retry, ${s.failing.length - retrying} given up`}`);
       if (s.failing.length > 0) {
