@@ -41,6 +41,7 @@ export class Notifier {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
+  private used = false;
 
   constructor(private readonly d: NotifierDeps) {
     const mail = d.config.smtpUrl ? smtpChannel(d.config, d.smtpTls ? { tls: d.smtpTls } : {}) : undefined;
@@ -58,6 +59,7 @@ export class Notifier {
 
   /** One pass if this instance holds (or takes) the lease. `release` frees it afterwards (the CLI). */
   async runOnce(opts: { now?: number; release?: boolean } = {}): Promise<RunOutcome> {
+    this.used = true;
     if (!(await this.lease.acquire())) return { ran: false, holder: (await Lease.holder(this.d.redis))?.holder ?? 'another instance' };
     try {
       const summary = await this.runner.pass(opts.now ?? (this.d.now ?? Date.now)());
@@ -91,10 +93,12 @@ export class Notifier {
 
   /** Stop the timer, let a running pass finish, give the lease back. */
   async stop(): Promise<void> {
+    const started = this.timer !== undefined || this.used;
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
-    await this.lease.release().catch(() => undefined);
+    // A gateway with notifications off never touched the lease: nothing to give back.
+    if (started) await this.lease.release().catch(() => undefined);
     this.close_();
   }
 }
