@@ -82,12 +82,15 @@ export function notifyTimeZone(env: NodeJS.ProcessEnv): string {
   }
 }
 
+/** `addr@domain` or `Display Name <addr@domain>`. */
+const FROM = /^(?:[^<>@\r\n]+ <[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+>|[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+)$/;
+
 /** Problems beyond single variables (combinations), for loadConfig's one error. */
 export function notifyProblems(c: NotifyConfig): string[] {
   const problems: string[] = [];
   if (c.smtpUrl && !c.from) problems.push('CERTGATE_NOTIFY_FROM is required with CERTGATE_SMTP_URL (the sender address, e.g. certgate@example.co.jp)');
-  if (c.from !== undefined && !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(c.from)) {
-    problems.push(`CERTGATE_NOTIFY_FROM must be an e-mail address such as certgate@example.co.jp (got "${c.from}")`);
+  if (c.from !== undefined && !FROM.test(c.from)) {
+    problems.push(`CERTGATE_NOTIFY_FROM must be an e-mail address such as certgate@example.co.jp or "certgate <certgate@example.co.jp>" (got "${c.from}")`);
   }
   if (c.webhookSecret !== undefined && !c.webhookUrl) problems.push('CERTGATE_NOTIFY_WEBHOOK_SECRET is set but CERTGATE_NOTIFY_WEBHOOK is not');
   if (c.webhookSecret !== undefined && Buffer.byteLength(c.webhookSecret) < 16) problems.push('CERTGATE_NOTIFY_WEBHOOK_SECRET must be at least 16 bytes (`openssl rand -hex 32`)');

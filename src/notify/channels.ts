@@ -77,7 +77,8 @@ export function smtpChannel(config: Pick<NotifyConfig, 'smtpUrl' | 'from'>, extr
           to: m.to,
           subject: m.subject,
           text: m.text,
-          headers: { 'X-Certgate-Notice': m.reference, 'Auto-Submitted': 'auto-generated' },
+          // Marked as automatic so out-of-office replies and auto-forwarders leave it alone.
+          headers: { 'X-Certgate-Notice': m.reference, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
         });
       } catch (err) {
         // Only a refusal of this recipient or message is final; a refused login (EAUTH) or an

@@ -59,6 +59,8 @@ t.test('notification variables', async (t) => {
   bad({ CERTGATE_SMTP_URL: 'http://mail.example.jp' }, /CERTGATE_SMTP_URL must be a URL starting with smtp:\/\/ or smtps:\/\//);
   bad({ CERTGATE_SMTP_URL: 'smtp://mail.example.jp' }, /CERTGATE_NOTIFY_FROM is required with CERTGATE_SMTP_URL/);
   bad({ CERTGATE_NOTIFY_FROM: 'certgate' }, /CERTGATE_NOTIFY_FROM must be an e-mail address/);
+  bad({ CERTGATE_NOTIFY_FROM: 'a@b.jp\r\nBcc: x@y.jp' }, /CERTGATE_NOTIFY_FROM must be an e-mail address/);
+  t.equal(loadNotifyConfig({ CERTGATE_NOTIFY_FROM: '証明書管理 <certgate@portal.example.jp>' }).from, '証明書管理 <certgate@portal.example.jp>');
   bad({ CERTGATE_NOTIFY_WEBHOOK: 'ftp://x' }, /CERTGATE_NOTIFY_WEBHOOK must be a URL/);
   bad({ CERTGATE_NOTIFY_WEBHOOK_SECRET: 'a'.repeat(32) }, /CERTGATE_NOTIFY_WEBHOOK_SECRET is set but CERTGATE_NOTIFY_WEBHOOK is not/);
   bad({ CERTGATE_NOTIFY_WEBHOOK: 'https://hooks.example.jp/x', CERTGATE_NOTIFY_WEBHOOK_SECRET: 'short' }, /at least 16 bytes/);

@@ -79,6 +79,7 @@ t.test('first pass: one mail per recipient with every reached step, ja by defaul
   t.equal(ops.length, 1, 'the operator contact gets one mail');
   const m = ops[0]!;
   t.equal(m.from, 'certgate@portal.example.jp');
+  t.equal(m.headers['auto-submitted'], 'auto-generated', 'marked automatic (no out-of-office replies)');
   t.match(m.subject, /クライアント証明書の有効期限が近づいています（3件、最短あと30日、期限切れ1件を含む）/);
   t.match(m.text, /シリアル番号: 0a 1b/, 'serial as browsers print it');
   t.match(m.text, /ラベル: 経理部 PC/);

@@ -64,7 +64,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (rows.length === 0) return ctx.print(within > 0 ? `nothing to send now or within ${within} days` : 'nothing to send now (add --within 90 to see what is coming)');
       ctx.print(
         table(
-          ['DUE', 'STATE', 'KIND', 'STEP', 'SERIAL', 'LABEL', 'OPERATOR', 'EXPIRES', 'TO'],
+          ['DUE', 'STATE', 'KIND', 'STEP', 'SERIAL/USER', 'LABEL', 'OPERATOR', 'EXPIRES', 'TO'],
           rows.map((r) => [
             r.due,
             r.state,
