@@ -9,7 +9,7 @@ import type { UserStore } from '../users/user-store.js';
 import { zonedDay } from './dates.js';
 import { type Notice, reminderNotice, upcomingSteps } from './planner.js';
 import { DeliveryRecords } from './records.js';
-import { plan } from './runner.js';
+import { mailTarget, plan } from './runner.js';
 
 export interface PreviewRow {
   /** Calendar day (configured zone) the notice is or becomes due. */
@@ -63,9 +63,9 @@ export async function preview(d: PreviewDeps, now: number, withinDays: number): 
 /** Whether some delivery of a due notice is still to be made, and whether it is waiting for a retry. */
 async function openState(records: DeliveryRecords, n: Notice, mail: boolean, webhook: boolean): Promise<'due' | 'retry' | undefined> {
   const have = await records.read(n.recordKey);
-  const targets = [...(mail ? n.recipients.map((r) => `mail:${r.address}`) : []), ...(webhook ? ['webhook'] : [])];
+  const targets = [...(mail ? n.recipients.map((r) => mailTarget(r.address)) : []), ...(webhook ? ['webhook'] : [])];
   // No channel configured yet: preview as if mail were (what an operator wants to see before enabling it).
-  if (!mail && !webhook) targets.push(...n.recipients.map((r) => `mail:${r.address}`));
+  if (!mail && !webhook) targets.push(...n.recipients.map((r) => mailTarget(r.address)));
   let retry = false;
   let open = false;
   for (const t of targets) {

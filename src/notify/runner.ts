@@ -47,6 +47,9 @@ export interface Plan {
   events: EventNotice[];
 }
 
+/** Delivery target of a mail recipient (case-insensitive, as recipients are grouped). */
+export const mailTarget = (address: string): string => `mail:${address.toLowerCase()}`;
+
 const recordTtl = (n: Notice, now: number): number => ('notAfter' in n ? Math.max(n.notAfter + 60 * DAY_MS - now, EVENT_RECORD_TTL_MS) : EVENT_RECORD_TTL_MS);
 
 /**
@@ -106,19 +109,20 @@ export class Runner {
     const p = await plan(this.d, now, { learn: true });
     const notices: Notice[] = [...p.events, ...p.reminders];
     if (this.d.mail) {
-      const byAddress = new Map<string, { lang: 'ja' | 'en'; reminders: ReminderNotice[]; events: EventNotice[] }>();
+      // Grouped case-insensitively; the mail goes to the address as first written.
+      const byAddress = new Map<string, { to: string; lang: 'ja' | 'en'; reminders: ReminderNotice[]; events: EventNotice[] }>();
       for (const n of notices) {
         for (const r of n.recipients) {
           const k = r.address.toLowerCase();
-          const g = byAddress.get(k) ?? { lang: r.lang, reminders: [], events: [] };
+          const g = byAddress.get(k) ?? { to: r.address, lang: r.lang, reminders: [], events: [] };
           if ('serial' in n) g.reminders.push(n);
           else g.events.push(n);
           byAddress.set(k, g);
         }
       }
-      for (const [address, g] of byAddress) {
-        if (g.events.length > 0) await this.mailGroup(address, g.events, now, (ns) => composeEventMail(ns as EventNotice[], g.lang, this.d.config.timeZone));
-        if (g.reminders.length > 0) await this.mailGroup(address, g.reminders, now, (ns) => composeReminderMail(ns as ReminderNotice[], g.lang, this.d.config.timeZone), true);
+      for (const g of byAddress.values()) {
+        if (g.events.length > 0) await this.mailGroup(g.to, g.events, now, (ns) => composeEventMail(ns as EventNotice[], g.lang, this.d.config.timeZone));
+        if (g.reminders.length > 0) await this.mailGroup(g.to, g.reminders, now, (ns) => composeReminderMail(ns as ReminderNotice[], g.lang, this.d.config.timeZone), true);
       }
     }
     if (this.d.webhook) for (const n of notices) await this.postWebhook(n, now);
@@ -130,7 +134,7 @@ export class Runner {
 
   /** One mail to `address` with every claimable notice of the group; reminders once per day. */
   private async mailGroup(address: string, notices: Notice[], now: number, compose: (ns: Notice[]) => ComposedMail, daily = false): Promise<void> {
-    const target = `mail:${address}`;
+    const target = mailTarget(address);
     const claimed: Delivery[] = [];
     for (const n of notices) {
       const field = `${n.recordField}|${target}`;
