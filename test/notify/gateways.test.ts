@@ -14,6 +14,7 @@ import { createRedis, connectRedis } from '../../src/store/redis.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { Registry } from '../../src/registry/registry.js';
 import { UserStore } from '../../src/users/user-store.js';
+import { keys } from '../../src/store/keys.js';
 import { PasswordHasher } from '../../src/users/password-hasher.js';
 
 const bin = join(import.meta.dirname, '../../bin/certgate.js');
@@ -22,8 +23,6 @@ const built = existsSync(join(import.meta.dirname, '../../dist/src/cli/main.js')
 interface Gateway {
   child: ChildProcess;
   lines: Array<Record<string, unknown>>;
-  /** Resolves when `predicate` holds over the log lines seen so far (checked on every new line). */
-  until(predicate: (lines: Array<Record<string, unknown>>) => boolean): Promise<void>;
   exited: Promise<number | null>;
   opsPort: number;
 }
@@ -70,44 +69,47 @@ t.test('two gateways, one sender, each notice once', { skip: built ? false : 'ne
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const lines: Array<Record<string, unknown>> = [];
-    const watchers: Array<{ predicate: (l: typeof lines) => boolean; resolve: () => void }> = [];
     let rest = '';
     child.stdout!.on('data', (b: Buffer) => {
       rest += b.toString();
       const parts = rest.split('\n');
       rest = parts.pop() ?? '';
       for (const p of parts) if (p.trim().startsWith('{')) lines.push(JSON.parse(p) as Record<string, unknown>);
-      for (const w of watchers.splice(0)) {
-        if (w.predicate(lines)) w.resolve();
-        else watchers.push(w);
-      }
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': stdout is fully read by then (the logs are checked at the end).
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     t.teardown(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
-    return {
-      child,
-      lines,
-      exited,
-      opsPort,
-      until: (predicate) => (predicate(lines) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ predicate, resolve }))),
-    };
+    return { child, lines, exited, opsPort };
   };
   const passes = (l: Array<Record<string, unknown>>) => l.filter((x) => x.msg === 'notification pass done').length;
   const waits = (l: Array<Record<string, unknown>>) => l.filter((x) => x.msg === 'notification lease held by another instance').length;
+  // Every pass writes its summary to the store: count them through keyspace notifications (the
+  // gateways' own log lines arrive late, through a 4 KiB buffer).
+  await redis.config('SET', 'notify-keyspace-events', 'Kh');
+  const sub = createRedis(redisServer.url);
+  await connectRedis(sub);
+  t.teardown(() => sub.disconnect());
+  let passCount = 0;
+  const passWaiters: Array<{ n: number; resolve: () => void }> = [];
+  sub.on('message', () => {
+    passCount++;
+    for (const w of passWaiters.splice(0)) {
+      if (passCount >= w.n) w.resolve();
+      else passWaiters.push(w);
+    }
+  });
+  await sub.subscribe(`__keyspace@0__:${keys.notifyState}`);
+  const passesSeen = (n: number) => (passCount >= n ? Promise.resolve() : new Promise<void>((resolve) => passWaiters.push({ n, resolve })));
+  const holderPid = async () => Number((await redis.get(keys.notifyLease))?.split(':')[1]);
 
   const [a, b] = await Promise.all([start(), start()]);
   await smtp.waitFor(2);
-  // Let both run several rounds: the holder passes, the other keeps finding the lease taken (the
-  // gateways log through a 4 KiB buffer, so lines arrive in bursts: the wait is for lines, not time).
-  await Promise.all([
-    Promise.race([a.until((l) => passes(l) >= 3), b.until((l) => passes(l) >= 3)]),
-    Promise.race([a.until((l) => waits(l) >= 2), b.until((l) => waits(l) >= 2)]),
-  ]);
-  t.same(smtp.mails.map((m) => m.to[0]).sort(), ['newbie@e1.example.jp', 'ops@e1.example.jp'], 'each notice mailed once');
-  const [holder, other] = passes(a.lines) > 0 ? [a, b] : [b, a];
-  t.equal(passes(other.lines), 0, 'only the lease holder sends');
+  await passesSeen(3);
+  t.same(smtp.mails.map((m) => m.to[0]).sort(), ['newbie@e1.example.jp', 'ops@e1.example.jp'], 'each notice mailed once over three passes');
+  const [holder, other] = (await holderPid()) === a.child.pid ? [a, b] : [b, a];
+  t.equal(await holderPid(), holder.child.pid, 'one of the two holds the lease');
   const metrics = await fetch(`http://127.0.0.1:${holder.opsPort}/metrics`).then((r) => r.text());
   t.match(metrics, /certgate_notifications_total\{kind="expiry",outcome="sent"\} 1\n/);
   t.match(metrics, /certgate_notifications_total\{kind="account-created",outcome="sent"\} 1\n/);
@@ -116,10 +118,15 @@ t.test('two gateways, one sender, each notice once', { skip: built ? false : 'ne
   t.equal(await holder.exited, 0, 'the sender stops cleanly and gives the lease back');
   await users.resetPassword('newbie', by);
   await smtp.waitFor(3);
-  const seen = passes(other.lines);
-  await other.until((l) => passes(l) >= seen + 2);
-  t.same(smtp.mails.map((m) => m.to[0]).sort(), ['newbie@e1.example.jp', 'newbie@e1.example.jp', 'ops@e1.example.jp'], 'the other took over: only the new notice went out');
+  const after = passCount;
+  await passesSeen(after + 2);
+  t.equal(await holderPid(), other.child.pid, 'the other instance took the lease over');
+  t.same(smtp.mails.map((m) => m.to[0]).sort(), ['newbie@e1.example.jp', 'newbie@e1.example.jp', 'ops@e1.example.jp'], 'only the new notice went out');
   t.match(smtp.mails.at(-1)!.subject, /仮パスワードが発行されました/);
   other.child.kill('SIGTERM');
   t.equal(await other.exited, 0);
+  // Both logs are complete now (flushed at exit): the second instance had been waiting, not sending.
+  t.ok(passes(holder.lines) >= 3, 'the first holder logged its passes');
+  t.ok(waits(other.lines) >= 1, 'the other found the lease taken before the takeover');
+  t.ok(passes(other.lines) >= 2, 'and sent after it');
 });
