@@ -47,7 +47,7 @@ export function submitLogin(deps: GatewayDeps): GatewayMiddleware {
     ctx.state.outcome = `login-${result.status}`;
     switch (result.status) {
       case 'ok':
-        ctx.append('Set-Cookie', sessionCookieHeader(deps.config.secret, result.userId, result.sid));
+        ctx.append('Set-Cookie', sessionCookieHeader(deps.config.keys.cookie, result.userId, result.sid));
         seeOther(ctx, result.mustChange ? PASSWORD_PATH : (next ?? '/'));
         return;
       case 'multiple-login':

@@ -21,7 +21,7 @@ export interface RequireSessionOptions {
 /** The touch result for this request: the one the certificate gate started, or a fresh one. */
 function lookup(ctx: GatewayContext, deps: GatewayDeps): Promise<TouchResult> | undefined {
   if (ctx.state.sessionLookup) return ctx.state.sessionLookup.result;
-  const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
+  const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
   const cert = ctx.state.cert;
   if (!cookie || !cert) return undefined;
   return deps.sessions.touch(cookie.userId, cookie.sid, registryField(cert.issuerId, cert.serial));

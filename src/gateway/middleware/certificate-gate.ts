@@ -58,7 +58,7 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
 
 /** Start the session check now so it shares the registry lookup's round trip. */
 function startSessionTouch(ctx: GatewayContext, deps: GatewayDeps, certField: string, now: number): void {
-  const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
+  const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
   if (!cookie) return;
   const result = deps.sessions.touch(cookie.userId, cookie.sid, certField, now);
   // The session middleware awaits it; if the request ends before that, the rejection is not unhandled.
