@@ -7,8 +7,8 @@ import type { GatewayDeps } from '../deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../state.js';
 
 const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-/** A segment that is, or may decode to, `.` or `..`, or a backslash (WHATWG reads it as `/`). */
-const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)|\\/i;
+/** A segment that is, or may decode to, `.` or `..`; a backslash (WHATWG reads it as `/`); an encoded slash. */
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)|\\|%2f|%5c/i;
 
 export type TargetVerdict = { ok: true; target: string } | { ok: false; status: 400 | 405 };
 
