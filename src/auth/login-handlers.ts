@@ -54,7 +54,8 @@ export function submitLogin(deps: GatewayDeps): GatewayMiddleware {
         sendPage(ctx, 409, gatewayPages.multipleLogin(pageFrame(ctx, deps), { reason: 'rejected' }));
         return;
       default: {
-        const status = result.status === 'account-locked' ? 403 : 401;
+        if (result.status === 'too-many-attempts') ctx.set('Retry-After', String(result.retryAfterSeconds));
+        const status = result.status === 'account-locked' ? 403 : result.status === 'too-many-attempts' ? 429 : 401;
         const props = { error: result.status, ...(userId && userId.length <= 64 ? { userId } : {}), ...(next ? { next } : {}) };
         sendPage(ctx, status, gatewayPages.login(loginFrame(ctx, deps, next), props));
       }

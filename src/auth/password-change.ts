@@ -34,7 +34,7 @@ export async function changePassword(service: LoginService, input: PasswordChang
   if (input.newPassword !== input.confirmPassword) return invalid('mismatch');
 
   const slot = await service.guard.reserve(userId);
-  if (slot.status === 'unknown') return { status: 'gone' };
+  if (slot.status === 'unknown' || slot.status === 'foreign') return { status: 'gone' };
   if (slot.status === 'locked') return { status: 'locked' };
 
   let releaseNeeded = true;

@@ -19,6 +19,12 @@ export const keys = {
   session: (userId: string) => `cg:{u:${userId}}:session`,
   /** Sorted set: login attempts in progress (member token, score expiry ms). */
   attempts: (userId: string) => `cg:{u:${userId}}:attempts`,
+  /**
+   * String counter: failed (and in-flight) logins with one certificate, expiring a cooling-off
+   * period after the last one. `certField` is registryField(issuerId, serial), so the hash tag is
+   * the agreed per-certificate `{c:<issuerId>:<serial>}`.
+   */
+  certLoginFailures: (certField: string) => `cg:{c:${certField}}:login-failures`,
 } as const;
 
 /** Registry field for one certificate. */
