@@ -43,6 +43,8 @@ export interface LoginServiceOptions {
   metrics: GatewayMetrics | undefined;
   logger: Logger;
   config: Pick<Config, 'lockoutThreshold' | 'session' | 'login' | 'certLogin'>;
+  /** Time of session records (the gateway's clock; tests inject one). */
+  clock?: () => number;
 }
 
 export class LoginService {
@@ -136,7 +138,7 @@ export class LoginService {
     }
 
     const sid = newSessionId();
-    const now = Date.now();
+    const now = (this.opts.clock ?? Date.now)();
     const reply = await storeCall(() =>
       this.guard.r.cgLoginSuccess(
         keys.user(userId),

@@ -68,7 +68,7 @@ export async function changePassword(service: LoginService, input: PasswordChang
         keys.attempts(userId),
         slot.hash,
         newHash,
-        String(Date.now()),
+        String((service.opts.clock ?? Date.now)()),
         String(PASSWORD_HISTORY),
         input.keepSession ? input.sid : '',
         slot.token,

@@ -31,6 +31,8 @@ export interface GatewayOptions {
   ticketKeys?: Buffer;
   /** False in cluster workers: the primary serves /healthz, /readyz and /metrics for all of them. */
   opsListener?: boolean;
+  /** The request path's clock (tests pass one to move time instead of sleeping). */
+  clock?: () => number;
 }
 
 export interface Gateway {
@@ -46,6 +48,7 @@ export interface Gateway {
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? Date.now;
   const tls = loadTlsMaterial(config);
   const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
@@ -58,9 +61,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const argon2 = new Argon2ChildEngine();
   const hasher = new PasswordHasher(config.argon2, config.login, argon2);
   const users = new UserStore(redis, audit, hasher);
-  const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
+  const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config, clock });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
-  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl };
+  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl, clock };
 
   const app = createGatewayApp(deps);
   const server = createHttpsServer(

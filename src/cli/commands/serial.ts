@@ -82,10 +82,11 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
   if (o.label !== undefined && o.label !== '') reg.label = o.label;
   reg.addedBy = ctx.by.actor;
   const registry = await ctx.registry();
-  await registry.add(reg, { replace: o.replace === true, by: ctx.by });
+  const added = await registry.add(reg, { replace: o.replace === true, by: ctx.by });
   ctx.print(
     `registered serial ${displaySerial(reg.serial)} for operator ${operatorId}` +
-      (reg.notAfter !== undefined ? `, valid until ${localDate(reg.notAfter)}` : ', no expiry recorded'),
+      (reg.notAfter !== undefined ? `, valid until ${localDate(reg.notAfter)}` : ', no expiry recorded') +
+      (added.sessionsEnded !== undefined ? `; ${added.sessionsEnded} session(s) bound to it ended` : ''),
   );
 }
 
