@@ -37,6 +37,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   deps: GatewayDeps;
+  /** The argon2 child process engine (its pid and health, for tests and diagnostics). */
+  argon2: Argon2ChildEngine;
   server: HttpsServer;
   ops: HttpServer;
   /** Bound ports (useful with port 0 in tests). */
@@ -58,7 +60,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const registry = new Registry(redis, audit);
   const metrics = createMetrics({ samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } });
   // argon2 in a nice-19 child: a login storm must not take the CPU from proxied requests.
-  const argon2 = new Argon2ChildEngine();
+  const argon2 = new Argon2ChildEngine({
+    deadlineMs: config.argon2TimeoutMs,
+    onHung: ({ pid, deadlineMs }) => logger.error({ pid, deadlineMs }, 'argon2 child did not answer in time; killed and replaced'),
+  });
   const hasher = new PasswordHasher(config.argon2, config.login, argon2);
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config, clock });
@@ -109,11 +114,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
       tls: async () => (server.listening ? { ok: true } : { ok: false, error: 'mTLS listener not listening' }),
+      hasher: () => argon2.health(),
     },
   });
 
   const gateway: Gateway = {
     deps,
+    argon2,
     server,
     ops,
     port: 0,

@@ -13,7 +13,7 @@ t.test('health, readiness and metrics', async (t) => {
   const ready = await fetch(`${ops}/readyz`);
   t.equal(ready.status, 200);
   const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
-  t.same(Object.keys(body.checks).sort(), ['store', 'tls', 'upstream']);
+  t.same(Object.keys(body.checks).sort(), ['hasher', 'store', 'tls', 'upstream']);
 
   await stack.request('demo', '/auth/login');
   const metrics = await fetch(`${ops}/metrics`);
