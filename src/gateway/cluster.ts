@@ -29,8 +29,12 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   const ticketKeys = randomBytes(48).toString('base64');
   const listening = new Set<number>();
   let shuttingDown = false;
+  // One worker samples session and certificate counts for /metrics (the others report none).
+  let samplerId: number | undefined;
   const fork = (): Worker => {
-    const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1' });
+    const sampler = samplerId === undefined;
+    const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1', CERTGATE_METRICS_SAMPLER: sampler ? '1' : '0' });
+    if (sampler) samplerId = worker.id;
     const init: InitMessage = { type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) };
     // Sent on request rather than on 'online': the worker's module graph may still be loading then.
     worker.on('message', (m: WorkerMessage) => {
@@ -42,6 +46,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   let recentDeaths: number[] = [];
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
+    if (worker.id === samplerId) samplerId = undefined;
     if (shuttingDown) return;
     const now = Date.now();
     recentDeaths = [...recentDeaths.filter((t) => now - t < 30_000), now];
@@ -61,6 +66,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   const aggregator = new AggregatorRegistry();
   const ops = createOpsServer({
     registry: { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() },
+    metricsToken: config.metricsToken,
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
@@ -103,7 +109,12 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   if (init.secret) config = { ...config, secret: Buffer.from(init.secret, 'base64') };
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
-    gateway = await createGateway(config, { logger, ticketKeys: Buffer.from(init.ticketKeys, 'base64'), opsListener: false });
+    gateway = await createGateway(config, {
+      logger,
+      ticketKeys: Buffer.from(init.ticketKeys, 'base64'),
+      opsListener: false,
+      sampleMetrics: process.env.CERTGATE_METRICS_SAMPLER === '1',
+    });
     AggregatorRegistry.setRegistries([gateway.deps.metrics.registry]);
     // Constructing one installs prom-client's worker-side listener that answers the primary.
     new AggregatorRegistry();

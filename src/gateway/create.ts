@@ -33,6 +33,8 @@ export interface GatewayOptions {
   opsListener?: boolean;
   /** The request path's clock (tests pass one to move time instead of sleeping). */
   clock?: () => number;
+  /** False in all cluster workers but one: session and certificate counts are sampled by one process. */
+  sampleMetrics?: boolean;
 }
 
 export interface Gateway {
@@ -58,7 +60,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const audit = new AuditLog(redis, config.auditMaxLen);
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
-  const metrics = createMetrics({ samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } });
+  const metrics = createMetrics(
+    options.sampleMetrics === false ? {} : { samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } },
+  );
   // argon2 in a nice-19 child: a login storm must not take the CPU from proxied requests.
   const argon2 = new Argon2ChildEngine({
     deadlineMs: config.argon2TimeoutMs,
@@ -109,6 +113,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let shuttingDown = false;
   const ops = createOpsServer({
     registry: metrics.registry,
+    metricsToken: config.metricsToken,
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
