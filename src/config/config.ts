@@ -13,7 +13,7 @@ export interface Config {
   opsListen: { host: string; port: number };
   portalListen: { host: string; port: number };
   portalContentDir: string | undefined;
-  tls: { certFile: string; keyFile: string; clientCaFile: string; crlFile: string | undefined };
+  tls: { certFile: string; keyFile: string; clientCaFile: string; crlFile: string | undefined; ticketRotationMs: number };
   upstream: URL;
   /** CERTGATE_SECRET: only ever used through `keys` (HKDF, one key per purpose). */
   secret: Buffer;
@@ -111,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     keyFile: e.CERTGATE_TLS_KEY ?? join(dev, 'server.key'),
     clientCaFile: e.CERTGATE_CLIENT_CA ?? join(dev, 'ca.crt'),
     crlFile: e.CERTGATE_CRL,
+    ticketRotationMs: e.CERTGATE_TLS_TICKET_ROTATION,
   };
   return {
     redisUrl: e.REDIS_URL,

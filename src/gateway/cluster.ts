@@ -2,7 +2,6 @@
 // TLS session-ticket keys (so a ticket issued by one worker resumes on another), and serves the
 // ops listener itself with metrics aggregated from every worker.
 import cluster, { type Worker } from 'node:cluster';
-import { randomBytes } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
@@ -10,6 +9,8 @@ import { createRedis } from '../store/redis.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { storeCheck, tcpCheck } from '../ops/readiness.js';
 import { createGateway } from './create.js';
+import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
+import { deriveKeys } from '../config/derived-keys.js';
 
 interface InitMessage {
   type: 'certgate:init';
@@ -22,11 +23,23 @@ interface WorkerMessage {
   type: 'certgate:hello' | 'certgate:listening';
 }
 
+/** Primary → every worker after a rotation: the new session-ticket keys. */
+interface TicketKeysMessage {
+  type: 'certgate:ticket-keys';
+  ticketKeys: string;
+}
+
 const isInit = (m: unknown): m is InitMessage => typeof m === 'object' && m !== null && (m as InitMessage).type === 'certgate:init';
+const isTicketKeys = (m: unknown): m is TicketKeysMessage => typeof m === 'object' && m !== null && (m as TicketKeysMessage).type === 'certgate:ticket-keys';
 
 export async function runPrimary(config: Config, logger: Logger, workers: number): Promise<void> {
-  // 48 bytes: the key material node:tls expects for session tickets.
-  const ticketKeys = randomBytes(48).toString('base64');
+  // One set of ticket keys for all workers, rotated here and sent to each (new workers get the current one).
+  let ticketKeys = newTicketKeys().toString('base64');
+  rotateTicketKeys(config.tls.ticketRotationMs, (k) => {
+    ticketKeys = k.toString('base64');
+    const message: TicketKeysMessage = { type: 'certgate:ticket-keys', ticketKeys };
+    for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(message);
+  });
   const listening = new Set<number>();
   let shuttingDown = false;
   // One worker samples session and certificate counts for /metrics (the others report none).
@@ -35,10 +48,10 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     const sampler = samplerId === undefined;
     const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1', CERTGATE_METRICS_SAMPLER: sampler ? '1' : '0' });
     if (sampler) samplerId = worker.id;
-    const init: InitMessage = { type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) };
+    const init = (): InitMessage => ({ type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) });
     // Sent on request rather than on 'online': the worker's module graph may still be loading then.
     worker.on('message', (m: WorkerMessage) => {
-      if (m?.type === 'certgate:hello') worker.send(init);
+      if (m?.type === 'certgate:hello') worker.send(init());
       if (m?.type === 'certgate:listening') listening.add(worker.id);
     });
     return worker;
@@ -106,7 +119,10 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     process.on('message', onMessage);
     process.send?.({ type: 'certgate:hello' } satisfies WorkerMessage);
   });
-  if (init.secret) config = { ...config, secret: Buffer.from(init.secret, 'base64') };
+  if (init.secret) {
+    const secret = Buffer.from(init.secret, 'base64');
+    config = { ...config, secret, keys: { ...deriveKeys(secret), ...(process.env.CERTGATE_ASSERTION_KEY ? { assertion: config.keys.assertion } : {}) } };
+  }
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
     gateway = await createGateway(config, {
@@ -124,6 +140,9 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     logger.fatal({ err: { message: (err as Error).message } }, 'gateway worker failed to start');
     process.exit(1);
   }
+  process.on('message', (m: unknown) => {
+    if (isTicketKeys(m)) gateway.server.setTicketKeys(Buffer.from(m.ticketKeys, 'base64'));
+  });
   process.send?.({ type: 'certgate:listening' } satisfies WorkerMessage);
   const stop = () => {
     gateway.close().then(

@@ -22,12 +22,16 @@ import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { defineGateScript } from './request-lookup.js';
+import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
 
 export interface GatewayOptions {
   logger?: Logger;
-  /** 48-byte TLS session-ticket keys shared by cluster workers so resumption works across them. */
+  /**
+   * 48-byte TLS session-ticket keys shared by cluster workers so resumption works across them (the
+   * primary then rotates them); without it this process makes and rotates its own.
+   */
   ticketKeys?: Buffer;
   /** False in cluster workers: the primary serves /healthz, /readyz and /metrics for all of them. */
   opsListener?: boolean;
@@ -85,7 +89,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       handshakeTimeout: config.timeouts.handshakeMs,
-      ...(options.ticketKeys ? { ticketKeys: options.ticketKeys } : {}),
+      ticketKeys: options.ticketKeys ?? newTicketKeys(),
       // Node enforces headersTimeout/requestTimeout on this interval (30 s by default), so a client
       // trickling its headers would keep the socket far past CERTGATE_HEADERS_TIMEOUT.
       connectionsCheckingInterval: checkingInterval(config.timeouts.headersMs, config.timeouts.requestMs),
@@ -101,6 +105,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     res.once('finish', () => socket.end());
     void callback(req, res);
   });
+  const stopRotation = options.ticketKeys ? () => undefined : rotateTicketKeys(config.tls.ticketRotationMs, (k) => server.setTicketKeys(k));
   server.headersTimeout = config.timeouts.headersMs;
   server.requestTimeout = config.timeouts.requestMs;
   server.keepAliveTimeout = config.timeouts.keepAliveMs;
@@ -140,6 +145,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     async close() {
       shuttingDown = true;
+      stopRotation();
       await drain(server, config.timeouts.shutdownGraceMs);
       await upstream.close().catch(() => undefined);
       await argon2.close();

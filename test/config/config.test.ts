@@ -71,7 +71,7 @@ t.test('production refuses the development TLS files: every missing variable is 
   t.throws(() => loadConfig({ NODE_ENV: 'production', CERTGATE_SECRET: SECRET }), /CERTGATE_TLS_CERT, CERTGATE_TLS_KEY, CERTGATE_CLIENT_CA must be set when NODE_ENV=production/);
   t.throws(() => loadConfig({ NODE_ENV: 'production', CERTGATE_SECRET: SECRET, CERTGATE_TLS_CERT: '/tls/c', CERTGATE_TLS_KEY: '/tls/k' }), /CERTGATE_CLIENT_CA must be set/);
   const c = loadConfig({ NODE_ENV: 'production', CERTGATE_SECRET: SECRET, CERTGATE_TLS_CERT: '/tls/c', CERTGATE_TLS_KEY: '/tls/k', CERTGATE_CLIENT_CA: '/tls/ca' });
-  t.same(c.tls, { certFile: '/tls/c', keyFile: '/tls/k', clientCaFile: '/tls/ca', crlFile: undefined });
+  t.same(c.tls, { certFile: '/tls/c', keyFile: '/tls/k', clientCaFile: '/tls/ca', crlFile: undefined, ticketRotationMs: 12 * 3_600_000 });
   t.match(loadConfig({ CERTGATE_SECRET: SECRET }).tls.certFile, /certs-dev\/server\.crt$/, 'outside production the dev files stay the default');
 });
 
