@@ -46,3 +46,10 @@ t.test('a bearer token is required when CERTGATE_METRICS_TOKEN is set', async (t
   t.equal((await scrape()).status, 200);
   t.equal((await fetch(`http://127.0.0.1:${stack.gateway.opsPort}/healthz`)).status, 200, 'health needs no token');
 });
+
+t.test('the Docker image keeps the ops listener on loopback unless configured', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+  t.match(dockerfile, /CERTGATE_OPS_LISTEN=127\.0\.0\.1:9090/);
+  t.notMatch(dockerfile, /CERTGATE_OPS_LISTEN=0\.0\.0\.0/);
+});
