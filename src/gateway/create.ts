@@ -79,6 +79,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl, clock };
 
   const app = createGatewayApp(deps);
+  const callback = app.callback();
   const server = createHttpsServer(
     {
       cert: tls.cert,
@@ -94,10 +95,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       // trickling its headers would keep the socket far past CERTGATE_HEADERS_TIMEOUT.
       connectionsCheckingInterval: checkingInterval(config.timeouts.headersMs, config.timeouts.requestMs),
     },
-    app.callback(),
+    callback,
   );
   // CONNECT never reaches the request handler: answer it with the same clean 405 page, then close.
-  const callback = app.callback();
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     const res = new ServerResponse(req);
     res.assignSocket(socket as Socket);

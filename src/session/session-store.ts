@@ -69,7 +69,6 @@ export class SessionStore {
     return Math.min(60_000, Math.floor(this.options.idleTimeoutMs / 30));
   }
 
-
   /** The user's session as stored (live or not yet purged), without refreshing it. */
   async get(userId: string): Promise<SessionRecord | undefined> {
     if (!isUserId(userId)) return undefined;
@@ -90,7 +89,6 @@ export class SessionStore {
     }
     return out;
   }
-
 
   async countActive(now = Date.now()): Promise<number> {
     return (await this.list(now)).length;
