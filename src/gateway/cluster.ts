@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { createRedis } from '../store/redis.js';
 import { createOpsServer } from '../ops/ops-server.js';
-import { storeCheck, tcpCheck } from '../ops/readiness.js';
+import { storeCheck, tcpCheck, type CheckResult } from '../ops/readiness.js';
 import { createGateway } from './create.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { deriveKeys } from '../config/derived-keys.js';
@@ -29,7 +29,19 @@ interface TicketKeysMessage {
   ticketKeys: string;
 }
 
+/** Primary → worker: report the argon2 child's health (readiness); worker → primary: the answer. */
+interface HasherQuery {
+  type: 'certgate:hasher?';
+  id: number;
+}
+interface HasherReply {
+  type: 'certgate:hasher';
+  id: number;
+  result: CheckResult;
+}
+
 const isInit = (m: unknown): m is InitMessage => typeof m === 'object' && m !== null && (m as InitMessage).type === 'certgate:init';
+const isHasherQuery = (m: unknown): m is HasherQuery => typeof m === 'object' && m !== null && (m as HasherQuery).type === 'certgate:hasher?';
 const isTicketKeys = (m: unknown): m is TicketKeysMessage => typeof m === 'object' && m !== null && (m as TicketKeysMessage).type === 'certgate:ticket-keys';
 
 export async function runPrimary(config: Config, logger: Logger, workers: number): Promise<void> {
@@ -50,11 +62,36 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     if (sampler) samplerId = worker.id;
     const init = (): InitMessage => ({ type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) });
     // Sent on request rather than on 'online': the worker's module graph may still be loading then.
-    worker.on('message', (m: WorkerMessage) => {
+    worker.on('message', (m: WorkerMessage | HasherReply) => {
       if (m?.type === 'certgate:hello') worker.send(init());
-      if (m?.type === 'certgate:listening') listening.add(worker.id);
+      if (m?.type === 'certgate:listening') {
+        listening.add(worker.id);
+        // A rotation while the worker was starting did not reach it: send the current keys again.
+        worker.send({ type: 'certgate:ticket-keys', ticketKeys } satisfies TicketKeysMessage);
+      }
+      if (m?.type === 'certgate:hasher') hasherReplies.get(m.id)?.(m.result);
     });
     return worker;
+  };
+  // Readiness of every worker's argon2 child, asked over IPC when /readyz is called.
+  const hasherReplies = new Map<number, (r: CheckResult) => void>();
+  let nextQuery = 0;
+  const askHasher = (worker: Worker): Promise<CheckResult> =>
+    new Promise((resolve) => {
+      const id = ++nextQuery;
+      const timer = setTimeout(() => finish({ ok: false, error: `worker ${worker.process.pid ?? '?'} did not report its hasher` }), 3000);
+      const finish = (r: CheckResult) => {
+        clearTimeout(timer);
+        hasherReplies.delete(id);
+        resolve(r);
+      };
+      hasherReplies.set(id, finish);
+      worker.send({ type: 'certgate:hasher?', id } satisfies HasherQuery);
+    });
+  const hasherCheck = async (): Promise<CheckResult> => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && listening.has(w.id) && w.isConnected());
+    const failing = (await Promise.all(workers.map(askHasher))).filter((r): r is Extract<CheckResult, { ok: false }> => !r.ok);
+    return failing.length === 0 ? { ok: true } : { ok: false, error: failing.map((r) => r.error).join('; ') };
   };
   let recentDeaths: number[] = [];
   cluster.on('exit', (worker, code, signal) => {
@@ -86,6 +123,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
       upstream: tcpCheck(config.upstream),
       tls: async () =>
         listening.size === workers ? { ok: true } : { ok: false, error: `${listening.size} of ${workers} workers listening` },
+      hasher: hasherCheck,
     },
   });
   await new Promise<void>((resolve) => ops.listen(config.opsListen.port, config.opsListen.host, resolve));
@@ -142,6 +180,9 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   }
   process.on('message', (m: unknown) => {
     if (isTicketKeys(m)) gateway.server.setTicketKeys(Buffer.from(m.ticketKeys, 'base64'));
+    if (isHasherQuery(m)) {
+      void gateway.argon2.health().then((result) => process.send?.({ type: 'certgate:hasher', id: m.id, result } satisfies HasherReply));
+    }
   });
   process.send?.({ type: 'certgate:listening' } satisfies WorkerMessage);
   const stop = () => {

@@ -62,26 +62,28 @@ t.test('workers share each new set of keys', { skip: existsSync(join(import.meta
     if (ready !== 200) await sleep(100);
   }
   t.equal(ready, 200);
+  const checks = ((await (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> }).checks;
+  t.equal(checks.hasher?.ok, true, "the primary's readiness includes every worker's argon2 child");
   const ca = pki.ca.certPem;
   const client = { ca, cert: pki.clients.demo.certPem, key: pki.clients.demo.keyPem };
-  const old = (await tlsExchange(port, client)).session!;
-  t.equal((await tlsExchange(port, { ca, session: old })).reused, true, 'resumes before the rotation');
+  // A fresh ticket resumes on every worker; a rotation may fall inside one try, so up to three tries.
+  const freshTicketResumesEverywhere = async (): Promise<Buffer | undefined> => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const ticket = (await tlsExchange(port, client)).session!;
+      const reused = [];
+      for (let i = 0; i < 6; i++) reused.push((await tlsExchange(port, { ca, session: ticket })).reused);
+      if (reused.every(Boolean)) return ticket;
+    }
+    return undefined;
+  };
+  const old = await freshTicketResumesEverywhere();
+  t.ok(old, 'a ticket resumes on every worker');
   let rotated = false;
-  for (let i = 0; i < 40 && !rotated; i++) {
+  for (let i = 0; old && i < 40 && !rotated; i++) {
     await sleep(200);
     rotated = !(await tlsExchange(port, { ca, session: old })).reused;
   }
   t.ok(rotated, 'a ticket from before the rotation is no longer accepted');
-  const fresh = (await tlsExchange(port, client)).session!;
-  const resumed = [];
-  for (let i = 0; i < 6; i++) resumed.push((await tlsExchange(port, { ca, session: fresh })).reused);
-  // A rotation may fall between the two steps above; then the next ticket must do it.
-  const allResumed = resumed.every(Boolean) || (await (async () => {
-    const again = (await tlsExchange(port, client)).session!;
-    const r = [];
-    for (let i = 0; i < 6; i++) r.push((await tlsExchange(port, { ca, session: again })).reused);
-    return r.every(Boolean);
-  })());
-  t.ok(allResumed, 'a ticket issued under the new keys resumes on every worker');
+  t.ok(await freshTicketResumesEverywhere(), 'a ticket issued under the new keys resumes on every worker');
   child.kill('SIGTERM');
 });
