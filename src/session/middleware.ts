@@ -45,8 +45,7 @@ function lookup(ctx: GatewayContext, deps: GatewayDeps): Lookup | undefined {
  * (idle, expired, other certificate) is applied by the touch script, which checks again atomically;
  * a live session is refreshed once lastSeen is older than SessionStore.refreshAfterMs.
  */
-async function settle(l: Lookup, deps: GatewayDeps): Promise<TouchResult> {
-  const peeked = await l.peeked;
+async function settle(l: Lookup, peeked: TouchResult, deps: GatewayDeps): Promise<TouchResult> {
   if (peeked.status === 'gone' || peeked.status === 'replaced') return peeked;
   if (peeked.status === 'ok' && l.now - peeked.session.lastSeen < deps.sessions.refreshAfterMs) return peeked;
   return deps.sessions.touch(l.userId, l.sid, l.certField, l.now);
@@ -70,9 +69,9 @@ export async function resolveSession(ctx: GatewayContext, deps: GatewayDeps, opt
     return undefined;
   }
   // A store failure propagates: the error page says "system error", never "logged in".
-  const result = await settle(pending, deps);
+  const peeked = await pending.peeked;
   const registration = ctx.state.registration;
-  if (result.status === 'ok' && registration && registration.operatorId !== result.session.operatorId) {
+  if (peeked.status === 'ok' && registration && registration.operatorId !== peeked.session.operatorId) {
     // The certificate now belongs to another operator (serial add --replace): the session is over.
     await deps.sessions.end(pending.userId, pending.sid);
     ctx.append('Set-Cookie', clearSessionCookieHeader());
@@ -80,6 +79,7 @@ export async function resolveSession(ctx: GatewayContext, deps: GatewayDeps, opt
     sendPage(ctx, 401, gatewayPages.sessionTimeout(pageFrame(ctx, deps), { reason: 'cert-changed' }));
     return undefined;
   }
+  const result = await settle(pending, peeked, deps);
   if (result.status === 'ok') {
     ctx.state.session = result.session;
     if (result.session.mustChange && !options.allowMustChange) {
