@@ -3,12 +3,12 @@
 import { errors } from '../errors/certgate-error.js';
 import { gatewayPages } from '../pages/gateway-pages.js';
 import type { CertState } from '../pages/types.js';
-import { pageFrame, sendPage } from '../gateway/respond.js';
+import { pageFrame, sendPage } from '../kernel/respond.js';
 import { displaySerial } from '../tls/serial.js';
 import { registrationState, type Registration } from '../registry/registration.js';
 import type { CertificateFacts } from '../tls/certificate.js';
-import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayMiddleware } from '../gateway/state.js';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { GatewayMiddleware } from '../kernel/state.js';
 
 const DAY_MS = 86_400_000;
 

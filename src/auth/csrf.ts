@@ -1,36 +1,19 @@
 // CSRF protection for /auth forms: a token that is an HMAC of the session id (or, before login, of a
 // random `__Host-` cookie), plus a same-origin check on Origin / Sec-Fetch-Site.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { errors } from '../errors/certgate-error.js';
-import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
-import { SESSION_COOKIE, decodeSessionCookie, setCookieHeader } from '../session/cookie.js';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
+import { SESSION_COOKIE, decodeSessionCookie } from '../session/cookie.js';
+import { CSRF_COOKIE, PRE_SESSION, csrfTokenFor, csrfTokenOf as tokenOf } from '../kernel/csrf-token.js';
 import { readForm } from './form-body.js';
 
-export const CSRF_COOKIE = '__Host-certgate-csrf';
+export { CSRF_COOKIE, csrfTokenFor };
 export const CSRF_FIELD = '_csrf';
-const PRE_SESSION = /^[A-Za-z0-9_-]{32}$/;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** Pre-session binding chosen during this request (the cookie is only sent back with the response). */
-const issued = new WeakMap<GatewayContext, string>();
 /** Requests whose token was checked, so a handler can insist the check ran. */
 const verified = new WeakSet<GatewayContext>();
-
-const tokenOf = (secret: Buffer, binding: string): string =>
-  createHmac('sha256', secret).update(`certgate-csrf\n${binding}`).digest('base64url');
-
-export function csrfTokenFor(ctx: GatewayContext, deps: GatewayDeps): string {
-  const sid = ctx.state.session?.sid;
-  if (sid) return tokenOf(deps.config.keys.csrf, `s:${sid}`);
-  let pre = issued.get(ctx) ?? ctx.cookies.get(CSRF_COOKIE);
-  if (!pre || !PRE_SESSION.test(pre)) {
-    pre = randomBytes(24).toString('base64url');
-    ctx.append('Set-Cookie', setCookieHeader(CSRF_COOKIE, pre));
-  }
-  issued.set(ctx, pre);
-  return tokenOf(deps.config.keys.csrf, `p:${pre}`);
-}
 
 /** The bindings this request can prove: its session (signed cookie) and its pre-session cookie. */
 function candidateTokens(ctx: GatewayContext, deps: GatewayDeps): string[] {

@@ -1,7 +1,7 @@
 // Reads an application/x-www-form-urlencoded body into ctx.state.form, refusing anything over a
 // small limit before reading it all (DESIGN "Limits before work").
 import { errors } from '../errors/certgate-error.js';
-import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
+import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 
 export const FORM_LIMIT_BYTES = 8192;
 

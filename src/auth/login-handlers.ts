@@ -1,16 +1,16 @@
 // GET/POST /auth/login: the login form and its submission (CONTRACT.md "Pages").
 import { errors } from '../errors/certgate-error.js';
 import { gatewayPages } from '../pages/gateway-pages.js';
-import { pageFrame, sendPage } from '../gateway/respond.js';
+import { pageFrame, sendPage } from '../kernel/respond.js';
 import { registryField } from '../store/keys.js';
-import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 import { sessionCookieHeader } from '../session/cookie.js';
 import { PASSWORD_PATH } from '../session/middleware.js';
 import { checkCsrf } from './csrf.js';
 import { readForm } from './form-body.js';
-import { safeNextPath } from './next-path.js';
-import { seeOther } from './see-other.js';
+import { safeNextPath } from '../kernel/next-path.js';
+import { seeOther } from '../kernel/redirects.js';
 
 const nextOrUndefined = (raw: unknown): string | undefined => {
   const path = safeNextPath(raw);

@@ -1,14 +1,14 @@
 // GET /auth/logout (the confirmation) and POST /auth/logout (end the session, clear the cookie,
 // back to the login screen). Error pages' close buttons post here too.
 import { gatewayPages } from '../pages/gateway-pages.js';
-import { pageFrame, sendPage } from '../gateway/respond.js';
-import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayMiddleware } from '../gateway/state.js';
+import { pageFrame, sendPage } from '../kernel/respond.js';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { GatewayMiddleware } from '../kernel/state.js';
 import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie } from '../session/cookie.js';
 import { LOGIN_PATH } from '../session/middleware.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { checkCsrf } from './csrf.js';
-import { seeOther } from './see-other.js';
+import { seeOther } from '../kernel/redirects.js';
 
 export function showLogoutConfirm(deps: GatewayDeps): GatewayMiddleware {
   return async function showLogoutConfirmHandler(ctx) {

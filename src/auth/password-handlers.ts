@@ -1,9 +1,9 @@
 // GET/POST /auth/password: the forced change after a temporary password, and the change a logged-in
 // user starts from the portal's user page. Success ends the session; the user logs in again.
 import { gatewayPages } from '../pages/gateway-pages.js';
-import { pageFrame, sendPage } from '../gateway/respond.js';
-import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayMiddleware } from '../gateway/state.js';
+import { pageFrame, sendPage } from '../kernel/respond.js';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { GatewayMiddleware } from '../kernel/state.js';
 import { clearSessionCookieHeader } from '../session/cookie.js';
 import { resolveSession } from '../session/middleware.js';
 import { checkCsrf } from './csrf.js';

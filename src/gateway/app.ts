@@ -8,7 +8,7 @@ import { language } from './middleware/language.js';
 import { requestTarget } from './middleware/request-target.js';
 import { buildRoutes } from './routes.js';
 import type { GatewayDeps } from './deps.js';
-import type { GatewayState } from './state.js';
+import type { GatewayState } from '../kernel/state.js';
 
 export function createGatewayApp(deps: GatewayDeps): Koa<GatewayState> {
   // `proxy` stays off: X-Forwarded-* from clients are never trusted (DESIGN "Headers").

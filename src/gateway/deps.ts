@@ -1,7 +1,6 @@
-// Everything a gateway middleware or handler may use, built once per process (see gateway/create.ts).
-import type { Redis } from 'ioredis';
-import type { Config } from '../config/config.js';
-import type { Logger } from '../log/logger.js';
+// The services the composition root (create.ts) adds to the kernel's GatewayDeps: one list of
+// everything a request step may use, merged into the kernel's interface so handlers import the
+// kernel only and the kernel imports no domain.
 import type { GatewayMetrics } from '../ops/metrics.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SessionStore } from '../session/session-store.js';
@@ -11,19 +10,18 @@ import type { TrustedCa } from '../tls/trusted-cas.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
 
-export interface GatewayDeps {
-  config: Config;
-  logger: Logger;
-  redis: Redis;
-  metrics: GatewayMetrics;
-  audit: AuditLog;
-  sessions: SessionStore;
-  users: UserStore;
-  login: LoginService;
-  upstream: Upstream;
-  trustedCas: TrustedCa[];
-  /** Present when CERTGATE_CRL is set. */
-  crl: RevocationList | undefined;
-  /** The time the request path works with (tests inject one instead of waiting). */
-  clock: () => number;
+export type { GatewayDeps } from '../kernel/deps.js';
+
+declare module '../kernel/deps.js' {
+  interface GatewayDeps {
+    metrics: GatewayMetrics;
+    audit: AuditLog;
+    sessions: SessionStore;
+    users: UserStore;
+    login: LoginService;
+    upstream: Upstream;
+    trustedCas: TrustedCa[];
+    /** Present when CERTGATE_CRL is set. */
+    crl: RevocationList | undefined;
+  }
 }

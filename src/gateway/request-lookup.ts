@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { keys, registryField } from '../store/keys.js';
 import { decodeRegistration, type Registration } from '../registry/registration.js';
-import type { MaintenanceState } from './state.js';
+import type { MaintenanceState } from '../kernel/state.js';
 
 const GATE_SCRIPT = `
 local reg = redis.call('HGET', KEYS[1], ARGV[1])

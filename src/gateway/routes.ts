@@ -15,7 +15,7 @@ import { showLogoutConfirm, submitLogout } from '../auth/logout-handlers.js';
 import { showCertInfo } from '../auth/cert-info-handler.js';
 import { proxyToUpstream } from '../proxy/proxy-middleware.js';
 import type { GatewayDeps } from './deps.js';
-import type { GatewayMiddleware, GatewayState } from './state.js';
+import type { GatewayMiddleware, GatewayState } from '../kernel/state.js';
 
 type Method = 'GET' | 'POST' | 'ALL';
 

@@ -2,7 +2,8 @@
 import { ja, type Messages } from './messages/ja.js';
 import { en } from './messages/en.js';
 
-export type Lang = 'ja' | 'en';
+import type { Lang } from '../kernel/facts.js';
+export type { Lang };
 export type { Messages };
 
 const DICTIONARIES: Record<Lang, Messages> = { ja, en };

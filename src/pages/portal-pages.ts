@@ -1,5 +1,5 @@
 // The portal's pages (CONTRACT.md "Portal"): same layout, stylesheet and markers as the gateway's.
-import type { Operation } from '../portal/menu.js';
+import type { Operation } from './types.js';
 import type { NoticeDetail, PageFrame, Section } from './types.js';
 import { notFoundView, systemError } from './views/gateway-errors.js';
 import { home, notice, section, unauthorized, userInfo, type HomeProps, type UserInfoProps } from './views/portal-views.js';

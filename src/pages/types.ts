@@ -1,5 +1,6 @@
 // Shared page types: the frame every page gets and the reason codes the gateway passes in.
 import type { Lang } from './i18n.js';
+import type { Role } from '../users/roles.js';
 
 export interface PageFrame {
   lang: Lang;
@@ -13,8 +14,7 @@ export interface PageFrame {
 export const CERT_REASONS = ['cert-missing', 'cert-untrusted', 'cert-expired', 'cert-not-yet-valid', 'cert-revoked', 'cert-unregistered'] as const;
 export type CertReason = (typeof CERT_REASONS)[number];
 
-export const PASSWORD_ERRORS = ['length', 'charset', 'classes', 'same-as-user-id', 'reused', 'mismatch', 'wrong-current'] as const;
-export type PasswordError = (typeof PASSWORD_ERRORS)[number];
+export { PASSWORD_ERRORS, type PasswordError } from '../users/password-errors.js';
 
 export type SessionEndReason = 'idle' | 'expired' | 'ended' | 'cert-changed';
 export type MultipleLoginReason = 'replaced' | 'rejected';
@@ -52,4 +52,13 @@ export interface NoticeSummary {
 export interface NoticeDetail extends Omit<NoticeSummary, 'attachmentCount'> {
   body: LocalizedText;
   attachments: NoticeAttachment[];
+}
+
+/** One operation of the portal menu (src/portal/menu.ts lists them per role). */
+export interface Operation {
+  id: string;
+  section: Section;
+  roles: readonly Role[];
+  title: LocalizedText;
+  description: LocalizedText;
 }

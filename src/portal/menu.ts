@@ -1,14 +1,8 @@
 // Which operations each role sees in the portal's four sections: the one table of portal authorisation.
 import { ROLES, isRole, type Role } from '../users/roles.js';
-import type { LocalizedText, Section } from '../pages/types.js';
+import type { Operation, Section } from '../pages/types.js';
 
-export interface Operation {
-  id: string;
-  section: Section;
-  roles: readonly Role[];
-  title: LocalizedText;
-  description: LocalizedText;
-}
+export type { Operation };
 
 const ADMIN: readonly Role[] = ['operator-admin'];
 const OPERATOR: readonly Role[] = ['operator-admin', 'operator-staff'];

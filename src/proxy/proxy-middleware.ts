@@ -3,8 +3,8 @@
 import type { Socket } from 'node:net';
 import { signUpstreamHeaders, webIdentityHeaders } from './assertion.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 import { errors } from '../errors/certgate-error.js';
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);

@@ -2,20 +2,8 @@
 // form in the registry hash. The gateway's per-request script reads the same JSON, so keys stay short.
 import { errors } from '../errors/certgate-error.js';
 
-export interface Registration {
-  issuerId: string;
-  /** Normalised serial. */
-  serial: string;
-  operatorId: string;
-  label?: string;
-  /** ms since epoch. */
-  notBefore?: number;
-  /** ms since epoch. */
-  notAfter?: number;
-  addedAt: number;
-  /** OS user who registered it. */
-  addedBy?: string;
-}
+export type { Registration } from '../kernel/facts.js';
+import type { Registration } from '../kernel/facts.js';
 
 export type RegistrationState = 'active' | 'not-yet-valid' | 'expired';
 export const REGISTRATION_STATES: readonly RegistrationState[] = ['active', 'not-yet-valid', 'expired'];

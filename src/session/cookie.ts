@@ -32,14 +32,9 @@ export function decodeSessionCookie(secret: Buffer, value: string | undefined): 
   return { userId, sid };
 }
 
-const ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Strict';
+import { clearCookieHeader, setCookieHeader } from '../kernel/cookies.js';
 
-/**
- * Set-Cookie values written by hand: koa's cookie helper refuses `Secure` on a connection it does not
- * recognise as TLS, and these attributes must never be left off.
- */
-export const setCookieHeader = (name: string, value: string): string => `${name}=${value}; ${ATTRIBUTES}`;
-export const clearCookieHeader = (name: string): string => `${name}=; ${ATTRIBUTES}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT`;
+export { clearCookieHeader, setCookieHeader };
 
 export const sessionCookieHeader = (secret: Buffer, userId: string, sid: string): string =>
   setCookieHeader(SESSION_COOKIE, encodeSessionCookie(secret, userId, sid));

@@ -2,12 +2,12 @@
 // certificate's current operator, with no password change pending — else the page the manual names
 // (timeout, multiple login) or a redirect. Only here, after the gate, is a session refreshed or ended.
 import { gatewayPages } from '../pages/gateway-pages.js';
-import { pageFrame, sendPage } from '../gateway/respond.js';
+import { pageFrame, sendPage } from '../kernel/respond.js';
 import { registryField } from '../store/keys.js';
-import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
-import { nextParamFor } from '../auth/next-path.js';
-import { seeOther } from '../auth/see-other.js';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
+import { nextParamFor } from '../kernel/next-path.js';
+import { seeOther } from '../kernel/redirects.js';
 import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie } from './cookie.js';
 import type { SessionRecord, TouchResult } from './session-store.js';
 

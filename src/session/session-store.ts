@@ -8,20 +8,9 @@ import { defineScripts } from '../users/user-scripts.js';
 import { readUserHashes } from '../users/user-index.js';
 import { SESSION_SCRIPTS, type SessionScripts } from './session-scripts.js';
 
-export interface SessionRecord {
-  userId: string;
-  sid: string;
-  /** registryField(issuerId, serial) of the certificate the session was created with. */
-  cert: string;
-  operatorId: string;
-  roles: string[];
-  name: string;
-  createdAt: number;
-  lastSeen: number;
-  mustChange: boolean;
-}
+export type { SessionRecord, TouchResult } from '../kernel/facts.js';
+import type { SessionRecord, TouchResult } from '../kernel/facts.js';
 
-export type TouchResult = { status: 'ok'; session: SessionRecord } | { status: 'idle' | 'expired' | 'gone' | 'replaced' | 'cert-mismatch' };
 
 export interface SessionOptions {
   idleTimeoutMs: number;

@@ -6,19 +6,8 @@ import { errors, isCertgateError } from '../errors/certgate-error.js';
 import { type Asn1, OID, Type, child, children, isUniversal, nameText, oidOf, parseDer, timeOf, toDer, bytesOf } from './asn1.js';
 import { serialFromIntegerBytes } from './serial.js';
 
-export interface CertificateFacts {
-  /** Normalised serial (see serial.ts). */
-  serial: string;
-  /** nameId of the issuer Name: equals the issuing CA's subjectId. */
-  issuerId: string;
-  issuer: string;
-  subject: string;
-  notBefore: Date;
-  notAfter: Date;
-  /** SHA-256 over the DER, lower-case hex without colons. */
-  fingerprint256: string;
-  keyType: 'RSA' | 'EC' | 'other';
-}
+export type { CertificateFacts } from '../kernel/facts.js';
+import type { CertificateFacts } from '../kernel/facts.js';
 
 export interface CertificateParts {
   tbs: Asn1;

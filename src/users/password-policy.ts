@@ -1,6 +1,6 @@
 // The password policy of DESIGN.md (8–20 half-width printable characters, three of four character
 // classes, not the user ID); history reuse is checked by the caller against stored hashes.
-import type { PasswordError } from '../pages/types.js';
+import type { PasswordError } from './password-errors.js';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 20;

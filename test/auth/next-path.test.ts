@@ -1,6 +1,6 @@
 // The `next` sanitiser: same-origin paths pass, every open-redirect trick becomes "/".
 import t from 'tap';
-import { safeNextPath } from '../../src/auth/next-path.js';
+import { safeNextPath } from '../../src/kernel/next-path.js';
 
 t.test('same-origin paths survive', async (t) => {
   for (const ok of ['/', '/auction', '/notices/12?page=2', '/registration/a%20b', '/me', '/auth/password', '/a/./b']) {

@@ -9,9 +9,9 @@ import { decodeSessionCookie, SESSION_COOKIE } from '../../session/cookie.js';
 import { peerCertificateOf } from '../peer-certificate.js';
 import { registryVerdict, tlsVerdict, type CertReason } from '../cert-verdict.js';
 import { lookupGate } from '../request-lookup.js';
-import { pageFrame, sendPage } from '../respond.js';
-import type { GatewayDeps } from '../deps.js';
-import type { GatewayContext, GatewayMiddleware } from '../state.js';
+import { pageFrame, sendPage } from '../../kernel/respond.js';
+import type { GatewayDeps } from '../../kernel/deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../../kernel/state.js';
 
 const DAY_MS = 86_400_000;
 

@@ -2,9 +2,9 @@
 import { gatewayPages } from '../../pages/gateway-pages.js';
 import { isCertgateError, type CertgateError } from '../../errors/certgate-error.js';
 import { isStoreFailure } from '../../store/store-failure.js';
-import { pageFrame, sendPage } from '../respond.js';
-import type { GatewayDeps } from '../deps.js';
-import type { GatewayContext, GatewayMiddleware } from '../state.js';
+import { pageFrame, sendPage } from '../../kernel/respond.js';
+import type { GatewayDeps } from '../../kernel/deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../../kernel/state.js';
 
 type SystemReason = Parameters<typeof gatewayPages.systemError>[1]['reason'];
 

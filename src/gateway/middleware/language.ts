@@ -1,6 +1,6 @@
 // Picks the page language once per request: ?lang= wins, then Accept-Language, Japanese by default.
 import { pickLang } from '../../pages/i18n.js';
-import type { GatewayMiddleware } from '../state.js';
+import type { GatewayMiddleware } from '../../kernel/state.js';
 
 export function language(): GatewayMiddleware {
   return async function languageMiddleware(ctx, next) {

@@ -1,8 +1,8 @@
 // Request path step 2: while maintenance mode is on, every instance answers with the maintenance page.
 import { gatewayPages } from '../../pages/gateway-pages.js';
-import { pageFrame, sendPage } from '../respond.js';
-import type { GatewayDeps } from '../deps.js';
-import type { GatewayMiddleware } from '../state.js';
+import { pageFrame, sendPage } from '../../kernel/respond.js';
+import type { GatewayDeps } from '../../kernel/deps.js';
+import type { GatewayMiddleware } from '../../kernel/state.js';
 
 const RETRY_AFTER_SECONDS = 300;
 

@@ -1,8 +1,8 @@
 // The 404 page for unknown /auth/* paths (the portal renders the same page for its own).
 import { gatewayPages } from '../../pages/gateway-pages.js';
-import { pageFrame, sendPage } from '../respond.js';
-import type { GatewayDeps } from '../deps.js';
-import type { GatewayMiddleware } from '../state.js';
+import { pageFrame, sendPage } from '../../kernel/respond.js';
+import type { GatewayDeps } from '../../kernel/deps.js';
+import type { GatewayMiddleware } from '../../kernel/state.js';
 
 export function notFoundPage(deps: GatewayDeps): GatewayMiddleware {
   return async function notFoundMiddleware(ctx) {

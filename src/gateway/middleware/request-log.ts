@@ -1,7 +1,7 @@
 // One log line and one metric per request: id, method, path, status, outcome, serial, user, latency.
 import { randomUUID } from 'node:crypto';
-import type { GatewayDeps } from '../deps.js';
-import type { GatewayMiddleware } from '../state.js';
+import type { GatewayDeps } from '../../kernel/deps.js';
+import type { GatewayMiddleware } from '../../kernel/state.js';
 
 export function requestLog(deps: GatewayDeps): GatewayMiddleware {
   const { logger, metrics } = deps;

@@ -2,9 +2,9 @@
 // segments resolved, so a client can neither pick a virtual host behind the gateway (absolute-form)
 // nor climb out of the upstream's base path; CONNECT, TRACE and `OPTIONS *` get a clean 4xx page.
 import { gatewayPages } from '../../pages/gateway-pages.js';
-import { pageFrame, sendPage } from '../respond.js';
-import type { GatewayDeps } from '../deps.js';
-import type { GatewayContext, GatewayMiddleware } from '../state.js';
+import { pageFrame, sendPage } from '../../kernel/respond.js';
+import type { GatewayDeps } from '../../kernel/deps.js';
+import type { GatewayContext, GatewayMiddleware } from '../../kernel/state.js';
 
 const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 /** A segment that is, or may decode to, `.` or `..`; a backslash (WHATWG reads it as `/`); an encoded slash. */

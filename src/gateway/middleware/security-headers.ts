@@ -1,5 +1,5 @@
 // Security headers on every page the gateway itself renders (proxied responses get theirs in proxy/).
-import type { GatewayMiddleware } from '../state.js';
+import type { GatewayMiddleware } from '../../kernel/state.js';
 
 export const GATEWAY_CSP =
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

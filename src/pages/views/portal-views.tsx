@@ -3,7 +3,7 @@ import { DetailList, Serial } from '../components.js';
 import { formatDate, formatSize, isoDate, withLang } from '../format.js';
 import { messages, type Lang } from '../i18n.js';
 import { renderPage } from '../layout.js';
-import type { Operation } from '../../portal/menu.js';
+import type { Operation } from '../types.js';
 import { isRole } from '../../users/roles.js';
 import { SECTIONS, type NoticeDetail, type NoticeSummary, type PageFrame, type Section } from '../types.js';
 

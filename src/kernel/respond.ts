@@ -1,8 +1,17 @@
 // Sending gateway pages: status, HTML, and the frame (language, CSRF token, user, banner) every page gets.
-import type { PageFrame } from '../pages/gateway-pages.js';
-import { csrfTokenFor } from '../auth/csrf.js';
+import { csrfTokenFor } from './csrf-token.js';
+import type { CertBanner, Lang } from './facts.js';
 import type { GatewayDeps } from './deps.js';
 import type { GatewayContext } from './state.js';
+
+/** What every page is rendered with (src/pages names it PageFrame). */
+export interface Frame {
+  lang: Lang;
+  csrfToken?: string;
+  user?: { id: string; name: string };
+  banner?: CertBanner;
+  path?: string;
+}
 
 export function sendPage(ctx: GatewayContext, status: number, html: string): void {
   ctx.status = status;
@@ -12,9 +21,9 @@ export function sendPage(ctx: GatewayContext, status: number, html: string): voi
   ctx.body = html;
 }
 
-export function pageFrame(ctx: GatewayContext, deps: GatewayDeps, options: { csrf?: boolean } = {}): PageFrame {
+export function pageFrame(ctx: GatewayContext, deps: GatewayDeps, options: { csrf?: boolean } = {}): Frame {
   // The path lets the language switch keep the page and its query.
-  const frame: PageFrame = { lang: ctx.state.lang, path: ctx.url };
+  const frame: Frame = { lang: ctx.state.lang, path: ctx.url };
   const session = ctx.state.session;
   if (session) frame.user = { id: session.userId, name: session.name };
   if (ctx.state.banner) frame.banner = ctx.state.banner;

@@ -1,0 +1,63 @@
+// The request's vocabulary: plain data types every step reads (certificate, registration, session,
+// maintenance, language). Domains produce them; the kernel only names them, so it imports no domain.
+
+export type Lang = 'ja' | 'en';
+
+/** What the gateway reads from a client certificate (src/tls/certificate.ts parses it). */
+export interface CertificateFacts {
+  /** Normalised serial (see tls/serial.ts). */
+  serial: string;
+  /** nameId of the issuer Name: equals the issuing CA's subjectId. */
+  issuerId: string;
+  issuer: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** SHA-256 over the DER, lower-case hex without colons. */
+  fingerprint256: string;
+  keyType: 'RSA' | 'EC' | 'other';
+}
+
+/** One registered certificate (issuer + serial → operator, validity, label); src/registry owns the record. */
+export interface Registration {
+  issuerId: string;
+  /** Normalised serial. */
+  serial: string;
+  operatorId: string;
+  label?: string;
+  /** ms since epoch. */
+  notBefore?: number;
+  /** ms since epoch. */
+  notAfter?: number;
+  addedAt: number;
+  /** OS user who registered it. */
+  addedBy?: string;
+}
+
+/** A web session as stored (src/session/session-store.ts owns the record). */
+export interface SessionRecord {
+  userId: string;
+  sid: string;
+  /** registryField(issuerId, serial) of the certificate the session was created with. */
+  cert: string;
+  operatorId: string;
+  roles: string[];
+  name: string;
+  createdAt: number;
+  lastSeen: number;
+  mustChange: boolean;
+}
+
+export type TouchResult = { status: 'ok'; session: SessionRecord } | { status: 'idle' | 'expired' | 'gone' | 'replaced' | 'cert-mismatch' };
+
+export interface MaintenanceState {
+  on: boolean;
+  message?: string;
+  since?: number;
+}
+
+/** Renewal banner, when the certificate expires within CERTGATE_CERT_WARN_DAYS. */
+export interface CertBanner {
+  notAfter: Date;
+  daysLeft: number;
+}

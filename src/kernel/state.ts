@@ -1,0 +1,35 @@
+// What each step of a request leaves on ctx.state for the steps after it, and the koa types built on it.
+import type { ParameterizedContext, Middleware } from 'koa';
+import type { CertBanner, CertificateFacts, Lang, MaintenanceState, Registration, SessionRecord, TouchResult } from './facts.js';
+
+export type { MaintenanceState };
+
+export interface GatewayState {
+  /** Request id, also sent upstream as X-Request-Id and shown on error pages. */
+  requestId: string;
+  lang: Lang;
+  /** Set by the certificate gate: the presented certificate, parsed once per socket. */
+  cert?: CertificateFacts;
+  /** Set by the certificate gate: the registry entry for (issuer, serial). */
+  registration?: Registration;
+  /** Read in the same round trip as the registry entry. */
+  maintenance?: MaintenanceState;
+  /** The request's time, read once by the certificate gate (deps.clock) and used by later steps. */
+  now?: number;
+  /**
+   * Started by the certificate gate in parallel with the registry lookup when a valid session
+   * cookie came with the request (one round trip for both); awaited by the session step.
+   * Read-only (SessionStore.peek): a request the gate or maintenance refuses touches no session.
+   */
+  sessionLookup?: { userId: string; sid: string; result: Promise<TouchResult> };
+  /** Parsed application/x-www-form-urlencoded body of an /auth POST (src/auth/form-body.ts). */
+  form?: Record<string, string>;
+  /** Set by the session step once the session is accepted. */
+  session?: SessionRecord;
+  banner?: CertBanner;
+  /** Outcome label for logs and metrics (e.g. "proxied", "cert-unregistered"). */
+  outcome?: string;
+}
+
+export type GatewayContext = ParameterizedContext<GatewayState>;
+export type GatewayMiddleware = Middleware<GatewayState>;
