@@ -24,6 +24,7 @@ import { loadTlsMaterial } from './tls-material.js';
 import { defineGateScript } from './request-lookup.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { createGatewayApp } from './app.js';
+import { proxiedFastPath } from './fast-path.js';
 import type { GatewayDeps } from './deps.js';
 import { Notifier } from '../notify/service.js';
 
@@ -98,7 +99,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       // trickling its headers would keep the socket far past CERTGATE_HEADERS_TIMEOUT.
       connectionsCheckingInterval: checkingInterval(config.timeouts.headersMs, config.timeouts.requestMs),
     },
-    callback,
+    proxiedFastPath(deps, callback),
   );
   // CONNECT never reaches the request handler: answer it with the same clean 405 page, then close.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {

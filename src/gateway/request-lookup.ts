@@ -2,8 +2,10 @@
 // {gate} slot) sent together with the session touch (one script on the user's slot).
 import type { Redis } from 'ioredis';
 import { keys, registryField } from '../store/keys.js';
-import { decodeRegistration, type Registration } from '../registry/registration.js';
-import type { MaintenanceState } from '../kernel/state.js';
+import { decodeRegistration } from '../registry/registration.js';
+import type { GateFacts } from '../kernel/facts.js';
+
+export type { GateFacts };
 
 const GATE_SCRIPT = `
 local reg = redis.call('HGET', KEYS[1], ARGV[1])
@@ -15,11 +17,6 @@ type GateReply = [string, string, string, string];
 
 interface GateRedis extends Redis {
   certgateGate(registryKey: string, maintenanceKey: string, field: string): Promise<GateReply>;
-}
-
-export interface GateFacts {
-  registration: Registration | undefined;
-  maintenance: MaintenanceState;
 }
 
 /** Registers the script on the connection once (ioredis sends EVALSHA, falling back to EVAL). */

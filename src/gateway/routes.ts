@@ -21,6 +21,13 @@ type Method = 'GET' | 'POST' | 'ALL';
 
 /** Everything outside /auth/ is the portal: the proxied route below, the hot path. */
 export const PROXIED = '/{*rest}';
+const AUTH_PREFIX = '/auth/';
+
+/**
+ * Whether a path goes to the PROXIED route of the table. The koa dispatcher below and the proxied fast
+ * path (fast-path.ts, the same steps compiled without a koa context) both decide with this one test.
+ */
+export const isProxiedPath = (path: string): boolean => !path.startsWith(AUTH_PREFIX);
 
 export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMiddleware[]]> {
   const gate = certificateGate(deps);
@@ -41,6 +48,8 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
     ['GET',  '/auth/logout',       [gate, showLogoutConfirm(deps)]],
     ['POST', '/auth/logout',       [gate, form, csrf, submitLogout(deps)]],
     ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
+    // The hot path. fast-path.ts runs these same four steps without koa when each one passes, and
+    // hands the request to this chain (with what it already read) as soon as one would not.
     ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
   ];
 }
@@ -62,6 +71,6 @@ export function buildRoutes(deps: GatewayDeps): GatewayMiddleware {
   const portal = proxied;
   const auth = compose([router.routes(), router.allowedMethods()]) as GatewayMiddleware;
   return function dispatchRoute(ctx, next) {
-    return ctx.path.startsWith('/auth/') ? auth(ctx, next) : portal(ctx, next);
+    return isProxiedPath(ctx.path) ? portal(ctx, next) : auth(ctx, next);
   };
 }

@@ -61,3 +61,9 @@ export interface CertBanner {
   notAfter: Date;
   daysLeft: number;
 }
+
+/** The per-request store facts of the certificate gate: registry entry and maintenance flag. */
+export interface GateFacts {
+  registration: Registration | undefined;
+  maintenance: MaintenanceState;
+}

@@ -1,11 +1,14 @@
 // Request path step 4: forward to the portal with clean headers and the signed identity, streaming
 // both ways; a client that goes away aborts the upstream request instead of hurting the process.
 import type { Socket } from 'node:net';
-import { signUpstreamHeaders, webIdentityHeaders } from './assertion.js';
+import { signUpstreamHeaders } from './assertion.js';
+import { identityHeadersOf } from './identity-cache.js';
+import type { CertificateFacts, SessionRecord } from '../kernel/facts.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 import { errors } from '../errors/certgate-error.js';
+import { handoffOf } from '../kernel/handoff.js';
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 /**
@@ -13,7 +16,7 @@ const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * belongs to whoever terminates TLS, the request id helps support. Everything else the gateway's
  * own pages carry (its CSP, X-Frame-Options…) would break the portal's pages and is removed.
  */
-const KEPT_GATEWAY_HEADERS = new Set(['strict-transport-security', 'x-request-id', 'set-cookie']);
+export const KEPT_GATEWAY_HEADERS = new Set(['strict-transport-security', 'x-request-id', 'set-cookie']);
 
 /** The listener's own address, when CERTGATE_PUBLIC_HOST is not set (never the client's Host). */
 function listenerHost(socket: Socket): string {
@@ -21,35 +24,46 @@ function listenerHost(socket: Socket): string {
   return `${address.includes(':') ? `[${address}]` : address}:${socket.localPort ?? ''}`;
 }
 
+/** What the signed upstream headers of one request are made of. */
+export interface ProxiedRequest {
+  method: string;
+  target: string;
+  requestId: string;
+  socket: Socket;
+  session: SessionRecord;
+  cert: CertificateFacts;
+}
+
+/** The gateway's own upstream headers for one request: identity, request id, X-Forwarded-*, assertion. */
+export function signedHeadersFor(deps: GatewayDeps, r: ProxiedRequest): Record<string, string> {
+  return signUpstreamHeaders(
+    deps.config.keys.assertion,
+    {
+      method: r.method,
+      target: r.target,
+      requestId: r.requestId,
+      forwardedFor: r.socket.remoteAddress ?? '',
+      forwardedHost: deps.config.publicHost ?? listenerHost(r.socket),
+      forwardedProto: 'https',
+    },
+    identityHeadersOf(r.socket, r.session, r.cert),
+  );
+}
+
 function upstreamHeaders(ctx: GatewayContext, deps: GatewayDeps, target: string): Record<string, string> {
   const session = ctx.state.session;
   const cert = ctx.state.cert;
   if (!session || !cert) throw errors.internal('proxy reached without a session and a certificate');
-  return signUpstreamHeaders(
-    deps.config.keys.assertion,
-    {
-      method: ctx.method,
-      target,
-      requestId: ctx.state.requestId,
-      forwardedFor: ctx.req.socket.remoteAddress ?? '',
-      forwardedHost: deps.config.publicHost ?? listenerHost(ctx.req.socket),
-      forwardedProto: 'https',
-    },
-    webIdentityHeaders({
-      user: session.userId,
-      userName: session.name,
-      operator: session.operatorId,
-      roles: session.roles,
-      certSerial: cert.serial,
-      certNotAfter: cert.notAfter.toISOString(),
-    }),
-  );
+  return signedHeadersFor(deps, { method: ctx.method, target, requestId: ctx.state.requestId, socket: ctx.req.socket, session, cert });
 }
 
 export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
   const { upstream, metrics } = deps;
   return async function proxyMiddleware(ctx) {
     // ctx.url is origin-form with dot segments resolved (gateway/middleware/request-target.ts).
+    // The fast path already tried this request and the upstream failed before answering: render that.
+    const handoff = handoffOf(ctx.req);
+    if (handoff && 'upstreamError' in handoff) throw handoff.upstreamError;
     const target = upstream.targetFor(ctx.url);
     const own = upstreamHeaders(ctx, deps, target);
     const abort = new AbortController();

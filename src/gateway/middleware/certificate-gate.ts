@@ -9,6 +9,7 @@ import { decodeSessionCookie, SESSION_COOKIE } from '../../session/cookie.js';
 import { peerCertificateOf } from '../peer-certificate.js';
 import { registryVerdict, tlsVerdict, type CertReason } from '../cert-verdict.js';
 import { lookupGate } from '../request-lookup.js';
+import { handoffOf } from '../../kernel/handoff.js';
 import { pageFrame, sendPage } from '../../kernel/respond.js';
 import type { GatewayDeps } from '../../kernel/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../../kernel/state.js';
@@ -30,7 +31,9 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
   const { config, metrics } = deps;
   const warnMs = config.certWarnDays * DAY_MS;
   return async function certificateGateMiddleware(ctx, next) {
-    const now = deps.clock();
+    // The proxied fast path may already have read the clock and sent the store reads (kernel/handoff.ts).
+    const handoff = options.informational ? undefined : handoffOf(ctx.req);
+    const now = handoff?.now ?? deps.clock();
     ctx.state.now = now;
     const peer = peerCertificateOf(ctx.req.socket as TLSSocket, deps.trustedCas);
     const facts = peer.present ? peer.facts : undefined;
@@ -38,8 +41,9 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
     if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
 
     if (reason === undefined && facts) {
-      startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
-      const gate = await storeCall(() => lookupGate(deps.redis, facts.issuerId, facts.serial));
+      if (handoff?.sessionLookup) ctx.state.sessionLookup = handoff.sessionLookup;
+      else if (!handoff?.gate) startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
+      const gate = await (handoff?.gate ?? storeCall(() => lookupGate(deps.redis, facts.issuerId, facts.serial)));
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
       reason = registryVerdict(gate.registration, now);

@@ -1,13 +1,16 @@
 // One log line and one metric per request: id, method, path, status, outcome, serial, user, latency.
 import { randomUUID } from 'node:crypto';
 import type { GatewayDeps } from '../../kernel/deps.js';
+import { handoffOf } from '../../kernel/handoff.js';
 import type { GatewayMiddleware } from '../../kernel/state.js';
 
 export function requestLog(deps: GatewayDeps): GatewayMiddleware {
   const { logger, metrics } = deps;
   return async function requestLogMiddleware(ctx, next) {
-    const started = process.hrtime.bigint();
-    ctx.state.requestId = randomUUID();
+    // A request handed over by the proxied fast path keeps the id and start time it got there.
+    const handoff = handoffOf(ctx.req);
+    const started = handoff?.started ?? process.hrtime.bigint();
+    ctx.state.requestId = handoff?.requestId ?? randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId);
     try {
       await next();

@@ -1,0 +1,162 @@
+// The PROXIED route of routes.ts compiled without koa: target check → certificate gate → maintenance
+// → session → proxy, each step the same function the koa chain uses. Only a request that passes every
+// step is answered here; at the first step that would not pass, the request goes to the koa chain
+// with what was already read (kernel/handoff.ts), so pages, redirects and errors have one renderer.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { GatewayDeps } from '../kernel/deps.js';
+import type { CertificateFacts, GateFacts, SessionRecord, TouchResult } from '../kernel/facts.js';
+import { setHandoff, type Handoff } from '../kernel/handoff.js';
+import { registryField } from '../store/keys.js';
+import { storeCall } from '../store/redis.js';
+import { sessionCookieOn } from '../session/cookie-cache.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/headers.js';
+import { signedHeadersFor } from '../proxy/proxy-middleware.js';
+import { peerCertificateOf } from './peer-certificate.js';
+import { registryVerdict, tlsVerdict } from './cert-verdict.js';
+import { lookupGate } from './request-lookup.js';
+import { normaliseTarget } from './middleware/request-target.js';
+import { BASELINE_HEADERS } from './middleware/security-headers.js';
+import { isProxiedPath } from './routes.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const HSTS = BASELINE_HEADERS['Strict-Transport-Security']!;
+const ignore = (): void => undefined;
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** The mTLS listener's request handler: proxied requests that pass every step here, the rest to `koa`. */
+export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
+  const { config, sessions, redis } = deps;
+
+  return function handleRequest(req, res) {
+    const started = process.hrtime.bigint();
+    const url = req.url ?? '';
+    const method = req.method ?? '';
+    // Anything the request-target step would refuse or rewrite is the koa chain's to answer.
+    const target = normaliseTarget(method, url);
+    if (!target.ok || target.target !== url || !isProxiedPath(pathOf(url))) return koa(req, res);
+    const handoff: Handoff = { requestId: randomUUID(), started, now: deps.clock() };
+    const toKoa = (): unknown => {
+      setHandoff(req, handoff);
+      return koa(req, res);
+    };
+
+    // Step 1, TLS half: presence, trust, validity, CRL — per request, from facts parsed once per socket.
+    const socket = req.socket as TLSSocket;
+    const peer = peerCertificateOf(socket, deps.trustedCas);
+    const cert = peer.present ? peer.facts : undefined;
+    if (!cert || tlsVerdict(peer, deps.crl, handoff.now) !== undefined) return toKoa();
+    // Step 3 needs a signed cookie; without one the koa chain redirects to the login page.
+    const cookie = sessionCookieOn(socket, req.headers.cookie, config.keys.cookie);
+    if (!cookie) return toKoa();
+
+    // Step 1 (registry) with step 2 (maintenance), and step 3's read-only session verdict: one round trip.
+    const certField = registryField(cert.issuerId, cert.serial);
+    const gate = storeCall(() => lookupGate(redis, cert.issuerId, cert.serial));
+    const result = sessions.peek(cookie.userId, cookie.sid, certField, handoff.now);
+    gate.catch(ignore);
+    result.catch(ignore);
+    handoff.gate = gate;
+    handoff.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };
+    return Promise.all([gate, result]).then(
+      async ([facts, peeked]) => {
+        if (!passes(deps, facts, peeked, handoff.now)) return toKoa();
+        if ((await proxy(deps, req, res, handoff, cert, peeked.session)) === 'to-koa') return toKoa();
+        return undefined;
+      },
+      toKoa, // a store failure: the koa chain turns the same rejected read into the 503 page
+    ).catch((err: unknown) => {
+      // Unexpected (a bug, not the store or the upstream): the koa chain's error page logs and renders it.
+      if (res.headersSent) return void res.destroy();
+      handoff.upstreamError = err;
+      return toKoa();
+    });
+  };
+}
+
+/** Every check of steps 1–3 passes and the session needs no write (refresh, end, redirect). */
+function passes(deps: GatewayDeps, facts: GateFacts, peeked: TouchResult, now: number): peeked is Extract<TouchResult, { status: 'ok' }> {
+  if (registryVerdict(facts.registration, now) !== undefined || facts.maintenance.on) return false;
+  if (peeked.status !== 'ok') return false;
+  const session = peeked.session;
+  return (
+    facts.registration!.operatorId === session.operatorId && !session.mustChange && now - session.lastSeen < deps.sessions.refreshAfterMs
+  );
+}
+
+/** Step 4: stream to the upstream and back; an upstream failure before its headers goes to the koa chain's error page. */
+async function proxy(
+  deps: GatewayDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  handoff: Handoff,
+  cert: CertificateFacts,
+  session: SessionRecord,
+): Promise<'done' | 'to-koa'> {
+  const { upstream, metrics } = deps;
+  const method = req.method!;
+  const url = req.url!;
+  const target = upstream.targetFor(url);
+  const own = signedHeadersFor(deps, { method, target, requestId: handoff.requestId, socket: req.socket, session, cert });
+  const abort = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClose);
+  let outcome = 'proxied';
+  try {
+    await upstream.forward({
+      method,
+      path: target,
+      headers: upstreamRequestHeaders(req.headers, own),
+      body: NO_BODY.has(method) ? null : req,
+      signal: abort.signal,
+      onHeaders: (status, headers) => {
+        metrics.upstreamLatency.observe({ status_class: `${Math.floor(status / 100)}xx` }, Number(process.hrtime.bigint() - handoff.started) / 1e9);
+        // The same headers a koa-proxied response keeps (proxy-middleware.ts): HSTS and the request id.
+        res.setHeader('Strict-Transport-Security', HSTS);
+        res.setHeader('X-Request-Id', handoff.requestId);
+        res.writeHead(status, clientResponseHeaders(headers));
+        return res;
+      },
+    });
+  } catch (err) {
+    if (abort.signal.aborted) outcome = 'client-aborted';
+    else if (res.headersSent) {
+      // Too late for an error page: cut the response so the client sees it incomplete.
+      outcome = 'upstream-aborted';
+      res.destroy();
+    } else {
+      handoff.upstreamError = err;
+      return 'to-koa';
+    }
+  } finally {
+    res.off('close', onClose);
+  }
+  logRequest(deps, req, res.statusCode, outcome, handoff, cert.serial, session.userId);
+  return 'done';
+}
+
+/** The request log line and metric, as gateway/middleware/request-log.ts writes them for the koa chain. */
+function logRequest(deps: GatewayDeps, req: IncomingMessage, status: number, outcome: string, handoff: Handoff, serial: string, user: string): void {
+  deps.metrics.requests.inc({ outcome });
+  const line = {
+    requestId: handoff.requestId,
+    method: req.method,
+    path: pathOf(req.url ?? ''),
+    status,
+    outcome,
+    serial,
+    user,
+    ms: Number(process.hrtime.bigint() - handoff.started) / 1e6,
+  };
+  if (status >= 500) deps.logger.warn(line, 'request');
+  else deps.logger.info(line, 'request');
+}
