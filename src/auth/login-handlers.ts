@@ -26,7 +26,8 @@ export function showLogin(deps: GatewayDeps): GatewayMiddleware {
   return async function showLoginHandler(ctx) {
     const next = nextOrUndefined(ctx.query.next);
     ctx.state.outcome = 'auth-page';
-    sendPage(ctx, 200, gatewayPages.login(loginFrame(ctx, deps, next), next ? { next } : {}));
+    const loggedOut = ctx.query.logout === '1';
+    sendPage(ctx, 200, gatewayPages.login(loginFrame(ctx, deps, next), { ...(next ? { next } : {}), ...(loggedOut ? { loggedOut } : {}) }));
   };
 }
 

@@ -33,6 +33,8 @@ export interface Config {
     storeMs: number;
   };
   auditMaxLen: number;
+  /** CERTGATE_TIME_ZONE: date-only input and every date shown (src/time/zone.ts). */
+  timeZone: string;
   logLevel: string;
   development: boolean;
 }
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       storeMs: e.CERTGATE_STORE_TIMEOUT,
     },
     auditMaxLen: e.CERTGATE_AUDIT_MAXLEN,
+    timeZone: e.CERTGATE_TIME_ZONE.trim(),
     logLevel: e.LOG_LEVEL,
     development,
   };

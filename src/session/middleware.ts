@@ -59,6 +59,9 @@ export async function resolveSession(ctx: GatewayContext, deps: GatewayDeps, opt
   ctx.state.outcome = `session-${result.status}`;
   if (result.status === 'replaced') {
     sendPage(ctx, 401, gatewayPages.multipleLogin(pageFrame(ctx, deps), { reason: 'replaced' }));
+  } else if (result.status === 'ended') {
+    ctx.state.outcome = `session-${result.reason}`;
+    sendPage(ctx, 401, gatewayPages.sessionTimeout(pageFrame(ctx, deps), { reason: result.reason }));
   } else {
     const reason = result.status === 'cert-mismatch' ? 'cert-changed' : result.status === 'gone' ? 'ended' : result.status;
     sendPage(ctx, 401, gatewayPages.sessionTimeout(pageFrame(ctx, deps), { reason }));

@@ -19,6 +19,11 @@ export const keys = {
   session: (userId: string) => `cg:{u:${userId}}:session`,
   /** Sorted set: login attempts in progress (member token, score expiry ms). */
   attempts: (userId: string) => `cg:{u:${userId}}:attempts`,
+  /**
+   * String "<sid>|<reason>": why an administrator ended the user's session (lock, password reset,
+   * session kill), kept as long as the session would have lived so its screen can name the reason.
+   */
+  sessionEnded: (userId: string) => `cg:{u:${userId}}:session-ended`,
 } as const;
 
 /** Registry field for one certificate. */

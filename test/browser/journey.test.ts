@@ -93,7 +93,7 @@ if (skipBrowser) {
     await page.locator('#confirmPassword').fill(newPassword);
     await screenshot(page, '04-password-change');
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: '変更' }).click()]);
-    t.same(dialogs, ['パスワードを変更します。よろしいですか?'], 'the form asked for confirmation');
+    t.same(dialogs, ['パスワードを変更します。よろしいですか？'], 'the form asked for confirmation');
     t.equal((await markers(page)).page, 'password-changed');
     t.equal(await page.locator('h1').innerText(), 'パスワードの変更が完了しました');
     await screenshot(page, '05-password-changed');
@@ -202,7 +202,7 @@ if (skipBrowser) {
     t.equal((await markers(a)).page, 'cert-info');
     await screenshot(a, '14-cert-info');
     await Promise.all([a.waitForEvent('load'), a.getByRole('button', { name: 'ログアウト' }).click()]);
-    t.same(dialogs, ['ログアウトしますか?'], 'logout asked for confirmation');
+    t.same(dialogs, ['ログアウトしますか？'], 'logout asked for confirmation');
     t.equal(pathOf(a), '/auth/login');
     t.equal((await markers(a)).page, 'login');
     await a.goto(`${ps.origin}/registration`);

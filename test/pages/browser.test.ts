@@ -63,7 +63,7 @@ t.test('confirmation dialogs and CSP', { skip: existsSync(CHROMIUM) ? false : 'c
     void d.accept();
   });
   await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('.user-bar button')]);
-  t.equal(dialogs[1], 'ログアウトしますか?');
+  t.equal(dialogs[1], 'ログアウトしますか？');
   t.same(posts, ['/auth/password', '/auth/logout']);
   t.same(violations, [], 'no CSP violations');
 });
