@@ -9,6 +9,7 @@ import { Registry, type AuditBy } from '../registry/registry.js';
 import { connectRedis, createRedis } from '../store/redis.js';
 import { loadTrustedCas, type TrustedCa } from '../tls/trusted-cas.js';
 import type { CliIo } from './io.js';
+import { timeZoneFrom } from '../time/zone.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** The CLI runs slow bulk operations (a 100,000-row import is one script): allow more than the gateway. */
@@ -34,6 +35,8 @@ export interface CliContext {
   /** Write one line to stderr (warnings; errors go through thrown CertgateErrors). */
   warn(line: string): void;
   now(): number;
+  /** CERTGATE_TIME_ZONE (default Asia/Tokyo): date-only input and every date printed; a bad value is a usage error. */
+  timeZone(): string;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,11 @@ export function createContext(io: CliIo): CliContext {
     printJson: (value) => io.stdout(`${JSON.stringify(value, null, 2)}\n`),
     warn: (line) => io.stderr(`certgate: ${line}\n`),
     now: () => Date.now(),
+    timeZone: () => {
+      const { zone, problem } = timeZoneFrom(env);
+      if (problem) throw errors.usage(problem);
+      return zone;
+    },
     close: async () => {
       const r = redis;
       redis = undefined;

@@ -1,7 +1,7 @@
 // `certgate operator …`: business operators (事業者), the owners of users and certificates.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { localDate, table } from '../format.js';
+import { localDate, table, zoneHeader } from '../format.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const operator = program.command('operator').description('business operators (事業者); users and certificates belong to one');
@@ -21,6 +21,6 @@ export function register(program: Command, ctx: CliContext): void {
       const ops = await (await ctx.registry()).operators.list();
       if (o.json) return ctx.printJson(ops.map((op) => ({ id: op.id, name: op.name, createdAt: new Date(op.createdAt).toISOString() })));
       if (ops.length === 0) return ctx.print('no operators yet; create one with `certgate operator add <id> --name <name>`');
-      ctx.print(table(['OPERATOR', 'NAME', 'CREATED'], ops.map((op) => [op.id, op.name, localDate(op.createdAt)])));
+      ctx.print(table(['OPERATOR', 'NAME', zoneHeader('CREATED', ctx.timeZone())], ops.map((op) => [op.id, op.name, localDate(op.createdAt, ctx.timeZone())])));
     });
 }
