@@ -52,7 +52,11 @@ t.test('serve: log lines arrive while the process runs; /readyz says the store i
       if (!raw.trim()) continue;
       const line = JSON.parse(raw) as Record<string, unknown>;
       lines.push(line);
-      for (const w of [...waiters]) if (w.want(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+      for (const w of [...waiters]) {
+        if (!w.want(line)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

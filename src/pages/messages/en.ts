@@ -339,7 +339,7 @@ export const en: Messages = {
     pageOf: (p, n) => `Page ${p} of ${n}`,
     backToList: 'Back to notices',
     attachments: 'Attachments',
-    attachmentCount: (n) => `${n} ${n === 1 ? 'attachment' : 'attachments'}`,
+    attachmentCount: (n) => `(${n} ${n === 1 ? 'attachment' : 'attachments'})`,
     attachmentsNote: 'Select a file name to download it.',
     operationsHeading: 'Available operations',
     noOperations: 'Your roles give you no operations in this section.',

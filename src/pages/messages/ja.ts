@@ -342,7 +342,7 @@ export const ja = {
     pageOf: (p: number, n: number) => `${p} / ${n} ページ`,
     backToList: 'お知らせ一覧へ戻る',
     attachments: '添付ファイル',
-    attachmentCount: (n: number) => `添付ファイル ${n} 件`,
+    attachmentCount: (n: number) => `（添付ファイル ${n} 件）`,
     attachmentsNote: 'ファイル名を押すとダウンロードします。',
     operationsHeading: '利用できる業務',
     noOperations: 'あなたの権限で利用できる業務は、この区分にはありません。',
