@@ -82,6 +82,8 @@ a:hover { color: var(--navy); text-decoration-thickness: 2px; }
 .panel--form { max-width: var(--panel-width); margin-left: auto; margin-right: auto; }
 .panel__actions { margin-top: 1.75rem; padding-top: 1.25rem; border-top: 1px solid var(--line); }
 .panel__actions .actions { justify-content: center; text-align: center; }
+/* A detail list already ends with a rule: no second, empty-looking divider above the buttons. */
+.details + .panel__actions { margin-top: 0; border-top: 0; }
 h1 { margin: 0 0 1rem; color: var(--navy); font-size: 1.55rem; line-height: 1.4; }
 h2, .subheading { margin: 1.5rem 0 0.5rem; color: var(--navy); font-size: 1.1rem; line-height: 1.4; }
 .eyebrow { margin: 0 0 0.25rem; color: var(--muted); font-size: 0.85rem; font-weight: 700; letter-spacing: 0.05em; }

@@ -27,18 +27,18 @@ export interface HelpText {
 
 const ja: HelpText = {
   heading: 'クライアント証明書の設定・確認方法',
-  lead: 'マニュアルの1章・7章・8章・9章(Internet Explorer の手順)を、現在のブラウザ向けに説明します。ブラウザの版によって、メニューの名前が少し異なる場合があります。',
+  lead: 'マニュアルの1章・7章・8章・9章（Internet Explorer の手順）を、現在のブラウザ向けに説明します。ブラウザの版によって、メニューの名前が少し異なる場合があります。',
   toc: 'この画面の内容',
   certPageLink: 'このブラウザが提示している証明書を確認する',
   after: '証明書をインポート・削除した後は、ブラウザをすべて閉じてから再度アクセスしてください。',
   sections: [
     {
       id: 'import',
-      title: '証明書のインポート(1章)',
+      title: '証明書のインポート（1章）',
       lead: '認証局から受け取った「.p12」ファイルを、利用するブラウザに登録します。USB トークンの場合はインポート不要ですが、事前にドライバのインストールが必要です。',
       browsers: [
         {
-          name: 'Edge・Chrome(Windows)',
+          name: 'Edge・Chrome（Windows）',
           steps: [
             '「.p12」ファイルをダブルクリックすると、証明書のインポートウィザードが開きます。',
             '保存場所は「現在のユーザー」を選び、[次へ]を押します。',
@@ -47,7 +47,7 @@ const ja: HelpText = {
           ],
         },
         {
-          name: 'Safari・Chrome・Edge(macOS)',
+          name: 'Safari・Chrome・Edge（macOS）',
           steps: [
             '「.p12」ファイルをダブルクリックすると、キーチェーンアクセスが開きます。',
             '追加先に「ログイン」キーチェーンを選び、証明書のパスワードを入力します。',
@@ -64,19 +64,19 @@ const ja: HelpText = {
     },
     {
       id: 'check',
-      title: 'シリアル番号と有効期限の確認(7章)',
+      title: 'シリアル番号と有効期限の確認（7章）',
       lead: '当システムの「クライアント証明書の情報」画面でも確認できます。ブラウザで確認する場合は次のとおりです。',
       browsers: [
         {
-          name: 'Edge・Chrome(Windows)',
+          name: 'Edge・Chrome（Windows）',
           steps: [
-            '[Windows] キー + [R] で「certmgr.msc」を実行します(Edge・Chrome の設定の [証明書の管理] からも開けます)。',
+            '[Windows] キー + [R] で「certmgr.msc」を実行します（Edge・Chrome の設定の [証明書の管理] からも開けます）。',
             '[個人] → [証明書] で対象の証明書をダブルクリックします。',
             '[詳細] タブで「シリアル番号」と「有効期間の終了」を確認します。',
           ],
         },
         {
-          name: 'macOS(キーチェーンアクセス)',
+          name: 'macOS（キーチェーンアクセス）',
           steps: ['キーチェーンアクセスの [自分の証明書] で対象の証明書をダブルクリックし、「シリアル番号」と「有効期限」を確認します。'],
         },
         {
@@ -87,39 +87,39 @@ const ja: HelpText = {
     },
     {
       id: 'auto-select',
-      title: '証明書の自動選択(8章)',
+      title: '証明書の自動選択（8章）',
       lead: 'ブラウザに登録された証明書が1つだけの場合、アクセスのたびに表示される証明書の選択画面を省略できます。',
       browsers: [
         {
-          name: 'Edge・Chrome(Windows、社内の管理者が設定)',
+          name: 'Edge・Chrome（Windows、社内の管理者が設定）',
           steps: [
-            'ポリシー「AutoSelectCertificateForUrls」を、グループポリシーまたはレジストリで設定します(Edge: HKLM\\SOFTWARE\\Policies\\Microsoft\\Edge\\AutoSelectCertificateForUrls、Chrome: HKLM\\SOFTWARE\\Policies\\Google\\Chrome\\AutoSelectCertificateForUrls)。',
-            '値の名前を「1」とし、次の文字列を設定します。ブラウザを再起動すると有効になります(edge://policy または chrome://policy で確認できます)。',
+            'ポリシー「AutoSelectCertificateForUrls」を、グループポリシーまたはレジストリで設定します（Edge：HKLM\\SOFTWARE\\Policies\\Microsoft\\Edge\\AutoSelectCertificateForUrls、Chrome：HKLM\\SOFTWARE\\Policies\\Google\\Chrome\\AutoSelectCertificateForUrls）。',
+            '値の名前を「1」とし、次の文字列を設定します。ブラウザを再起動すると有効になります（edge://policy または chrome://policy で確認できます）。',
           ],
           code: '{"pattern":"{origin}","filter":{}}',
         },
         {
-          name: 'macOS(キーチェーンアクセス)',
+          name: 'macOS（キーチェーンアクセス）',
           steps: ['証明書を右クリックし [新規IDプリファレンス...] を選び、当システムのアドレスを入力します。'],
         },
         {
           name: 'Firefox',
-          steps: ['[設定] → [プライバシーとセキュリティ] → [証明書] で「自動的に選択する」を選びます(すべてのサイトに適用されます)。'],
+          steps: ['[設定] → [プライバシーとセキュリティ] → [証明書] で「自動的に選択する」を選びます（すべてのサイトに適用されます）。'],
         },
       ],
     },
     {
       id: 'remove',
-      title: '証明書の削除(9章)',
+      title: '証明書の削除（9章）',
       lead: '有効期限が切れた証明書や、使わなくなった端末の証明書は削除します。',
       browsers: [
         {
-          name: 'Edge・Chrome(Windows)',
+          name: 'Edge・Chrome（Windows）',
           steps: ['「certmgr.msc」の [個人] → [証明書] で対象の証明書を選び、[削除] を押して確認画面で [はい] を押します。', '一覧に残っていないことを確認します。'],
         },
         {
-          name: 'macOS(キーチェーンアクセス)',
-          steps: ['[自分の証明書] で対象の証明書を選び、[削除] を押します(秘密鍵も一緒に削除されます)。'],
+          name: 'macOS（キーチェーンアクセス）',
+          steps: ['[自分の証明書] で対象の証明書を選び、[削除] を押します（秘密鍵も一緒に削除されます）。'],
         },
         {
           name: 'Firefox',
