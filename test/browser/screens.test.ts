@@ -4,6 +4,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { MaintenanceStore } from '../../src/maintenance/maintenance-store.js';
 import { keys } from '../../src/store/keys.js';
+import { testPki } from '../helpers/pki.js';
 import { acceptDialogs, clientContext, launchBrowser, markers, pathOf, screenshot, skipBrowser, startPortalStack, submitLogin, type PortalStack } from '../helpers/browser.js';
 
 const LANGS = ['ja', 'en'] as const;
@@ -26,7 +27,8 @@ if (skipBrowser) {
   let browser: Browser;
   let ps: PortalStack;
   t.before(async () => {
-    [browser, ps] = await Promise.all([launchBrowser(), startPortalStack()]);
+    // The CRL lets the revoked certificate show its own screen.
+    [browser, ps] = await Promise.all([launchBrowser(), startPortalStack({ env: { CERTGATE_CRL: testPki().file('crl.pem') }, register: ['demo', 'demo-ec', 'revoked'] })]);
   });
   t.teardown(async () => {
     await browser?.close();
@@ -40,7 +42,14 @@ if (skipBrowser) {
     const locale = lang === 'en' ? 'en-US' : 'ja-JP';
 
     t.test(`${lang}: certificate errors have [閉じる] and help, never a button back to the same 403`, async (t) => {
-      for (const [client, reason] of [['unregistered', 'cert-unregistered'], ['expired', 'cert-expired'], ['not-yet-valid', 'cert-not-yet-valid'], [undefined, 'cert-missing']] as const) {
+      for (const [client, reason] of [
+        ['unregistered', 'cert-unregistered'],
+        ['expired', 'cert-expired'],
+        ['not-yet-valid', 'cert-not-yet-valid'],
+        ['foreign', 'cert-untrusted'],
+        ['revoked', 'cert-revoked'],
+        [undefined, 'cert-missing'],
+      ] as const) {
         const ctx = await clientContext(browser, ps, client, { locale });
         const page = await ctx.newPage();
         const res = await page.goto(`${ps.origin}/`);
@@ -148,6 +157,66 @@ if (skipBrowser) {
       t.same([(await markers(page)).page, (await markers(page)).reason], ['session-timeout', 'account-locked']);
       t.match(await page.locator('h1').innerText(), T.locked[lang]);
       await shot(page, lang, 'session-ended-locked');
+      await ctx.close();
+    });
+
+    t.test(`${lang}: the remaining screens: first login, portal pages, certificate, logout page, multiple login, timeout, system error`, async (t) => {
+      const userId = `rest-${lang}`;
+      const created = await ps.stack.gateway.deps.users.create({ userId, operatorId: 'DEMO', name: lang === 'ja' ? '残り 確認' : 'Rest Check', roles: ['operator-admin'] });
+      const ctx = await clientContext(browser, ps, 'demo', { locale });
+      const page = await ctx.newPage();
+      acceptDialogs(page);
+      await page.goto(`${ps.origin}/auth/login${q}`);
+      await submitLogin(page, userId, created.temporaryPassword);
+      t.equal((await markers(page)).page, 'password-change');
+      await shot(page, lang, 'password-change-forced');
+      const password = 'Saisho#2026a';
+      await page.locator('#currentPassword').fill(created.temporaryPassword);
+      await page.locator('#newPassword').fill(password);
+      await page.locator('#confirmPassword').fill(password);
+      await click(page, 'form[action^="/auth/password"] button[type=submit]');
+      t.equal(await page.locator('[data-session="ended"]').count(), 1, 'the forced change ends the session');
+      await shot(page, lang, 'password-changed-forced');
+      await click(page, '[data-action="login"]');
+      await submitLogin(page, userId, password);
+      t.equal((await markers(page)).page, 'portal-home');
+
+      for (const [path, name] of [['/notices/2026-11-20-main-auction-guidelines', 'notice'], ['/registration', 'section-registration'], ['/me', 'user-info'], ['/auth/cert', 'cert-info'], ['/auth/logout', 'logout-confirm']] as const) {
+        await page.goto(`${ps.origin}${path}`);
+        t.equal((await markers(page)).page, name.startsWith('section') ? 'section' : name, `${path}`);
+        if (name === 'user-info' || name === 'cert-info') {
+          t.equal(await page.locator('code.serial').innerText(), (await page.locator('code.serial').innerText()).toLowerCase(), `${name}: the serial in the one display form`);
+        }
+        await shot(page, lang, name);
+      }
+
+      // A second login elsewhere: this terminal sees the multiple-login screen.
+      const other = await clientContext(browser, ps, 'demo-ec', { locale });
+      const second = await other.newPage();
+      await second.goto(`${ps.origin}/auth/login${q}`);
+      await submitLogin(second, userId, password);
+      await page.goto(`${ps.origin}/`);
+      t.equal((await markers(page)).page, 'multiple-login');
+      t.equal(await page.locator('[data-action="close"]').count(), 1);
+      await shot(page, lang, 'multiple-login');
+      await other.close();
+
+      // Session over (here: removed in the store): the session-timeout screen, with no "closing logs you out".
+      await page.goto(`${ps.origin}/auth/login`);
+      await submitLogin(page, userId, password);
+      await ps.stack.redis.client().del(keys.session(userId));
+      await page.goto(`${ps.origin}/`);
+      t.equal((await markers(page)).page, 'session-timeout');
+      t.equal(await page.locator('#close-note').count(), 0, 'an ended session does not promise to log out');
+      await shot(page, lang, 'session-timeout');
+
+      // A form whose token no longer matches: the system-error screen, with [閉じる].
+      await page.goto(`${ps.origin}/auth/login`);
+      await page.locator('input[name="_csrf"]').evaluate((el) => el.setAttribute('value', 'x'.repeat(43)));
+      await submitLogin(page, userId, password);
+      t.same([(await markers(page)).page, (await markers(page)).reason], ['system-error', 'csrf']);
+      t.equal(await page.locator('[data-action="close"]').count(), 1);
+      await shot(page, lang, 'system-error');
       await ctx.close();
     });
   }
