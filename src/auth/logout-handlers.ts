@@ -5,7 +5,7 @@ import { gatewayPages } from '../pages/gateway-pages.js';
 import { pageFrame, sendPage } from '../gateway/respond.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayMiddleware } from '../gateway/state.js';
-import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie } from '../session/cookie.js';
+import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie, setCookieHeader } from '../session/cookie.js';
 import { LOGIN_PATH } from '../session/middleware.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { checkCsrf } from './csrf.js';
@@ -28,12 +28,17 @@ export function submitLogout(deps: GatewayDeps): GatewayMiddleware {
     }
     ctx.append('Set-Cookie', clearSessionCookieHeader());
     ctx.state.outcome = 'logout';
-    seeOther(ctx, LOGGED_OUT_PATH);
+    // The login page says the user has logged out (manual 5章③): told by a one-time cookie, so the
+    // redirect stays exactly /auth/login and a bookmarked URL never claims a logout that did not happen.
+    ctx.append('Set-Cookie', `${setCookieHeader(NOTICE_COOKIE, LOGGED_OUT_NOTICE)}; Max-Age=${NOTICE_MAX_AGE_S}`);
+    seeOther(ctx, LOGIN_PATH);
   };
 }
 
-/** The login page with the "you have logged out" notice. */
-export const LOGGED_OUT_PATH = `${LOGIN_PATH}?logout=1`;
+/** One-time notice for the next login page (prefix `__Host-certgate-`: never forwarded upstream). */
+export const NOTICE_COOKIE = '__Host-certgate-notice';
+export const LOGGED_OUT_NOTICE = 'logged-out';
+const NOTICE_MAX_AGE_S = 120;
 
 /**
  * GET /auth/closed. Reached from error screens that cannot carry a form token (a refused

@@ -188,12 +188,14 @@ t.test('logout: confirmation page, POST with CSRF ends the session and clears th
     body: new URLSearchParams({ _csrf: confirm.csrf }).toString(),
   });
   t.equal(out.status, 303);
-  t.equal(out.headers.location, '/auth/login?logout=1', 'back to the login screen, which says the user has logged out');
+  t.equal(out.headers.location, '/auth/login', 'back to the login screen …');
   t.ok(setCookies(out.headers['set-cookie']).some((c) => /^__Host-certgate-session=; Path=\/; Secure; HttpOnly; SameSite=Strict; Max-Age=0/.test(c)));
-  const after = await stack.request('demo', String(out.headers.location));
+  const after = await stack.request('demo', '/auth/login', { cookie: mergeCookies(confirm.cookie, out.headers['set-cookie']) });
   t.equal(after.page, 'login');
-  t.match(after.body, 'data-notice="logged-out"');
+  t.match(after.body, 'data-notice="logged-out"', '… which says the user has logged out');
   t.match(after.body, 'ログアウトしました。');
+  t.ok(setCookies(after.headers['set-cookie']).some((c) => /^__Host-certgate-notice=;.*Max-Age=0/.test(c)), 'once');
+  t.notMatch((await stack.request('demo', '/auth/login')).body, 'data-notice', 'an ordinary visit says nothing');
   t.equal(await stack.redis.client().exists(keys.session('goro')), 0);
   t.equal((await stack.request('demo', '/', { cookie })).status, 401, 'the old cookie is worthless');
 });

@@ -140,7 +140,7 @@ if (skipBrowser) {
     // With it, every page (portal pages too) asks with the dialog and logs out at once.
     await Promise.all([page.waitForURL(/\/auth\/login/), page.getByRole('link', { name: 'ログアウト' }).click()]);
     t.same(dialogs.slice(1), ['ログアウトしますか？'], 'the portal page asked with the dialog');
-    t.equal(pathOf(page), '/auth/login?logout=1');
+    t.equal(pathOf(page), '/auth/login');
     t.equal((await markers(page)).page, 'login');
     t.match(await page.locator('[data-notice="logged-out"]').innerText(), 'ログアウトしました');
     await screenshot(page, '09-logged-out');
@@ -208,7 +208,7 @@ if (skipBrowser) {
     await screenshot(a, '14-cert-info');
     await Promise.all([a.waitForURL(/\/auth\/login/), a.getByRole('link', { name: 'ログアウト' }).click()]);
     t.same(dialogs, ['ログアウトしますか？'], 'logout asked for confirmation');
-    t.equal(pathOf(a), '/auth/login?logout=1');
+    t.equal(pathOf(a), '/auth/login');
     t.equal((await markers(a)).page, 'login');
     await a.goto(`${ps.origin}/registration`);
     t.equal(pathOf(a), '/auth/login?next=%2Fregistration', 'logged out: the portal asks for a login again');

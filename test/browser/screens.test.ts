@@ -152,6 +152,7 @@ if (skipBrowser) {
       // An administrator's lock: the ended-session screen with the reason.
       await page.goto(`${ps.origin}/auth/login`);
       await submitLogin(page, userId, newPassword);
+      t.equal((await markers(page)).page, 'portal-home', 'logged in again after maintenance');
       await ps.stack.gateway.deps.users.lock(userId);
       await page.goto(`${ps.origin}/`);
       t.same([(await markers(page)).page, (await markers(page)).reason], ['session-timeout', 'account-locked']);
@@ -179,7 +180,7 @@ if (skipBrowser) {
       await shot(page, lang, 'password-changed-forced');
       await click(page, '[data-action="login"]');
       await submitLogin(page, userId, password);
-      t.equal((await markers(page)).page, 'portal-home');
+      t.equal((await markers(page)).page, 'portal-home', 'logged in with the new password');
 
       for (const [path, name] of [['/notices/2026-11-20-main-auction-guidelines', 'notice'], ['/registration', 'section-registration'], ['/me', 'user-info'], ['/auth/cert', 'cert-info'], ['/auth/logout', 'logout-confirm']] as const) {
         await page.goto(`${ps.origin}${path}`);
@@ -204,9 +205,10 @@ if (skipBrowser) {
       // Session over (here: removed in the store): the session-timeout screen, with no "closing logs you out".
       await page.goto(`${ps.origin}/auth/login`);
       await submitLogin(page, userId, password);
+      t.equal((await markers(page)).page, 'portal-home', `logged in again (at ${pathOf(page)})`);
       await ps.stack.redis.client().del(keys.session(userId));
       await page.goto(`${ps.origin}/`);
-      t.equal((await markers(page)).page, 'session-timeout');
+      t.equal((await markers(page)).page, 'session-timeout', `at ${pathOf(page)}`);
       t.equal(await page.locator('#close-note').count(), 0, 'an ended session does not promise to log out');
       await shot(page, lang, 'session-timeout');
 

@@ -7,7 +7,7 @@ export const en: Messages = {
   skipToContent: 'Skip to main content',
   footer: 'certgate — client-certificate authentication gateway',
   header: {
-    userLabel: 'User',
+    userLabel: 'Signed in as',
     logout: 'Log out',
     logoutConfirm: 'Do you want to log out?',
     langSwitch: '日本語',
