@@ -52,7 +52,11 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
   const warnDays = opts.certWarnDays ?? 60;
   const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   const pageSize = opts.pageSize ?? 5;
-  const notices = createNoticeStore(opts.contentDir, { logger, ...(opts.contentTtlMs === undefined ? {} : { ttlMs: opts.contentTtlMs }) });
+  const notices = createNoticeStore(opts.contentDir, {
+    logger,
+    ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+    ...(opts.contentTtlMs === undefined ? {} : { ttlMs: opts.contentTtlMs }),
+  });
   const app = new Koa<PortalState>();
 
   const frame = (ctx: Ctx): PageFrame => {

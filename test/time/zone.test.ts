@@ -80,3 +80,17 @@ t.test('/readyz store messages in plain words', async (t) => {
     t.match(text, expected);
   }
 });
+
+t.test('a notice\'s publication day is the same calendar day in any configured zone', async (t) => {
+  const { createNoticeStore } = await import('../../src/portal/content.js');
+  const { createLogger } = await import('../../src/log/logger.js');
+  const { formatDate } = await import('../../src/pages/format.js');
+  const { Writable } = await import('node:stream');
+  const logger = createLogger({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() }));
+  const content = new URL('../../content/', import.meta.url).pathname;
+  for (const zone of ['Asia/Tokyo', 'UTC', 'America/Los_Angeles']) {
+    const list = await createNoticeStore(content, { logger, timeZone: zone }).list(1, 10);
+    const notice = list.items.find((n) => n.id === '2026-11-20-main-auction-guidelines');
+    t.equal(notice && formatDate(notice.date, 'ja', zone), '2026/11/20', zone);
+  }
+});
