@@ -111,7 +111,9 @@ if (skipBrowser) {
       };
       const portal404 = await actionsOf('/no-such-page');
       await shot(page, lang, 'not-found');
+      const portalText = await page.locator('main').innerText();
       t.same(await actionsOf('/auth/no-such-page'), portal404, 'gateway and portal 404 offer the same buttons');
+      t.equal(await page.locator('main').innerText(), portalText, 'and the same words');
 
       // A password change while logged in keeps the session and leads back to the portal (3章(2)).
       await page.goto(`${ps.origin}/auth/password`);
@@ -153,6 +155,8 @@ if (skipBrowser) {
       await page.goto(`${ps.origin}/auth/login`);
       await submitLogin(page, userId, newPassword);
       t.equal((await markers(page)).page, 'portal-home', 'logged in again after maintenance');
+      // A late favicon request after the lock would itself get the ended-session answer and clear the cookie.
+      await page.waitForLoadState('networkidle');
       await ps.stack.gateway.deps.users.lock(userId);
       await page.goto(`${ps.origin}/`);
       t.same([(await markers(page)).page, (await markers(page)).reason], ['session-timeout', 'account-locked']);
@@ -206,6 +210,7 @@ if (skipBrowser) {
       await page.goto(`${ps.origin}/auth/login`);
       await submitLogin(page, userId, password);
       t.equal((await markers(page)).page, 'portal-home', `logged in again (at ${pathOf(page)})`);
+      await page.waitForLoadState('networkidle');
       await ps.stack.redis.client().del(keys.session(userId));
       await page.goto(`${ps.origin}/`);
       t.equal((await markers(page)).page, 'session-timeout', `at ${pathOf(page)}`);

@@ -56,7 +56,6 @@ export const en: Messages = {
     daysLeft: 'Days left',
     days: (n) => `${n} ${n === 1 ? 'day' : 'days'}`,
     expired: 'Expired',
-    zoneNote: (zone) => `Times are shown in ${zone}.`,
     state: 'Registration',
     operator: 'Operator ID',
   },

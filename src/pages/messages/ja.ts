@@ -59,7 +59,6 @@ export const ja = {
     daysLeft: '残り日数',
     days: (n: number) => `${n} 日`,
     expired: '期限切れ',
-    zoneNote: (zone: string) => `日時は${zone}で表示しています。`,
     state: '登録状況',
     operator: '事業者ID',
   },
