@@ -55,7 +55,10 @@ export async function resolveSession(ctx: GatewayContext, deps: GatewayDeps, opt
     }
     return result.session;
   }
-  ctx.append('Set-Cookie', clearSessionCookieHeader());
+  // After an administrator's action the cookie stays while the store remembers why (as long as the
+  // session would have lived): a stray background request must not turn the user's next page into a
+  // bare login page instead of the screen that names the reason. [閉じる] and a new login replace it.
+  if (result.status !== 'ended') ctx.append('Set-Cookie', clearSessionCookieHeader());
   ctx.state.outcome = `session-${result.status}`;
   if (result.status === 'replaced') {
     sendPage(ctx, 401, gatewayPages.multipleLogin(pageFrame(ctx, deps), { reason: 'replaced' }));

@@ -90,6 +90,8 @@ t.test('an administrator\'s user lock / reset-password / session kill: the ended
     t.equal(res.page, 'session-timeout', `${command}: the ended-session screen, not a bare login page`);
     t.equal(res.reason, reason);
     t.match(text(res.body), words);
+    const again = await stack.request('demo', '/registration', { cookie });
+    t.equal(again.reason, reason, 'a second request (say, a stray background one) still names the reason, not a bare login page');
     t.equal(await stack.redis.client().exists(keys.session(userId)), 0, 'the session is gone');
   }
   const { cookie, password } = await loggedIn('admin-kill');
