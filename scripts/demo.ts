@@ -25,8 +25,8 @@ function demoSecret(): string {
 }
 
 /** Where the demo listens unless told otherwise (README "Quick start"). */
-export const DEMO_LISTEN = '127.0.0.1:8443';
-export const DEMO_PORTAL_LISTEN = '127.0.0.1:3000';
+const DEMO_LISTEN = '127.0.0.1:8443';
+const DEMO_PORTAL_LISTEN = '127.0.0.1:3000';
 
 /** The certificates besides demo/demo-ec and the screen each one shows. */
 const OTHER_CERTS: ReadonlyArray<[string, string]> = [
@@ -38,7 +38,7 @@ const OTHER_CERTS: ReadonlyArray<[string, string]> = [
 ];
 
 /** http://host:port of a listener address (0.0.0.0 and :: are reached on loopback). */
-export function upstreamFor(listen: string): string {
+function upstreamFor(listen: string): string {
   const parsed = parseHostPort(listen);
   if (!parsed) return `http://${listen}`;
   const host = parsed.host === '0.0.0.0' || parsed.host === '' ? '127.0.0.1' : parsed.host === '::' ? '[::1]' : parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host;
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
         `  certificate:  import ${rel(join(certs, 'demo.p12'))} into your browser (password: ${DEV_P12_PASSWORD})`,
         `                trust ${rel(join(certs, 'ca.crt'))} as a CA for the server certificate, or accept the warning`,
         `  login:        user ID "${DEMO_USER}", temporary password "${temporaryPassword}" (you choose your own at first login)`,
-        `  other certs:  the same password; each shows one certificate error page:`,
+        `  other certs:  same password; besides demo-ec each shows one certificate error page:`,
         ...OTHER_CERTS.map(([name, what]) => `                ${rel(join(certs, `${name}.p12`))}  ${what}`),
         `                ${rel(join(certs, 'revoked.p12'))}  revoked (cert-revoked) when started with CERTGATE_CRL=${rel(join(certs, 'crl.pem'))}` +
           (config.tls.crlFile ? ' (set)' : ''),
