@@ -46,7 +46,7 @@ export function submitPasswordChange(deps: GatewayDeps): GatewayMiddleware {
     }
     if (result.status === 'ok' && keepSession && newSid) {
       // Still logged in: the cookie (and the CSRF token bound to it) follow the renewed session id.
-      ctx.append('Set-Cookie', sessionCookieHeader(deps.config.secret, session.userId, newSid));
+      ctx.append('Set-Cookie', sessionCookieHeader(deps.config.keys.cookie, session.userId, newSid));
       ctx.state.session = { ...session, sid: newSid, mustChange: false };
       sendPage(ctx, 200, gatewayPages.passwordChanged(pageFrame(ctx, deps), { stillLoggedIn: true }));
       return;

@@ -10,6 +10,7 @@ import { connectRedis, createRedis } from '../store/redis.js';
 import { loadTrustedCas, type TrustedCa } from '../tls/trusted-cas.js';
 import type { CliIo } from './io.js';
 import { timeZoneFrom } from '../time/zone.js';
+import { escapeControl } from './safe-text.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** The CLI runs slow bulk operations (a 100,000-row import is one script): allow more than the gateway. */
@@ -84,9 +85,9 @@ export function createContext(io: CliIo): CliContext {
     registry: async () => (registry ??= new Registry(await ctx.redis(), await ctx.audit())),
     trustedCas: () => (cas ??= loadTrustedCas(ctx.path(env.CERTGATE_CLIENT_CA || join(env.CERTGATE_DEV_CERTS_DIR || devCertsDir(), 'ca.crt')))),
     path: (file) => (isAbsolute(file) ? file : resolve(io.cwd ?? process.cwd(), file)),
-    print: (line = '') => io.stdout(`${line}\n`),
+    print: (line = '') => io.stdout(`${escapeControl(line)}\n`),
     printJson: (value) => io.stdout(`${JSON.stringify(value, null, 2)}\n`),
-    warn: (line) => io.stderr(`certgate: ${line}\n`),
+    warn: (line) => io.stderr(`certgate: ${escapeControl(line, { singleLine: true })}\n`),
     now: () => Date.now(),
     timeZone: () => {
       const { zone, problem } = timeZoneFrom(env);

@@ -23,8 +23,8 @@ export type PasswordError = (typeof PASSWORD_ERRORS)[number];
 export const SESSION_END_REASONS = ['idle', 'expired', 'ended', 'cert-changed', 'account-locked', 'password-reset', 'ended-by-admin'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 export type MultipleLoginReason = 'replaced' | 'rejected';
-export type SystemErrorReason = 'store-unavailable' | 'upstream-refused' | 'upstream-timeout' | 'overloaded' | 'internal' | 'csrf';
-export type LoginError = 'invalid-credentials' | 'account-locked';
+export type SystemErrorReason = 'store-unavailable' | 'upstream-refused' | 'upstream-timeout' | 'overloaded' | 'internal' | 'csrf' | 'bad-request';
+export type LoginError = 'invalid-credentials' | 'account-locked' | 'too-many-attempts';
 export type CertState = 'registered' | 'unregistered' | 'expired' | 'not-yet-valid';
 
 export const SECTIONS = ['registration', 'review', 'auction', 'contract'] as const;
