@@ -3,6 +3,7 @@
 // step is answered here; at the first step that would not pass, the request goes to the koa chain
 // with what was already read (kernel/handoff.ts), so pages, redirects and errors have one renderer.
 import { randomUUID } from 'node:crypto';
+import { parse as parseQuery } from 'node:querystring';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { GatewayDeps } from '../kernel/deps.js';
@@ -26,6 +27,13 @@ const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const HSTS = BASELINE_HEADERS['Strict-Transport-Security']!;
 const ignore = (): void => undefined;
 
+/** ?lang= on any page sets the language cookie (middleware/language.ts): the koa chain does that. */
+function choosesLanguage(url: string): boolean {
+  const q = url.indexOf('?');
+  if (q === -1 || !/lang|%/i.test(url.slice(q))) return false;
+  return parseQuery(url.slice(q + 1)).lang !== undefined;
+}
+
 function pathOf(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
@@ -41,7 +49,7 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
     const method = req.method ?? '';
     // Anything the request-target step would refuse or rewrite is the koa chain's to answer.
     const target = normaliseTarget(method, url);
-    if (!target.ok || target.target !== url || !isProxiedPath(pathOf(url))) return koa(req, res);
+    if (!target.ok || target.target !== url || !isProxiedPath(pathOf(url)) || choosesLanguage(url)) return koa(req, res);
     const handoff: Handoff = { requestId: randomUUID(), started, now: deps.clock() };
     const toKoa = (): unknown => {
       setHandoff(req, handoff);

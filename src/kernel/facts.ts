@@ -48,7 +48,13 @@ export interface SessionRecord {
   mustChange: boolean;
 }
 
-export type TouchResult = { status: 'ok'; session: SessionRecord } | { status: 'idle' | 'expired' | 'gone' | 'replaced' | 'cert-mismatch' };
+/** An administrator's action that ended a session (the terminal's next request is told which). */
+export type AdminEndReason = 'account-locked' | 'password-reset' | 'ended-by-admin';
+
+export type TouchResult =
+  | { status: 'ok'; session: SessionRecord }
+  | { status: 'idle' | 'expired' | 'gone' | 'replaced' | 'cert-mismatch' }
+  | { status: 'ended'; reason: AdminEndReason };
 
 export interface MaintenanceState {
   on: boolean;

@@ -9,7 +9,10 @@ export interface Frame {
   lang: Lang;
   csrfToken?: string;
   user?: { id: string; name: string };
+  /** daysLeft counts calendar days in the zone: 0 on the last day, negative once expired. */
   banner?: CertBanner;
+  /** CERTGATE_TIME_ZONE (default Asia/Tokyo): every date on the page is shown in it. */
+  timeZone?: string;
   path?: string;
 }
 
@@ -23,7 +26,7 @@ export function sendPage(ctx: GatewayContext, status: number, html: string): voi
 
 export function pageFrame(ctx: GatewayContext, deps: GatewayDeps, options: { csrf?: boolean } = {}): Frame {
   // The path lets the language switch keep the page and its query.
-  const frame: Frame = { lang: ctx.state.lang, path: ctx.url };
+  const frame: Frame = { lang: ctx.state.lang, path: ctx.url, timeZone: deps.config.timeZone };
   const session = ctx.state.session;
   if (session) frame.user = { id: session.userId, name: session.name };
   if (ctx.state.banner) frame.banner = ctx.state.banner;

@@ -46,6 +46,17 @@ t.test('a changed cookie on the same socket is verified again; a forged one neve
   t.same(new Set(['/a', '/b', '/c'].map((p) => portOf.get(p))).size, 1, 'all on one TLS connection');
 });
 
+t.test('?lang= on a proxied page still sets the language cookie, as on every page', async (t) => {
+  const password = await stack.createUser('abe');
+  const cookie = await stack.login('demo', 'abe', password);
+  const res = await get('/notices?lang=en', cookie);
+  t.equal(res.status, 200);
+  t.match(String(res.headers['set-cookie']), /lang=en/);
+  t.equal(lastUpstream().url, '/notices?lang=en');
+  const plain = await get('/notices', cookie);
+  t.equal(plain.headers['set-cookie'], undefined, 'no cookie without the parameter');
+});
+
 t.test('the cached identity headers follow the session record', async (t) => {
   const password = await stack.createUser('ito', { name: '伊藤', roles: ['operator-staff'] });
   const cookie = await stack.login('demo', 'ito', password);
