@@ -46,6 +46,14 @@ export async function checkCsrf(ctx: GatewayContext, deps: GatewayDeps): Promise
   verified.add(ctx);
 }
 
+/**
+ * The route table runs the CSRF step before every form handler; a handler calls this to insist it did
+ * (a route added without the step fails loudly instead of accepting a forged form).
+ */
+export function csrfChecked(ctx: GatewayContext): void {
+  if (!verified.has(ctx)) throw errors.internal('form handler reached without the CSRF step');
+}
+
 export function verifyCsrf(deps: GatewayDeps): GatewayMiddleware {
   return async function verifyCsrfMiddleware(ctx, next) {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && ctx.method !== 'OPTIONS') await checkCsrf(ctx, deps);

@@ -35,5 +35,11 @@ export function formBody(limitBytes = FORM_LIMIT_BYTES): GatewayMiddleware {
   };
 }
 
+/** The form the table's form step read (csrfChecked has confirmed the steps ran). */
+export function formOf(ctx: GatewayContext): Record<string, string> {
+  if (!ctx.state.form) throw errors.internal('form handler reached without the form step');
+  return ctx.state.form;
+}
+
 /** A field as a string ('' when absent). */
 export const field = (ctx: GatewayContext, name: string): string => ctx.state.form?.[name] ?? '';

@@ -8,8 +8,8 @@ import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 import { clearCookieHeader, sessionCookieHeader } from '../session/cookie.js';
 import { LOGGED_OUT_NOTICE, NOTICE_COOKIE } from './logout-handlers.js';
 import { PASSWORD_PATH } from '../session/middleware.js';
-import { checkCsrf } from './csrf.js';
-import { readForm } from './form-body.js';
+import { csrfChecked } from './csrf.js';
+import { formOf } from './form-body.js';
 import { safeNextPath } from '../kernel/next-path.js';
 import { seeOther } from '../kernel/redirects.js';
 
@@ -43,8 +43,8 @@ export function certOf(ctx: GatewayContext): { field: string; operatorId: string
 
 export function submitLogin(deps: GatewayDeps): GatewayMiddleware {
   return async function submitLoginHandler(ctx) {
-    await checkCsrf(ctx, deps);
-    const form = await readForm(ctx);
+    csrfChecked(ctx);
+    const form = formOf(ctx);
     const userId = (form.userId ?? '').trim();
     const next = nextOrUndefined(form.next);
     const result = await deps.login.login({ userId, password: form.password ?? '', cert: certOf(ctx), remoteAddress: ctx.ip });

@@ -8,7 +8,7 @@ import type { GatewayMiddleware } from '../kernel/state.js';
 import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie, setCookieHeader } from '../session/cookie.js';
 import { LOGIN_PATH } from '../session/middleware.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { checkCsrf } from './csrf.js';
+import { csrfChecked } from './csrf.js';
 import { seeOther } from '../kernel/redirects.js';
 
 export function showLogoutConfirm(deps: GatewayDeps): GatewayMiddleware {
@@ -20,7 +20,7 @@ export function showLogoutConfirm(deps: GatewayDeps): GatewayMiddleware {
 
 export function submitLogout(deps: GatewayDeps): GatewayMiddleware {
   return async function submitLogoutHandler(ctx) {
-    await checkCsrf(ctx, deps);
+    csrfChecked(ctx);
     const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
     // Only this session ends: an old terminal's cookie must not log out the newer login elsewhere.
     if (cookie && (await deps.sessions.end(cookie.userId, cookie.sid))) {

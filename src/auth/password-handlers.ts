@@ -6,15 +6,22 @@ import { pageFrame, sendPage } from '../kernel/respond.js';
 import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayMiddleware } from '../kernel/state.js';
 import { clearSessionCookieHeader, newSessionId, sessionCookieHeader } from '../session/cookie.js';
-import { resolveSession } from '../session/middleware.js';
-import { checkCsrf } from './csrf.js';
-import { readForm } from './form-body.js';
+import { errors } from '../errors/certgate-error.js';
+import type { GatewayContext } from '../kernel/state.js';
+import type { SessionRecord } from '../kernel/facts.js';
+import { csrfChecked } from './csrf.js';
+import { formOf } from './form-body.js';
 import { certOf } from './login-handlers.js';
+
+/** The session the table's session step accepted (allowMustChange: the change itself must be reachable). */
+function sessionOf(ctx: GatewayContext): SessionRecord {
+  if (!ctx.state.session) throw errors.internal('password page reached without the session step');
+  return ctx.state.session;
+}
 
 export function showPasswordChange(deps: GatewayDeps): GatewayMiddleware {
   return async function showPasswordChangeHandler(ctx) {
-    const session = await resolveSession(ctx, deps, { allowMustChange: true });
-    if (!session) return;
+    const session = sessionOf(ctx);
     ctx.state.outcome = 'auth-page';
     sendPage(ctx, 200, gatewayPages.passwordChange(pageFrame(ctx, deps), { userId: session.userId, forced: session.mustChange }));
   };
@@ -22,10 +29,9 @@ export function showPasswordChange(deps: GatewayDeps): GatewayMiddleware {
 
 export function submitPasswordChange(deps: GatewayDeps): GatewayMiddleware {
   return async function submitPasswordChangeHandler(ctx) {
-    await checkCsrf(ctx, deps);
-    const session = await resolveSession(ctx, deps, { allowMustChange: true });
-    if (!session) return;
-    const form = await readForm(ctx);
+    csrfChecked(ctx);
+    const session = sessionOf(ctx);
+    const form = formOf(ctx);
     const keepSession = !session.mustChange;
     const newSid = keepSession ? newSessionId() : undefined;
     const result = await deps.login.changePassword({

@@ -35,6 +35,8 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
   const maintenance = maintenanceGate(deps);
   const form = formBody();
   const csrf = verifyCsrf(deps);
+  // The password pages must stay reachable while the forced change is pending.
+  const passwordSession = requireSession(deps, { allowMustChange: true });
   // prettier-ignore
   return [
     // Static CSS/JS of the pages, public: the certificate-refused page needs its stylesheet too.
@@ -43,8 +45,8 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
     ['GET',  '/auth/cert',         [certificateGate(deps, { informational: true }), showCertInfo(deps)]],
     ['GET',  '/auth/login',        [gate, maintenance, showLogin(deps)]],
     ['POST', '/auth/login',        [gate, maintenance, form, csrf, submitLogin(deps)]],
-    ['GET',  '/auth/password',     [gate, maintenance, showPasswordChange(deps)]],
-    ['POST', '/auth/password',     [gate, maintenance, form, csrf, submitPasswordChange(deps)]],
+    ['GET',  '/auth/password',     [gate, maintenance, passwordSession, showPasswordChange(deps)]],
+    ['POST', '/auth/password',     [gate, maintenance, form, csrf, passwordSession, submitPasswordChange(deps)]],
     // Logging out stays possible during maintenance (closing the maintenance screen logs out).
     ['GET',  '/auth/logout',       [gate, showLogoutConfirm(deps)]],
     ['POST', '/auth/logout',       [gate, form, csrf, submitLogout(deps)]],
