@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
-import { defineScripts } from '../users/user-scripts.js';
+import { defineScripts } from '../store/scripts.js';
 import { decodeHistory } from '../users/user-record.js';
 import { ATTEMPT_SCRIPTS, type AttemptScripts } from './attempt-scripts.js';
 

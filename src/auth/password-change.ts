@@ -4,7 +4,8 @@ import type { PasswordError } from '../pages/types.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import { PASSWORD_HISTORY, checkPasswordRules } from '../users/password-policy.js';
-import { USER_SCRIPTS, defineScripts, type UserScripts } from '../users/user-scripts.js';
+import { USER_SCRIPTS, type UserScripts } from '../users/user-scripts.js';
+import { defineScripts } from '../store/scripts.js';
 import type { LoginService } from './login-service.js';
 
 export interface PasswordChangeInput {

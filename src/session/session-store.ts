@@ -4,7 +4,7 @@ import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import { errors } from '../errors/certgate-error.js';
 import { isUserId } from '../users/user-id.js';
-import { defineScripts } from '../users/user-scripts.js';
+import { defineScripts } from '../store/scripts.js';
 import { readUserHashes } from '../users/user-index.js';
 import { SESSION_SCRIPTS, type SessionScripts } from './session-scripts.js';
 

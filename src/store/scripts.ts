@@ -1,0 +1,11 @@
+// Registers Lua scripts on a store connection once, as named commands (ioredis sends EVALSHA and
+// falls back to EVAL after a script flush). Every domain's scripts go through this one helper.
+import type { Redis } from 'ioredis';
+
+/** Define a set of scripts on a connection once (ioredis sends EVALSHA and falls back to EVAL). */
+export function defineScripts<T>(redis: Redis, scripts: Record<string, { numberOfKeys: number; lua: string }>): Redis & T {
+  for (const [name, def] of Object.entries(scripts)) {
+    if (!(name in redis)) redis.defineCommand(name, def);
+  }
+  return redis as Redis & T;
+}
