@@ -1,5 +1,5 @@
 // Reads an application/x-www-form-urlencoded body into ctx.state.form, refusing anything over a
-// small limit before reading it all (DESIGN "Limits before work").
+// small limit before reading it all (ARCHITECTURE.md "Safety rules": limits before work).
 import { errors } from '../errors/certgate-error.js';
 import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 

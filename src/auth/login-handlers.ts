@@ -1,4 +1,4 @@
-// GET/POST /auth/login: the login form and its submission (CONTRACT.md "Pages").
+// GET/POST /auth/login: the login form and its submission (README "Pages and markers").
 import { errors } from '../errors/certgate-error.js';
 import { gatewayPages } from '../pages/gateway-pages.js';
 import { pageFrame, sendPage } from '../kernel/respond.js';

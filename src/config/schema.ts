@@ -1,4 +1,4 @@
-// The environment variables certgate reads (CONTRACT.md "Configuration"), validated with zod.
+// The environment variables certgate reads (README "Configuration"), validated with zod.
 // Transformed values use `prefault` so their defaults go through the same parsing as given values.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';

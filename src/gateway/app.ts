@@ -11,7 +11,7 @@ import type { GatewayDeps } from './deps.js';
 import type { GatewayState } from '../kernel/state.js';
 
 export function createGatewayApp(deps: GatewayDeps): Koa<GatewayState> {
-  // `proxy` stays off: X-Forwarded-* from clients are never trusted (DESIGN "Headers").
+  // `proxy` stays off: X-Forwarded-* from clients are never trusted (ARCHITECTURE.md "Safety rules").
   const app = new Koa<GatewayState>({ proxy: false });
   app.silent = true; // errors are rendered and logged by errorPages, not printed by koa
   app.use(requestLog(deps));

@@ -1,5 +1,5 @@
 // Decides, from the TLS facts, the CRL and the registry entry, whether a certificate may pass and,
-// if not, which login-error reason the user sees (CONTRACT.md "login-error").
+// if not, which login-error reason the user sees (README "Pages and markers").
 import type { RevocationList } from '../tls/crl.js';
 import type { Registration } from '../registry/registration.js';
 import type { PeerCertificate } from './peer-certificate.js';

@@ -1,5 +1,5 @@
 // Every route of the mTLS listener and its middleware chain, in request order, in one table
-// (DESIGN "Request path"): certificate gate → maintenance → session → handler or proxy.
+// (ARCHITECTURE.md "Request path"): certificate gate → maintenance → session → handler or proxy.
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import { certificateGate } from './middleware/certificate-gate.js';

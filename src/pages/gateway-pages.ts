@@ -1,4 +1,4 @@
-// The gateway's pages (CONTRACT.md "Pages"): one function per screen, each returning a complete HTML document.
+// The gateway's pages (README "Pages and markers"): one function per screen, each returning a complete HTML document.
 import type { Lang } from './i18n.js';
 import type { CertReason, CertState, LoginError, MultipleLoginReason, PageFrame, PasswordError, SessionEndReason, SystemErrorReason } from './types.js';
 import { closed, loginError, maintenance, multipleLogin, notFoundView, sessionTimeout, systemError } from './views/gateway-errors.js';

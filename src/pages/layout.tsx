@@ -18,7 +18,7 @@ const MENU: readonly { item: MenuItem; path: string }[] = [
 
 export interface LayoutProps {
   frame: PageFrame;
-  /** data-page marker (CONTRACT.md). */
+  /** data-page marker (README "Pages and markers"). */
   page: string;
   reason?: string | undefined;
   error?: string | undefined;

@@ -1,4 +1,4 @@
-// The portal's pages (CONTRACT.md "Portal"): same layout, stylesheet and markers as the gateway's.
+// The portal's pages (README "Pages and markers"): same layout, stylesheet and markers as the gateway's.
 import type { Operation } from './types.js';
 import type { NoticeDetail, PageFrame, Section } from './types.js';
 import { notFoundView, systemError } from './views/gateway-errors.js';

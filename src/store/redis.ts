@@ -1,5 +1,5 @@
 // Redis connections that fail fast: a bounded command timeout, few retries and no offline queue,
-// so an outage turns into a 503 within about a second and never into a hang (DESIGN: fail closed).
+// so an outage turns into a 503 within about a second and never into a hang (ARCHITECTURE.md "Safety rules": fail closed).
 import { Redis, type RedisOptions } from 'ioredis';
 import { errors } from '../errors/certgate-error.js';
 import { isStoreFailure } from './store-failure.js';

@@ -1,4 +1,4 @@
-// The password policy of DESIGN.md (8–20 half-width printable characters, three of four character
+// The password policy (README "Security") (8–20 half-width printable characters, three of four character
 // classes, not the user ID); history reuse is checked by the caller against stored hashes.
 import type { PasswordError } from './password-errors.js';
 

@@ -1,4 +1,4 @@
-// The roles a user can hold (CONTRACT.md `user add --role`) and what each is for.
+// The roles a user can hold (README "Roles", `user add --role`) and what each is for.
 export const ROLES = ['operator-admin', 'operator-staff', 'reviewer'] as const;
 export type Role = (typeof ROLES)[number];
 export const DEFAULT_ROLE: Role = 'operator-staff';

@@ -17,7 +17,7 @@ t.test('durations accept plain seconds and suffixes', async (t) => {
   t.equal(parseDuration('-5m'), undefined);
 });
 
-t.test('defaults follow CONTRACT.md', async (t) => {
+t.test('defaults follow the README's Configuration table', async (t) => {
   const c = loadConfig({ CERTGATE_SECRET: SECRET });
   t.equal(c.redisUrl, 'redis://127.0.0.1:6379');
   t.same(c.listen, { host: '0.0.0.0', port: 8443 });
