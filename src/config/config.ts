@@ -95,6 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   } else {
     problems.push('CERTGATE_SECRET is required (>= 32 bytes; `openssl rand -base64 48`) unless NODE_ENV=development');
   }
+  if (env.CERTGATE_TRUST_PROXY_PROTOCOL !== undefined) {
+    // Never implemented: whoever sets it expects client addresses from a PROXY header and would not get them.
+    problems.push('CERTGATE_TRUST_PROXY_PROTOCOL is not supported (certgate terminates TLS itself; use a TLS-passthrough balancer); remove it');
+  }
   if (e && e.CERTGATE_SESSION_MAX_AGE < e.CERTGATE_SESSION_IDLE_TIMEOUT) {
     problems.push('CERTGATE_SESSION_MAX_AGE must not be shorter than CERTGATE_SESSION_IDLE_TIMEOUT');
   }

@@ -96,7 +96,6 @@ export const envSchema = z.object({
   CERTGATE_SHUTDOWN_GRACE: duration('CERTGATE_SHUTDOWN_GRACE', 0).prefault('10s'),
   CERTGATE_STORE_TIMEOUT: duration('CERTGATE_STORE_TIMEOUT', 50).prefault('800ms'),
   CERTGATE_AUDIT_MAXLEN: integer('CERTGATE_AUDIT_MAXLEN', 100, 100_000_000).prefault('100000'),
-  CERTGATE_TRUST_PROXY_PROTOCOL: z.string().optional(),
   CERTGATE_TIME_ZONE: z
     .string()
     .refine((v) => isTimeZone(v.trim()), { message: 'CERTGATE_TIME_ZONE must be an IANA time zone such as Asia/Tokyo or UTC' })

@@ -17,7 +17,7 @@ t.test('durations accept plain seconds and suffixes', async (t) => {
   t.equal(parseDuration('-5m'), undefined);
 });
 
-t.test('defaults follow the README's Configuration table', async (t) => {
+t.test('defaults follow the README Configuration table', async (t) => {
   const c = loadConfig({ CERTGATE_SECRET: SECRET });
   t.equal(c.redisUrl, 'redis://127.0.0.1:6379');
   t.same(c.listen, { host: '0.0.0.0', port: 8443 });
@@ -97,4 +97,9 @@ t.test('hardening variables: defaults, and keys derived per purpose', async (t) 
   t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_ASSERTION_KEY: 'short', CERTGATE_PUBLIC_HOST: 'a b', CERTGATE_METRICS_TOKEN: 'x' }), /CERTGATE_ASSERTION_KEY[\s\S]*CERTGATE_PUBLIC_HOST[\s\S]*CERTGATE_METRICS_TOKEN|CERTGATE_PUBLIC_HOST[\s\S]*CERTGATE_METRICS_TOKEN[\s\S]*CERTGATE_ASSERTION_KEY/);
   t.equal(loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_ARGON2_MEMORY_KIB: '65536' }).argon2.memoryCost, 65536, 'variables with digits in their names are read');
   t.equal(loadConfig({ CERTGATE_PORTAL_LISTEN: '127.0.0.1:0', CERTGATE_ASSERTION_KEY: c.keys.assertion.toString('base64url') }, { purpose: 'portal' }).keys.assertion.equals(c.keys.assertion), true, 'the portal needs the assertion key alone');
+});
+
+t.test('the removed CERTGATE_TRUST_PROXY_PROTOCOL is refused with a line saying so', async (t) => {
+  t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_TRUST_PROXY_PROTOCOL: '1' }), /CERTGATE_TRUST_PROXY_PROTOCOL is not supported/);
+  t.doesNotThrow(() => loadConfig({ CERTGATE_SECRET: SECRET }));
 });
