@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { AuditLog, osActor } from '../audit/audit-log.js';
 import { devCertsDir } from '../config/paths.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { errors } from '../errors/certgate-error.js';
 import { Registry, type AuditBy } from '../registry/registry.js';
 import { connectRedis, createRedis } from '../store/redis.js';
@@ -19,6 +20,11 @@ const CLI_COMMAND_TIMEOUT_MS = 60_000;
 export interface CliContext {
   io: CliIo;
   env: NodeJS.ProcessEnv;
+  /**
+   * The settings the gateway would read from the same environment (src/config, purpose "cli"): a
+   * mistyped value is an error naming the variable, never a silent default.
+   */
+  config(): Config;
   /** Who is acting, for audit entries: the OS user, source "cli". */
   by: AuditBy;
   /** Connected store client (first call connects; run() closes it). */
@@ -59,10 +65,10 @@ export function createContext(io: CliIo): CliContext {
   let cas: TrustedCa[] | undefined;
   let audit: AuditLog | undefined;
   let registry: Registry | undefined;
+  let config: Config | undefined;
 
-  const url = env.REDIS_URL && env.REDIS_URL !== '' ? env.REDIS_URL : DEFAULT_REDIS_URL;
   const connect = async (): Promise<Redis> => {
-    if (!/^rediss?:\/\//.test(url)) throw errors.configInvalid(`REDIS_URL must start with redis:// or rediss:// (got "${safeRedisUrl(url)}")`);
+    const url = ctx.config().redisUrl;
     const r = createRedis(url, { connectionName: 'certgate-cli', commandTimeoutMs: CLI_COMMAND_TIMEOUT_MS });
     r.on('error', () => {}); // reported through the failing command, once
     redis = r;
@@ -79,9 +85,14 @@ export function createContext(io: CliIo): CliContext {
   const ctx: CliContext = {
     io,
     env,
+    config: () => {
+      if (config) return config;
+      ctx.timeZone(); // a bad CERTGATE_TIME_ZONE keeps its own usage error (exit 2) rather than the general one
+      return (config = loadConfig(env, { purpose: 'cli' }));
+    },
     by: { actor: osActor(env), source: 'cli' },
     redis: () => (connecting ??= connect()),
-    audit: async () => (audit ??= new AuditLog(await ctx.redis(), Number(env.CERTGATE_AUDIT_MAXLEN) || 100_000)),
+    audit: async () => (audit ??= new AuditLog(await ctx.redis(), ctx.config().auditMaxLen)),
     registry: async () => (registry ??= new Registry(await ctx.redis(), await ctx.audit())),
     trustedCas: () => (cas ??= loadTrustedCas(ctx.path(env.CERTGATE_CLIENT_CA || join(env.CERTGATE_DEV_CERTS_DIR || devCertsDir(), 'ca.crt')))),
     path: (file) => (isAbsolute(file) ? file : resolve(io.cwd ?? process.cwd(), file)),

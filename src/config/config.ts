@@ -60,8 +60,10 @@ export interface LoadOptions {
   /**
    * `portal`: the portal only verifies assertions, so CERTGATE_ASSERTION_KEY alone is enough (no
    * CERTGATE_SECRET); the secret is then a random placeholder that signs nothing.
+   * `cli`: the CLI reads the same variables (store, sessions, argon2, audit) but signs nothing either,
+   * and never serves TLS, so neither CERTGATE_SECRET nor the production TLS files are required.
    */
-  purpose?: 'gateway' | 'portal';
+  purpose?: 'gateway' | 'portal' | 'cli';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
@@ -89,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (env.CERTGATE_SECRET) {
     secret = Buffer.from(env.CERTGATE_SECRET, 'utf8');
     if (secret.length < 32) problems.push('CERTGATE_SECRET must be at least 32 bytes; generate one with `openssl rand -base64 48`');
-  } else if (development || (options.purpose === 'portal' && env.CERTGATE_ASSERTION_KEY)) {
+  } else if (development || options.purpose === 'cli' || (options.purpose === 'portal' && env.CERTGATE_ASSERTION_KEY)) {
     secret = randomBytes(32);
     secretGenerated = true;
   } else {
@@ -103,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     problems.push('CERTGATE_SESSION_MAX_AGE must not be shorter than CERTGATE_SESSION_IDLE_TIMEOUT');
   }
   const production = env.NODE_ENV === 'production';
-  if (production && options.purpose !== 'portal') {
+  if (production && options.purpose !== 'portal' && options.purpose !== 'cli') {
     // A production gateway must never fall back to the development certificates in certs-dev/.
     const missing = ['CERTGATE_TLS_CERT', 'CERTGATE_TLS_KEY', 'CERTGATE_CLIENT_CA'].filter((n) => !env[n]);
     if (missing.length > 0) {

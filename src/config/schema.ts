@@ -47,7 +47,7 @@ const url = (name: string, protocols: string[]) =>
         return false;
       }
     },
-    { message: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    { message: `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} and be a valid URL` },
   );
 
 export const envSchema = z.object({

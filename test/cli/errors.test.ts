@@ -83,3 +83,18 @@ t.test('compiled bin', { skip: built ? false : 'dist/ not built (run `npm run bu
   t.equal(down.status, 1, 'exits (no dangling handles) with status 1');
   t.match(down.stderr, /did not answer \(REDIS_URL\)/);
 });
+
+t.test('settings come from src/config: a mistyped value names its variable instead of becoming the default', async (t) => {
+  for (const [name, value, args] of [
+    ['CERTGATE_SINGLE_LOGIN', 'rejct', ['session', 'list']],
+    ['CERTGATE_SESSION_IDLE_TIMEOUT', '30 minutes', ['session', 'list']],
+    ['CERTGATE_ARGON2_MEMORY_KIB', '1024', ['user', 'list']],
+    ['CERTGATE_AUDIT_MAXLEN', 'lots', ['audit', 'list']],
+  ] as const) {
+    const r = await cliFor({ REDIS_URL: `redis://127.0.0.1:${port}`, [name]: value })(...args);
+    t.equal(r.code, 1, `${name}=${value}`);
+    t.match(r.err, new RegExp(`^certgate: invalid configuration: .*${name}`), name);
+    t.equal(r.err.split('\n').filter(Boolean).length, 1, 'one stderr line');
+    t.equal(r.out, '');
+  }
+});

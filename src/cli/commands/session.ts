@@ -1,27 +1,12 @@
 // `certgate session …`: the live sessions, and ending one at once.
 import type { Command } from 'commander';
-import { errors } from '../../errors/certgate-error.js';
-import { parseDuration } from '../../config/duration.js';
-import { SessionStore, type SessionOptions, type SessionRecord } from '../../session/session-store.js';
+import { SessionStore, type SessionRecord } from '../../session/session-store.js';
 import { UserStore } from '../../users/user-store.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import { displaySerial } from '../../tls/serial.js';
 import type { CliContext } from '../context.js';
 import { localDateTime, table } from '../format.js';
 
-/** Idle and absolute limits from the gateway's variables (a session past either is not "active"). */
-export function sessionOptionsFromEnv(env: NodeJS.ProcessEnv): SessionOptions {
-  const duration = (name: string, fallback: string) => {
-    const ms = parseDuration(env[name] || fallback);
-    if (ms === undefined) throw errors.configInvalid(`${name} must be a duration such as 90s, 30m, 12h or 2d (got "${env[name]}")`);
-    return ms;
-  };
-  return {
-    idleTimeoutMs: duration('CERTGATE_SESSION_IDLE_TIMEOUT', '30m'),
-    maxAgeMs: duration('CERTGATE_SESSION_MAX_AGE', '12h'),
-    singleLogin: env.CERTGATE_SINGLE_LOGIN === 'reject' ? 'reject' : 'replace',
-  };
-}
 
 /** The session's certificate (registryField `<issuerId>:<serial>`) in the forms `serial list` prints. */
 function certOf(field: string): { issuerId: string; serial: string; displaySerial: string } {
@@ -50,7 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('active sessions (within the idle and absolute limits)')
     .option('--json', 'one JSON document on stdout')
     .action(async (o: { json?: boolean }) => {
-      const store = new SessionStore(await ctx.redis(), sessionOptionsFromEnv(ctx.env));
+      const store = new SessionStore(await ctx.redis(), ctx.config().session);
       const list = await store.list(ctx.now());
       if (o.json) return ctx.printJson(list.map(sessionJson));
       if (list.length === 0) return ctx.print('no active sessions');
@@ -63,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (userId: string) => {
       const redis = await ctx.redis();
       await new UserStore(redis).require(userId);
-      const ended = await new SessionStore(redis, sessionOptionsFromEnv(ctx.env)).kill(userId);
+      const ended = await new SessionStore(redis, ctx.config().session).kill(userId);
       if (!ended) return ctx.print(`${userId} has no session; nothing to end`);
       await recordAudit(await ctx.audit(), ctx.by, 'session.kill', userId);
       ctx.print(`ended the session of ${userId}`);

@@ -5,31 +5,14 @@ import { ROLES } from '../../users/roles.js';
 import { UserStore } from '../../users/user-store.js';
 import type { UserRecord } from '../../users/user-record.js';
 import { PasswordHasher } from '../../users/password-hasher.js';
-import { DEFAULT_ARGON2 } from '../../users/password-hasher.js';
 import { SessionStore } from '../../session/session-store.js';
 import type { CliContext } from '../context.js';
 import { isoOrNull, localDateTime, table } from '../format.js';
-import { sessionOptionsFromEnv } from './session.js';
 import { validateEmail, validateLang } from '../../users/email.js';
 
-/** argon2 cost from the same variables the gateway reads (never below the OWASP minimum). */
-export function hasherFromEnv(env: NodeJS.ProcessEnv): PasswordHasher {
-  const int = (name: string, min: number, fallback: number) => {
-    const v = env[name];
-    if (v === undefined || v === '') return fallback;
-    const n = Number(v);
-    if (!/^\d+$/.test(v.trim()) || n < min) throw errors.configInvalid(`${name} must be a whole number of at least ${min} (got "${v}")`);
-    return n;
-  };
-  return new PasswordHasher({
-    memoryCost: int('CERTGATE_ARGON2_MEMORY_KIB', 19456, DEFAULT_ARGON2.memoryCost),
-    timeCost: int('CERTGATE_ARGON2_ITERATIONS', 2, DEFAULT_ARGON2.timeCost),
-    parallelism: int('CERTGATE_ARGON2_PARALLELISM', 1, DEFAULT_ARGON2.parallelism),
-  });
-}
 
 async function userStore(ctx: CliContext): Promise<UserStore> {
-  return new UserStore(await ctx.redis(), await ctx.audit(), hasherFromEnv(ctx.env));
+  return new UserStore(await ctx.redis(), await ctx.audit(), new PasswordHasher(ctx.config().argon2));
 }
 
 const state = (u: UserRecord): string => (u.locked ? 'locked' : u.mustChange ? 'must-change' : 'active');
@@ -158,7 +141,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'one JSON document on stdout')
     .action(async (userId: string, o: { json?: boolean }) => {
       const u = await (await userStore(ctx)).require(userId);
-      const sessions = new SessionStore(await ctx.redis(), sessionOptionsFromEnv(ctx.env));
+      const sessions = new SessionStore(await ctx.redis(), ctx.config().session);
       const s = await sessions.get(userId);
       const live = s && sessions.isLive(s, ctx.now()) ? s : undefined;
       const session = live ? { createdAt: new Date(live.createdAt).toISOString(), lastSeen: new Date(live.lastSeen).toISOString(), cert: live.cert } : null;
