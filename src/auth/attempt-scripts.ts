@@ -1,6 +1,7 @@
 // Lua scripts of the lockout rule and of a successful login, each on one user's `{u:}` slot.
 // An attempt first reserves a slot (refused when locked, or when failures + attempts in flight have
 // reached the threshold), so a burst can never run more argon2 checks than the threshold allows.
+import { LOCK_USER } from '../users/lock-rule.js';
 
 export const ATTEMPT_SCRIPTS = {
   /**
@@ -12,7 +13,7 @@ export const ATTEMPT_SCRIPTS = {
    */
   cgAttemptReserve: {
     numberOfKeys: 3,
-    lua: `
+    lua: `${LOCK_USER}
 local u = redis.call('HMGET', KEYS[1], 'operator', 'hash', 'locked', 'failures', 'mustChange', 'history')
 if not u[2] then return {'unknown'} end
 if ARGV[5] ~= '' and (u[1] or '') ~= ARGV[5] then return {'foreign'} end
@@ -22,7 +23,7 @@ local threshold = tonumber(ARGV[4])
 local failures = tonumber(u[4] or '0') or 0
 if failures >= threshold then
   -- Threshold lowered by configuration since the last failure: the account is over it.
-  redis.call('HSET', KEYS[1], 'locked', '1', 'lockedAt', ARGV[2], 'lockedReason', 'too-many-failures')
+  lock_user(KEYS[1], ARGV[2], 'too-many-failures')
   redis.call('DEL', KEYS[3])
   return {'locked'}
 end
@@ -44,13 +45,13 @@ return {'ok', u[1] or '', u[2], u[5] or '0', u[6] or '[]'}`,
    */
   cgAttemptFail: {
     numberOfKeys: 3,
-    lua: `
+    lua: `${LOCK_USER}
 redis.call('ZREM', KEYS[2], ARGV[1])
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', 0} end
 local f = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 if redis.call('HGET', KEYS[1], 'locked') == '1' then return {'locked', f} end
 if f >= tonumber(ARGV[3]) then
-  redis.call('HSET', KEYS[1], 'locked', '1', 'lockedAt', ARGV[2], 'lockedReason', 'too-many-failures')
+  lock_user(KEYS[1], ARGV[2], 'too-many-failures')
   redis.call('DEL', KEYS[3])
   return {'locked-now', f}
 end

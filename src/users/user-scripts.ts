@@ -1,5 +1,6 @@
 // Lua scripts that change one user atomically. Each touches only keys of the user's `{u:<id>}`
 // slot (record, session, attempts), so they run unchanged on Redis Cluster.
+import { LOCK_USER } from './lock-rule.js';
 
 /** Pushes a hash to the front of the JSON history and keeps the newest ARGV-given count. */
 const PUSH_HISTORY = `
@@ -57,11 +58,11 @@ return existed`,
   /** KEYS: user, session, session-ended. ARGV: now, reason → 0 absent, 1 locked, 2 was already locked. Ends the session. */
   cgUserLock: {
     numberOfKeys: 3,
-    lua: `${END_SESSION_WITH_REASON}
+    lua: `${END_SESSION_WITH_REASON}${LOCK_USER}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 end_session(KEYS[2], KEYS[3], 'account-locked')
 if redis.call('HGET', KEYS[1], 'locked') == '1' then return 2 end
-redis.call('HSET', KEYS[1], 'locked', '1', 'lockedAt', ARGV[1], 'lockedReason', ARGV[2])
+lock_user(KEYS[1], ARGV[1], ARGV[2])
 return 1`,
   },
   /** KEYS: user, attempts → 0 absent, 1 unlocked, 2 was not locked (counter still reset). */
