@@ -15,6 +15,7 @@ import * as serveCommand from './commands/serve.js';
 import * as userCommands from './commands/user.js';
 import * as sessionCommands from './commands/session.js';
 import * as maintenanceCommands from './commands/maintenance.js';
+import * as storeCommands from './commands/store.js';
 import type { Command } from 'commander';
 
 export type { CliIo } from './io.js';
@@ -38,6 +39,7 @@ const MODULES: CommandModule[] = [
   sessionCommands,
   maintenanceCommands,
   auditCommands,
+  storeCommands,
 ];
 
 function packageVersion(): string {

@@ -33,6 +33,8 @@ export interface Config {
     storeMs: number;
   };
   auditMaxLen: number;
+  /** How long administrative writes wait for a replica acknowledgement (WAIT). */
+  replicaWaitMs: number;
   logLevel: string;
   development: boolean;
 }
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       storeMs: e.CERTGATE_STORE_TIMEOUT,
     },
     auditMaxLen: e.CERTGATE_AUDIT_MAXLEN,
+    replicaWaitMs: e.CERTGATE_REPLICA_WAIT,
     logLevel: e.LOG_LEVEL,
     development,
   };

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
-import { createRedis } from '../store/redis.js';
+import { createStore } from '../store/redis.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { storeCheck, tcpCheck } from '../ops/readiness.js';
 import { createGateway } from './create.js';
@@ -55,7 +55,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   });
   for (let i = 0; i < workers; i++) fork();
 
-  const redis = createRedis(config.redisUrl, { connectionName: 'certgate-primary' });
+  const redis = createStore(config.redisUrl, { connectionName: 'certgate-primary' });
   redis.on('error', () => undefined);
   redis.connect().catch(() => undefined);
   const aggregator = new AggregatorRegistry();

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Config } from '../config/config.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { createRedis } from '../store/redis.js';
+import { createStore } from '../store/redis.js';
+import { keys } from '../store/keys.js';
+import { MaintenanceCache } from '../maintenance/maintenance-cache.js';
 import { createMetrics } from '../ops/metrics.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { storeCheck, tcpCheck } from '../ops/readiness.js';
@@ -19,9 +21,9 @@ import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
 import { loadTlsMaterial } from './tls-material.js';
-import { defineGateScript } from './request-lookup.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
+import type { Store } from '../store/store.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -45,10 +47,10 @@ export interface Gateway {
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const tls = loadTlsMaterial(config);
-  const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
+  const redis = createStore(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
-  defineGateScript(redis);
-  const audit = new AuditLog(redis, config.auditMaxLen);
+  const maintenance = new MaintenanceCache(redis, logger);
+  const audit = new AuditLog(redis, config.auditMaxLen, { replicaWaitMs: config.replicaWaitMs });
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
   const metrics = createMetrics({ samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } });
@@ -58,7 +60,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
-  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl };
+  const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl };
 
   const app = createGatewayApp(deps);
   const server = createHttpsServer(
@@ -102,7 +104,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     port: 0,
     opsPort: 0,
     async listen() {
-      redis.connect().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
+      redis
+        .connect()
+        .then(() => warnAboutLegacyData(redis, logger))
+        .catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
+      maintenance.start();
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
       if (options.opsListener === false) return;
@@ -114,6 +120,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       await drain(server, config.timeouts.shutdownGraceMs);
       await upstream.close().catch(() => undefined);
       await argon2.close();
+      maintenance.stop();
       await redis.quit().catch(() => redis.disconnect());
       if (ops.listening) {
         await new Promise<void>((resolve) => ops.close(() => resolve()));
@@ -122,6 +129,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
   };
   return gateway;
+}
+
+/** Registrations still in the one-slot layout are invisible to the gateway until migrated. */
+async function warnAboutLegacyData(redis: Store, logger: Logger): Promise<void> {
+  const legacy = await redis.exists(keys.legacyRegistry).catch(() => 0);
+  if (legacy === 1) logger.error('registrations in the old single-slot layout were found; run `certgate store migrate` (see README "Scaling")');
 }
 
 function listenOn(server: HttpServer | HttpsServer, host: string, port: number): Promise<void> {

@@ -1,6 +1,6 @@
 // Readiness checks: the store answers, the upstream accepts TCP connections, TLS material is loaded.
 import { connect } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 
 export type CheckResult = { ok: true } | { ok: false; error: string };
 export type Check = () => Promise<CheckResult>;
@@ -21,7 +21,7 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   });
 
 export const storeCheck =
-  (redis: Redis, timeoutMs = 1000): Check =>
+  (redis: Store, timeoutMs = 1000): Check =>
   async () => {
     try {
       await withTimeout(redis.ping(), timeoutMs, 'redis');

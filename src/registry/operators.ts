@@ -1,6 +1,6 @@
 // Business operators (事業者): the owners of users and certificates. Stored as one hash
 // operatorId → JSON { name, createdAt }; there is no removal, so references never dangle.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import { recordAudit, type AuditBy, type AuditLog } from '../audit/audit-log.js';
 import { errors } from '../errors/certgate-error.js';
 import { storeCall } from '../store/redis.js';
@@ -26,7 +26,7 @@ export const unknownOperator = (id: string) =>
 
 export class OperatorStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Store,
     private readonly audit?: AuditLog,
   ) {}
 

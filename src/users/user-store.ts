@@ -1,9 +1,9 @@
 // Users in Redis: create, read, list, lock/unlock, reset password, remove. Every change of one user
-// is one Lua script on the user's slot; the user index (cg:users) is only a listing aid.
-import type { Redis } from 'ioredis';
+// is one Lua script on the user's slot; lists scan every primary (users/user-index.ts).
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
+import type { Store } from '../store/store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { DEFAULT_ROLE, ROLES, isRole, type Role } from './roles.js';
 import { USER_ID_RULE, isUserId } from './user-id.js';
@@ -13,7 +13,7 @@ import { USER_SCRIPTS, defineScripts, type UserScripts } from './user-scripts.js
 import { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_HISTORY } from './password-policy.js';
 import { temporaryPassword } from './temporary-password.js';
-import { recordAudit, type AuditBy } from '../audit/audit-log.js';
+import { recordWrite, type AuditBy } from '../audit/audit-log.js';
 
 export interface NewUser {
   userId: string;
@@ -25,10 +25,10 @@ export interface NewUser {
 const MAX_NAME = 100;
 
 export class UserStore {
-  private readonly r: Redis & UserScripts;
+  private readonly r: Store & UserScripts;
 
   constructor(
-    redis: Redis,
+    redis: Store,
     private readonly audit?: AuditLog,
     private readonly hasher: PasswordHasher = new PasswordHasher(),
   ) {
@@ -59,11 +59,9 @@ export class UserStore {
       [F.createdAt]: now,
       [F.passwordChangedAt]: now,
     };
-    // Index first: a user hash never exists without its index entry (a stray index entry is harmless).
-    await storeCall(() => this.r.sadd(keys.userIndex, userId));
     const created = await storeCall(() => this.r.cgUserCreate(keys.user(userId), ...Object.entries(fields).flat()));
     if (created !== 1) throw errors.conflict(`user "${userId}" already exists; use \`certgate user reset-password ${userId}\` for a new password`);
-    await recordAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles });
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.add', userId, { operator: input.operatorId, name, roles });
     return { user: (await this.get(userId))!, temporaryPassword: password };
   }
 
@@ -94,8 +92,7 @@ export class UserStore {
   async remove(userId: string, by?: AuditBy): Promise<boolean> {
     if (!isUserId(userId)) return false;
     const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId)));
-    await storeCall(() => this.r.srem(keys.userIndex, userId));
-    if (existed === 1) await recordAudit(this.audit, by, 'user.remove', userId);
+    if (existed === 1) await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.remove', userId);
     return existed === 1;
   }
 
@@ -104,7 +101,7 @@ export class UserStore {
     requireUserId(userId);
     const r = await storeCall(() => this.r.cgUserLock(keys.user(userId), keys.session(userId), String(Date.now()), reason));
     if (r === 0) throw notFound(userId);
-    if (r === 1) await recordAudit(this.audit, by, 'user.lock', userId, { reason });
+    if (r === 1) await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.lock', userId, { reason });
     return r === 1 ? 'locked' : 'already-locked';
   }
 
@@ -113,7 +110,7 @@ export class UserStore {
     requireUserId(userId);
     const r = await storeCall(() => this.r.cgUserUnlock(keys.user(userId), keys.attempts(userId)));
     if (r === 0) throw notFound(userId);
-    await recordAudit(this.audit, by, 'user.unlock', userId, { wasLocked: r === 1 });
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.unlock', userId, { wasLocked: r === 1 });
     return r === 1 ? 'unlocked' : 'not-locked';
   }
 
@@ -127,7 +124,7 @@ export class UserStore {
       this.r.cgUserResetPassword(keys.user(userId), keys.session(userId), hash, String(Date.now()), String(PASSWORD_HISTORY)),
     );
     if (r === 0) throw notFound(userId);
-    await recordAudit(this.audit, by, 'user.reset-password', userId);
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.reset-password', userId);
     return { user: (await this.require(userId)), temporaryPassword: password };
   }
 
