@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { createGateway, type Gateway } from '../../src/gateway/create.js';
-import { keys, registryField } from '../../src/store/keys.js';
+import { keys } from '../../src/store/keys.js';
 import { encodeRegistration } from '../../src/registry/registration.js';
 import type { Issued } from '../../src/tls/pki.js';
 import { testPki, type TestPki, type DevClientName } from './pki.js';
@@ -110,10 +110,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async register(client, operatorId = OPERATOR) {
       const cert = certOf(client);
       const facts = (await import('../../src/tls/certificate.js')).readCertificate(cert.der);
-      const field = registryField(facts.issuerId, facts.serial);
-      await admin().hset(
-        keys.registry,
-        field,
+      await admin().set(
+        keys.registration(facts.issuerId, facts.serial),
         encodeRegistration({ issuerId: facts.issuerId, serial: facts.serial, operatorId, notAfter: facts.notAfter.getTime(), addedAt: Date.now() }),
       );
     },
