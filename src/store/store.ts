@@ -19,6 +19,11 @@ export function primaries(store: Store): Redis[] {
   return isCluster(store) ? store.nodes('master') : [store];
 }
 
+/** host:port each primary connection is connected to now (Sentinel: the master it resolved). */
+export function primaryAddresses(store: Store): string[] {
+  return primaries(store).map((n) => (n.stream?.remotePort ? `${n.stream.remoteAddress ?? '?'}:${n.stream.remotePort}` : `${n.options.host}:${n.options.port}`));
+}
+
 /** The connection that serves `key` (on Cluster: the primary owning its slot, as this client last saw it). */
 export function connectionFor(store: Store, key: string): Redis | undefined {
   if (!isCluster(store)) return store;

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { migrateLegacyLayout } from '../../registry/legacy-migration.js';
 import { maskRedisUrl, parseRedisUrl } from '../../store/redis-url.js';
-import { primaries } from '../../store/store.js';
+import { primaryAddresses } from '../../store/store.js';
 import { DEFAULT_REDIS_URL, type CliContext } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: { json?: boolean }) => {
       const url = ctx.env.REDIS_URL || DEFAULT_REDIS_URL;
       const target = parseRedisUrl(url);
-      const nodes = primaries(await ctx.redis()).map((n) => `${n.options.host ?? '?'}:${n.options.port ?? '?'}`);
+      const nodes = primaryAddresses(await ctx.redis());
       const doc = { url: maskRedisUrl(url), topology: target.topology, tls: target.tls, primaries: nodes };
       if (o.json) return ctx.printJson(doc);
       ctx.print(`${doc.topology}${doc.tls ? ' (TLS)' : ''} at ${doc.url}; primaries: ${nodes.join(', ')}`);
