@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort, startRedisProcess, type RedisProcess } from './redis-process.js';
+import { keySlot } from '../src/store/key-slot.js';
 
 const run = promisify(execFile);
 
@@ -21,7 +22,31 @@ export interface Topology {
   sentinels: RedisProcess[];
   /** Port of the current primary (Sentinel) or of every primary (Cluster), asked from the servers. */
   primaryPorts(): Promise<number[]>;
+  /** Port of the primary serving `key` now. */
+  primaryOf(key: string): Promise<number>;
+  /** Resolves once every live replica has everything its primary has written so far. */
+  replicasCaughtUp(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Waits until each replica's offset reaches its primary's (read after the call starts). */
+async function caughtUp(nodes: Map<number, RedisProcess>, timeoutMs: number): Promise<void> {
+  const offsets = new Map<number, number>();
+  for (const port of nodes.keys()) {
+    const info = await ask(port, (r) => r.info('replication')).catch(() => '');
+    if (info.includes('role:master')) offsets.set(port, Number(/master_repl_offset:(\d+)/.exec(info)?.[1] ?? 0));
+  }
+  await until('replicas', timeoutMs, async () => {
+    for (const port of nodes.keys()) {
+      const info = await ask(port, (r) => r.info('replication')).catch(() => '');
+      if (!info.includes('role:slave')) continue;
+      const master = Number(/master_port:(\d+)/.exec(info)?.[1]);
+      const mine = Number(/slave_repl_offset:(\d+)/.exec(info)?.[1] ?? -1);
+      const wanted = offsets.get(master);
+      if (wanted !== undefined && mine < wanted) return false;
+    }
+    return true;
+  });
 }
 
 async function ask<T>(port: number, op: (r: Redis) => Promise<T>): Promise<T> {
@@ -52,6 +77,8 @@ export async function startStandalone(dir: string): Promise<Topology> {
     nodes: new Map([[node.port, node]]),
     sentinels: [],
     primaryPorts: async () => [node.port],
+    primaryOf: async () => node.port,
+    replicasCaughtUp: async () => undefined,
     stop: () => node.stop(),
   };
 }
@@ -90,18 +117,21 @@ export async function startSentinel(dir: string, downAfterMs = 1000): Promise<To
     [primary.port, primary],
     [replica.port, replica],
   ]);
+  const sentinelPrimaries = async (): Promise<number[]> => {
+    for (const s of sentinels) {
+      const addr = await ask(s.port, (r) => r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_MASTER) as Promise<string[]>).catch(() => undefined);
+      if (addr) return [Number(addr[1])];
+    }
+    return [];
+  };
   return {
     kind: 'sentinel',
     url: `redis+sentinel://${sentinels.map((s) => `127.0.0.1:${s.port}`).join(',')}/${SENTINEL_MASTER}`,
     nodes,
     sentinels,
-    primaryPorts: async () => {
-      for (const s of sentinels) {
-        const addr = await ask(s.port, (r) => r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_MASTER) as Promise<string[]>).catch(() => undefined);
-        if (addr) return [Number(addr[1])];
-      }
-      return [];
-    },
+    primaryPorts: sentinelPrimaries,
+    primaryOf: async () => (await sentinelPrimaries())[0]!,
+    replicasCaughtUp: (timeoutMs = 10_000) => caughtUp(nodes, timeoutMs),
     stop: async () => {
       await Promise.all([...sentinels, ...nodes.values()].map((p) => p.stop()));
     },
@@ -149,6 +179,16 @@ export async function startCluster(dir: string, nodeTimeoutMs = 1000): Promise<T
     nodes,
     sentinels: [],
     primaryPorts,
+    primaryOf: async (key: string) => {
+      const slot = keySlot(key);
+      for (const port of nodes.keys()) {
+        const slots = await ask(port, (r) => r.cluster('SLOTS')).catch(() => undefined);
+        const range = slots?.find((s) => s[0] <= slot && slot <= s[1]);
+        if (range) return Number(range[2]?.[1]);
+      }
+      throw new Error(`no node serves slot ${slot}`);
+    },
+    replicasCaughtUp: (timeoutMs = 10_000) => caughtUp(nodes, timeoutMs),
     stop: async () => {
       await Promise.all([...nodes.values()].map((p) => p.stop()));
     },

@@ -121,7 +121,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       await upstream.close().catch(() => undefined);
       await argon2.close();
       maintenance.stop();
-      await redis.quit().catch(() => redis.disconnect());
+      await redis.quit().catch(() => undefined);
+      // Also after QUIT: a Sentinel client's failover watcher only stops on disconnect().
+      redis.disconnect();
       if (ops.listening) {
         await new Promise<void>((resolve) => ops.close(() => resolve()));
         ops.closeAllConnections();

@@ -10,6 +10,8 @@ import { encodeRegistration } from '../../src/registry/registration.js';
 import type { Issued } from '../../src/tls/pki.js';
 import { testPki, type TestPki, type DevClientName } from './pki.js';
 import { startRedis, type RedisServer } from './redis-server.js';
+import { storeFor, type Topology } from './topology.js';
+import type { Store } from '../../src/store/store.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 import { tlsRequest, type TlsResponse } from './tls-client.js';
 
@@ -19,6 +21,8 @@ export const OPERATOR = 'DEMO';
 export interface Stack {
   pki: TestPki;
   redis: RedisServer;
+  /** A store client for assertions and seeding, on any topology. */
+  store: Store;
   upstream: UpstreamStub;
   gateway: Gateway;
   config: Config;
@@ -51,11 +55,21 @@ export interface StackOptions {
   logger?: Logger;
   /** Proxy to this upstream (e.g. a real portal) instead of the recording stub. */
   upstreamUrl?: string;
+  /** Run on this topology (Sentinel, Cluster…) instead of a private redis-server; `redis` then only carries its url. */
+  topology?: Topology;
+}
+
+/** `stack.redis` on a topology the stack does not own: use `stack.store` (and the topology) instead. */
+function topologyServer(top: Topology): RedisServer {
+  const refuse = () => {
+    throw new Error('this stack runs on a topology: use stack.store, or the topology to stop nodes');
+  };
+  return { url: top.url, port: 0, stop: async () => refuse(), start: async () => refuse(), client: refuse };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const pki = testPki();
-  const redis = await startRedis();
+  const redis = options.topology ? topologyServer(options.topology) : await startRedis();
   const upstream = await startUpstreamStub();
   const config = loadConfig({
     REDIS_URL: redis.url,
@@ -82,15 +96,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = options.logger ?? createLogger({ level: 'info' }, sink);
   const gateway = await createGateway(config, { logger });
   await gateway.listen();
-  let adminClient = redis.client();
+  const store = await storeFor(options.topology ?? { url: redis.url } as Topology);
+  let adminClient: Store | undefined = options.topology ? store : redis.client();
   // redis.stop() closes its clients: take a new one after a restart.
-  const admin = () => (adminClient.status === 'end' ? (adminClient = redis.client()) : adminClient);
+  const admin = (): Store => (adminClient?.status === 'end' ? (adminClient = redis.client()) : adminClient!);
   await admin().hset(keys.operators, OPERATOR, JSON.stringify({ name: 'Demo operator', createdAt: Date.now() }));
 
   const certOf = (c: DevClientName | Issued): Issued => (typeof c === 'string' ? pki.clients[c] : c);
   const stack: Stack = {
     pki,
     redis,
+    store,
     upstream,
     gateway,
     config,
@@ -137,7 +153,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await gateway.close();
       await upstream.close();
-      await redis.stop();
+      store.disconnect();
+      if (!options.topology) await redis.stop();
     },
   };
   for (const name of options.register ?? ['demo', 'demo-ec']) await stack.register(name);
