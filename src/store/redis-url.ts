@@ -40,7 +40,11 @@ function parseNode(text: string, defaultPort: number, url: string): StoreNode {
 
 export function parseRedisUrl(url: string): StoreTarget {
   const m = SHAPE.exec(url.trim());
-  if (!m) throw bad(url, 'is not a Redis URL');
+  if (!m) {
+    throw new RedisUrlError(
+      `REDIS_URL must start with redis:// or rediss:// (one server), redis+sentinel:// or redis+cluster:// (got "${maskRedisUrl(url)}"); use ${FORMS}`,
+    );
+  }
   const [, scheme, kind, userinfo, hostList, path] = m;
   const topology: StoreTopology = kind === undefined ? 'standalone' : (kind.toLowerCase() as StoreTopology);
   const defaultPort = topology === 'sentinel' ? 26379 : 6379;
