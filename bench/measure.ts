@@ -24,7 +24,7 @@ export interface CpuUse {
   };
 }
 
-async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
+export async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
   const before = cpuSnapshot();
   const mark = { own: ownJiffies(), machine: machineJiffies() };
   const r = await runToEnd(`load generator (${job.mode})`, process.execPath, [LOADGEN], {
@@ -47,8 +47,9 @@ export interface Row<T> {
 }
 
 const https = (port: number) => `https://127.0.0.1:${port}/`;
+export const httpsUrl = https;
 
-function httpJob(stack: BenchStack, s: Settings, url: string, extra: Partial<HttpJob> = {}): HttpJob {
+export function httpJob(stack: BenchStack, s: Settings, url: string, extra: Partial<HttpJob> = {}): HttpJob {
   return {
     mode: 'http',
     url,
