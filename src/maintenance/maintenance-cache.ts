@@ -5,8 +5,8 @@
 // parallel with its other reads — so a lost subscription or a failed refresh never means "off".
 import type { Logger } from '../log/logger.js';
 import { keys } from '../store/keys.js';
-import { storeCall } from '../store/redis.js';
-import type { Store } from '../store/store.js';
+import { isCluster, type Store } from '../store/store.js';
+import { jitteredBackoff, storeCall } from '../store/redis.js';
 import type { MaintenanceStatus } from './maintenance-store.js';
 
 /** Longest time a gateway may keep answering from its copy after a change it was not told about. */
@@ -26,6 +26,7 @@ export class MaintenanceCache {
   private epoch = 0;
   private subscriber: Store | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -57,7 +58,36 @@ export class MaintenanceCache {
 
   /** Subscribe to invalidations and refresh the copy twice per bound. */
   start(): void {
-    const sub = this.store.duplicate();
+    this.stopped = false;
+    this.subscribe();
+    this.timer = setInterval(() => {
+      this.read().catch(() => undefined);
+    }, Math.max(50, Math.floor(this.boundMs / 2)));
+    this.timer.unref();
+  }
+
+  /**
+   * Our own subscriber connection, so we see it drop: a duplicate of the client (Sentinel follows the
+   * master), or on Cluster a plain connection to one node (PUBLISH reaches every node), replaced by
+   * one to another node when it ends.
+   */
+  private makeSubscriber(): Store {
+    if (!isCluster(this.store)) return this.store.duplicate();
+    const ready = this.store.nodes('all').filter((n) => n.status === 'ready');
+    const node = ready[Math.floor(Math.random() * ready.length)];
+    if (!node) throw new Error('no cluster node is ready yet');
+    return node.duplicate({ lazyConnect: true, retryStrategy: null, enableOfflineQueue: true, connectionName: 'certgate-maintenance' });
+  }
+
+  private subscribe(attempt = 0): void {
+    if (this.stopped) return;
+    let sub: Store;
+    try {
+      sub = this.makeSubscriber();
+    } catch {
+      setTimeout(() => this.subscribe(attempt + 1), jitteredBackoff(attempt)).unref();
+      return;
+    }
     this.subscriber = sub;
     sub.on('error', () => undefined);
     const drop = () => {
@@ -71,34 +101,34 @@ export class MaintenanceCache {
         .then(async () => {
           this.invalidate();
           await this.read();
-          this.subscribed = true;
+          if (this.subscriber === sub && sub.status === 'ready') this.subscribed = true;
         })
         .catch((err: Error) => this.logger?.debug({ err: { message: err.message } }, 'maintenance subscription failed; reading the flag per request'));
     };
     sub.on('close', drop);
-    sub.on('end', drop);
     sub.on('reconnecting', drop);
-    // Cluster: the node carrying the subscription left; the client moves it to another node.
-    sub.on('-node', () => {
+    sub.on('end', () => {
       drop();
-      setTimeout(() => sub.status === 'ready' && arm(), 200).unref();
+      // This connection will not come back (Cluster node gone, or stop()): open another one.
+      if (this.subscriber === sub) setTimeout(() => this.subscribe(attempt + 1), jitteredBackoff(attempt)).unref();
     });
     sub.on('message', () => {
       this.invalidate();
       this.read().catch(() => undefined);
     });
-    sub.on('ready', arm);
+    sub.on('ready', () => {
+      attempt = 0;
+      arm();
+    });
     sub.connect().catch(() => undefined);
-    this.timer = setInterval(() => {
-      this.read().catch(() => undefined);
-    }, Math.max(50, Math.floor(this.boundMs / 2)));
-    this.timer.unref();
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
     this.subscribed = false;
-    this.subscriber?.disconnect();
+    const sub = this.subscriber;
     this.subscriber = undefined;
+    sub?.disconnect();
   }
 }

@@ -16,6 +16,7 @@ import { connectionFor, isCluster, primaryAddresses, type Store } from '../../sr
 import { UserStore } from '../../src/users/user-store.js';
 import { PasswordHasher } from '../../src/users/password-hasher.js';
 import { storeFor, type Topology } from '../helpers/topology.js';
+import { runCli } from '../helpers/cli.js';
 
 const ISSUER = 'c0ffee00c0ffee00c0ffee00';
 const DAY = 86_400_000;
@@ -125,6 +126,15 @@ export async function runStoreContract(t: Test, top: Topology): Promise<void> {
     await new MaintenanceStore(store, audit).off(by);
     await waitFor(() => caches.every((c) => c.current()?.on !== true));
     for (const c of caches) t.equal((c.current() ?? (await c.read())).on, false);
+
+    // The invalidation connections drop: the copies are flushed (requests read the flag
+    // themselves), then used again once a new subscription is in place.
+    await waitFor(() => caches.every((c) => c.current() !== undefined));
+    await Promise.all([...top.nodes.keys()].map((port) => killPubSubClients(port)));
+    await waitFor(() => caches.every((c) => c.current() === undefined));
+    t.ok(caches.every((c) => c.current() === undefined), 'flushed when the invalidation connection dropped');
+    await waitFor(() => caches.every((c) => c.current() !== undefined), 10_000);
+    t.ok(caches.every((c) => c.current()?.on === false), 'back in use once resubscribed');
   });
 
   await t.test('the old one-slot layout migrates to per-certificate keys', async (t) => {
@@ -136,6 +146,35 @@ export async function runStoreContract(t: Test, top: Topology): Promise<void> {
     t.equal(await store.exists(keys.legacyRegistry), 0);
     t.match(await migrateLegacyLayout(store, audit, by), { moved: 0, kept: 0 }, 'a second run finds nothing');
   });
+
+  await t.test('CLI: store status and store migrate', async (t) => {
+    const env = { REDIS_URL: top.url, PATH: process.env.PATH, USER: 'contract' };
+    const status = await runCli(['store', 'status', '--json'], env);
+    t.equal(status.code, 0, status.err);
+    const doc = status.json<{ topology: string; primaries: string[] }>();
+    t.equal(doc.topology, top.kind);
+    t.equal(doc.primaries.length, top.kind === 'cluster' ? 3 : 1);
+    t.match((await runCli(['store', 'status'], env)).out, new RegExp(`^${top.kind} at `));
+    await store.hset(keys.legacyRegistry, registryField(ISSUER, 'OLD2'), encodeRegistration(reg('OLD2')));
+    await store.sadd(keys.legacyUserIndex, 'alice');
+    const migrated = await runCli(['store', 'migrate'], env);
+    t.equal(migrated.code, 0, migrated.err);
+    t.match(migrated.out, /^migrated 1 registration\(s\) to per-certificate keys; removed the old user index\n$/);
+    t.match((await runCli(['store', 'migrate'], env)).out, /nothing to migrate/);
+    t.match((await runCli(['store', 'migrate', '--json'], env)).json(), { moved: 0, kept: 0, userIndexRemoved: false });
+  });
+}
+
+async function killPubSubClients(port: number): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    await r.client('KILL', 'TYPE', 'pubsub');
+  } finally {
+    r.disconnect();
+  }
 }
 
 async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
