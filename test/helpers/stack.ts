@@ -96,10 +96,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = options.logger ?? createLogger({ level: 'info' }, sink);
   const gateway = await createGateway(config, { logger });
   await gateway.listen();
-  const store = await storeFor(options.topology ?? { url: redis.url } as Topology);
-  let adminClient: Store | undefined = options.topology ? store : redis.client();
+  // On a private server, a plain client that redis.stop() closes; on a topology, certgate's own client.
+  const store: Store = options.topology ? await storeFor(options.topology) : redis.client();
+  let adminClient: Store = store;
   // redis.stop() closes its clients: take a new one after a restart.
-  const admin = (): Store => (adminClient?.status === 'end' ? (adminClient = redis.client()) : adminClient!);
+  const admin = (): Store => (adminClient.status === 'end' ? (adminClient = redis.client()) : adminClient);
   await admin().hset(keys.operators, OPERATOR, JSON.stringify({ name: 'Demo operator', createdAt: Date.now() }));
 
   const certOf = (c: DevClientName | Issued): Issued => (typeof c === 'string' ? pki.clients[c] : c);
@@ -153,8 +154,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await gateway.close();
       await upstream.close();
-      store.disconnect();
-      if (!options.topology) await redis.stop();
+      if (options.topology) store.disconnect();
+      else await redis.stop();
     },
   };
   for (const name of options.register ?? ['demo', 'demo-ec']) await stack.register(name);
