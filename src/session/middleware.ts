@@ -3,6 +3,7 @@
 import { gatewayPages } from '../pages/gateway-pages.js';
 import { pageFrame, sendPage } from '../gateway/respond.js';
 import { registryField } from '../store/keys.js';
+import { storeCallWithin } from '../store/redis.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
 import { nextParamFor } from '../auth/next-path.js';
@@ -24,7 +25,8 @@ function lookup(ctx: GatewayContext, deps: GatewayDeps): Promise<TouchResult> | 
   const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
   const cert = ctx.state.cert;
   if (!cookie || !cert) return undefined;
-  return deps.sessions.touch(cookie.userId, cookie.sid, registryField(cert.issuerId, cert.serial));
+  // Bounded like the certificate gate's lookups: a Cluster failover answers 503, never hangs.
+  return storeCallWithin(2 * deps.config.timeouts.storeMs, () => deps.sessions.touch(cookie.userId, cookie.sid, registryField(cert.issuerId, cert.serial)));
 }
 
 function redirectToLogin(ctx: GatewayContext): void {
