@@ -1,7 +1,7 @@
 // Business operators (事業者): the owners of users and certificates. Stored as one hash
 // operatorId → JSON { name, createdAt }; there is no removal, so references never dangle.
 import type { Store } from '../store/store.js';
-import { recordAudit, type AuditBy, type AuditLog } from '../audit/audit-log.js';
+import { recordWrite, type AuditBy, type AuditLog } from '../audit/audit-log.js';
 import { errors } from '../errors/certgate-error.js';
 import { storeCall } from '../store/redis.js';
 import { keys } from '../store/keys.js';
@@ -36,7 +36,7 @@ export class OperatorStore {
     const op: Operator = { id, name: name.trim(), createdAt: Date.now() };
     const created = await storeCall(() => this.redis.hsetnx(keys.operators, id, JSON.stringify({ name: op.name, createdAt: op.createdAt })));
     if (created === 0) throw errors.conflict(`operator "${id}" already exists; see \`certgate operator list\``);
-    await recordAudit(this.audit, by, 'operator.add', id, { name: op.name });
+    await recordWrite(this.audit, this.redis, [keys.operators], by, 'operator.add', id, { name: op.name });
     return op;
   }
 
