@@ -1,7 +1,7 @@
 // Several gateways, one truth: gateway processes (the compiled CLI, as operators run them) on
 // different ports against the same real Redis Cluster. Single login (replace and reject), the
 // lockout under 100 parallel wrong passwords split over two gateways, and session kill, serial
-// remove and maintenance on from the CLI take effect on every gateway.
+// remove, user lock and maintenance on from the CLI take effect on every gateway.
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -136,11 +136,16 @@ t.test('two gateway processes on one Redis Cluster', { skip: built ? false : 'ne
     t.equal(statuses.filter((s) => s.startsWith('401')).length, 4, 'four wrong answers, then the lock');
   });
 
-  await t.test('session kill, maintenance on and serial remove reach both gateways at once', async (t) => {
+  await t.test('session kill, user lock, maintenance on and serial remove reach both gateways at once', async (t) => {
     const login = await postLogin(a, 'demo', 'taro', PASSWORD);
     for (const port of [a, b]) t.equal((await request(port, 'demo', '/x', { cookie: login.cookie })).status, 200);
     t.equal((await cli('session', 'kill', 'taro')).code, 0);
     for (const port of [a, b]) t.equal((await request(port, 'demo', '/x', { cookie: login.cookie })).page, 'session-timeout', 'killed on both');
+    const again = await postLogin(b, 'demo', 'taro', PASSWORD);
+    t.equal((await request(a, 'demo', '/x', { cookie: again.cookie })).status, 200);
+    t.equal((await cli('user', 'lock', 'taro')).code, 0);
+    for (const port of [a, b]) t.equal((await request(port, 'demo', '/x', { cookie: again.cookie })).page, 'session-timeout', 'a lock ends the session on both');
+    t.equal((await postLogin(a, 'demo', 'taro', PASSWORD)).res.error, 'account-locked');
 
     t.equal((await cli('maintenance', 'on', '--message', 'until 18:00')).code, 0);
     // Each gateway's copy is dropped by the invalidation message; its bound (1 s) is the backstop.
