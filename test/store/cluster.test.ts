@@ -1,7 +1,7 @@
-// The store contract (test/store/contract.ts) against a real cluster topology started for this file.
+// The store contract (test/helpers/store-contract.ts) against a real cluster topology started for this file.
 import t from 'tap';
 import { topology } from '../helpers/topology.js';
-import { runStoreContract } from './contract.js';
+import { runStoreContract } from '../helpers/store-contract.js';
 
 const top = await topology('cluster');
 t.teardown(() => top.stop());

@@ -15,8 +15,8 @@ import { keys, registryField } from '../../src/store/keys.js';
 import { connectionFor, isCluster, primaryAddresses, type Store } from '../../src/store/store.js';
 import { UserStore } from '../../src/users/user-store.js';
 import { PasswordHasher } from '../../src/users/password-hasher.js';
-import { storeFor, type Topology } from '../helpers/topology.js';
-import { runCli } from '../helpers/cli.js';
+import { storeFor, type Topology } from './topology.js';
+import { runCli } from './cli.js';
 
 const ISSUER = 'c0ffee00c0ffee00c0ffee00';
 const DAY = 86_400_000;

@@ -6,10 +6,10 @@
 import type { Test } from 'tap';
 import { readCertificate } from '../../src/tls/certificate.js';
 import { keys } from '../../src/store/keys.js';
-import { cliFor } from '../helpers/cli.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { topology, type Topology } from '../helpers/topology.js';
-import type { TlsResponse } from '../helpers/tls-client.js';
+import { cliFor } from './cli.js';
+import { startStack, type Stack } from './stack.js';
+import { topology, type Topology } from './topology.js';
+import type { TlsResponse } from './tls-client.js';
 
 type Kind = 'session' | 'no-session' | 'unregistered';
 interface Outcome {
