@@ -16,6 +16,7 @@ import * as userCommands from './commands/user.js';
 import * as sessionCommands from './commands/session.js';
 import * as maintenanceCommands from './commands/maintenance.js';
 import * as storeCommands from './commands/store.js';
+import * as notifyCommands from './commands/notify.js';
 import type { Command } from 'commander';
 
 export type { CliIo } from './io.js';
@@ -38,6 +39,7 @@ const MODULES: CommandModule[] = [
   userCommands,
   sessionCommands,
   maintenanceCommands,
+  notifyCommands,
   auditCommands,
   storeCommands,
 ];

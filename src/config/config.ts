@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { errors } from '../errors/certgate-error.js';
 import { envSchema, parseHostPort } from './schema.js';
 import { devCertsDir } from './paths.js';
+import { type NotifyConfig, notifyProblems, toNotifyConfig } from './notify-schema.js';
 
 export interface Config {
   redisUrl: string;
@@ -35,6 +36,8 @@ export interface Config {
   auditMaxLen: number;
   /** How long administrative writes wait for a replica acknowledgement (WAIT). */
   replicaWaitMs: number;
+  /** Expiry reminders and account notices (README "Notifications"). */
+  notify: NotifyConfig;
   logLevel: string;
   development: boolean;
 }
@@ -70,7 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e && e.CERTGATE_SESSION_MAX_AGE < e.CERTGATE_SESSION_IDLE_TIMEOUT) {
     problems.push('CERTGATE_SESSION_MAX_AGE must not be shorter than CERTGATE_SESSION_IDLE_TIMEOUT');
   }
-  if (problems.length > 0 || !e || !secret) {
+  const notify = e ? toNotifyConfig(e, env) : undefined;
+  if (notify) problems.push(...notifyProblems(notify));
+  if (problems.length > 0 || !e || !secret || !notify) {
     throw errors.configInvalid(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
 
@@ -116,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     auditMaxLen: e.CERTGATE_AUDIT_MAXLEN,
     replicaWaitMs: e.CERTGATE_REPLICA_WAIT,
+    notify,
     logLevel: e.LOG_LEVEL,
     development,
   };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { parseRedisUrl, RedisUrlError } from '../store/redis-url.js';
+import { notifyEnvShape } from './notify-schema.js';
 
 const hostPort = (name: string) =>
   z.string().refine((v) => parseHostPort(v) !== undefined, {
@@ -93,6 +94,7 @@ export const envSchema = z.object({
   CERTGATE_REPLICA_WAIT: duration('CERTGATE_REPLICA_WAIT', 10).prefault('1s'),
   CERTGATE_AUDIT_MAXLEN: integer('CERTGATE_AUDIT_MAXLEN', 100, 100_000_000).prefault('100000'),
   CERTGATE_TRUST_PROXY_PROTOCOL: z.string().optional(),
+  ...notifyEnvShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });

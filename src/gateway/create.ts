@@ -24,6 +24,7 @@ import { loadTlsMaterial } from './tls-material.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
 import type { Store } from '../store/store.js';
+import { Notifier } from '../notify/service.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -60,6 +61,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
+  // Expiry reminders and account notices: every instance tries, the store lease lets one send.
+  const notifier = new Notifier({ redis, audit, registry, users, config: config.notify, logger, metrics });
   const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl };
 
   const app = createGatewayApp(deps);
@@ -111,6 +114,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       maintenance.start();
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
+      notifier.start();
       if (options.opsListener === false) return;
       await listenOn(ops, config.opsListen.host, config.opsListen.port);
       gateway.opsPort = (ops.address() as AddressInfo).port;
@@ -118,6 +122,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     async close() {
       shuttingDown = true;
       await drain(server, config.timeouts.shutdownGraceMs);
+      await notifier.stop();
       await upstream.close().catch(() => undefined);
       await argon2.close();
       maintenance.stop();
