@@ -53,24 +53,41 @@ export class Registry {
     this.operators = new OperatorStore(redis, audit);
   }
 
-  async add(r: Registration, opts: { replace?: boolean; by?: AuditBy } = {}): Promise<Registration> {
+  /**
+   * Register a certificate. With `replace`, a registration whose operator or validity window changes
+   * ends the sessions bound to that certificate (`sessionsEnded` on the result): a certificate moved
+   * to another operator must not keep a session of the old operator's user.
+   */
+  async add(r: Registration, opts: { replace?: boolean; by?: AuditBy } = {}): Promise<Registration & { sessionsEnded?: number }> {
     if (!(await this.operators.exists(r.operatorId))) throw unknownOperator(r.operatorId);
     const key = keyOf(r);
     const value = encodeRegistration(r);
+    let sessionsEnded: number | undefined;
+    let endedKeys: string[] = [];
     if (opts.replace) {
-      await storeCall(() => this.redis.set(key, value));
+      // One key, so reading the old value and writing the new one is one transaction on Cluster too.
+      const replies = await storeCall(async () => (await this.redis.multi().get(key).set(key, value).exec()) ?? []);
+      const [err, previous] = replies[0] ?? [null, null];
+      if (err) throw errors.storeUnavailable(err);
+      const old = typeof previous === 'string' ? decodeRegistration(registryField(r.issuerId, r.serial), previous) : undefined;
+      if (old && (old.operatorId !== r.operatorId || old.notBefore !== r.notBefore || old.notAfter !== r.notAfter)) {
+        const ended = await endSessionsForCertificates(this.redis, [registryField(r.issuerId, r.serial)]);
+        sessionsEnded = ended.count;
+        endedKeys = ended.keys;
+      }
     } else if ((await storeCall(() => this.redis.set(key, value, 'NX'))) === null) {
       const existing = await this.get(r.issuerId, r.serial);
       throw errors.conflict(
         `${describeCert(r)} is already registered${existing ? ` for operator "${existing.operatorId}"` : ''}; remove it first or add --replace`,
       );
     }
-    await recordWrite(this.audit, this.redis, [key], opts.by, opts.replace ? 'serial.replace' : 'serial.add', registryField(r.issuerId, r.serial), {
+    await recordWrite(this.audit, this.redis, [key, ...endedKeys], opts.by, opts.replace ? 'serial.replace' : 'serial.add', registryField(r.issuerId, r.serial), {
       operator: r.operatorId,
       label: r.label,
       notAfter: r.notAfter === undefined ? undefined : new Date(r.notAfter).toISOString(),
+      ...(sessionsEnded !== undefined ? { sessionsEnded } : {}),
     });
-    return r;
+    return sessionsEnded === undefined ? r : { ...r, sessionsEnded };
   }
 
   async get(issuerId: string, serial: string): Promise<Registration | undefined> {

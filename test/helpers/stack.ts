@@ -57,6 +57,8 @@ export interface StackOptions {
   upstreamUrl?: string;
   /** Run on this topology (Sentinel, Cluster…) instead of a private redis-server; `redis` then only carries its url. */
   topology?: Topology;
+  /** The gateway's clock: tests move it (see testClock) instead of sleeping. */
+  clock?: () => number;
 }
 
 /** `stack.redis` on a topology the stack does not own: use `stack.store` (and the topology) instead. */
@@ -65,6 +67,12 @@ function topologyServer(top: Topology): RedisServer {
     throw new Error('this stack runs on a topology: use stack.store, or the topology to stop nodes');
   };
   return { url: top.url, port: 0, stop: async () => refuse(), start: async () => refuse(), client: refuse };
+}
+
+/** A clock a test moves by hand: starts at the real time, `advance(ms)` jumps ahead. */
+export function testClock(start = Date.now()): { now: () => number; advance(ms: number): void; set(ms: number): void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms), set: (ms) => void (t = ms) };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -94,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
   const logger = options.logger ?? createLogger({ level: 'info' }, sink);
-  const gateway = await createGateway(config, { logger });
+  const gateway = await createGateway(config, { logger, ...(options.clock ? { clock: options.clock } : {}) });
   await gateway.listen();
   // On a private server, a plain client that redis.stop() closes; on a topology, certgate's own client.
   const store: Store = options.topology ? await storeFor(options.topology) : redis.client();

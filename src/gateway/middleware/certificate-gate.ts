@@ -30,14 +30,15 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
   const { config, metrics } = deps;
   const warnMs = config.certWarnDays * DAY_MS;
   return async function certificateGateMiddleware(ctx, next) {
-    const now = Date.now();
+    const now = deps.clock();
+    ctx.state.now = now;
     const peer = peerCertificateOf(ctx.req.socket as TLSSocket, deps.trustedCas);
     const facts = peer.present ? peer.facts : undefined;
     let reason = tlsVerdict(peer, deps.crl, now);
     if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
 
     if (reason === undefined && facts) {
-      startSessionTouch(ctx, deps, registryField(facts.issuerId, facts.serial), now);
+      startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
       const gate = await lookupGate(deps.redis, deps.maintenance, facts.issuerId, facts.serial, storeDeadlineMs(deps), now);
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
@@ -59,11 +60,14 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
 /** The per-request store deadline: two command timeouts (a Cluster redirection included), then 503. */
 export const storeDeadlineMs = (deps: GatewayDeps): number => 2 * deps.config.timeouts.storeMs;
 
-/** Start the session check now so it shares the registry lookup's round trip. */
-function startSessionTouch(ctx: GatewayContext, deps: GatewayDeps, certField: string, now: number): void {
-  const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
+/**
+ * Start the session check now so it shares the registry lookup's round trip. Only a read: whether
+ * this request may refresh or end the session is known once the gate and maintenance have passed.
+ */
+function startSessionPeek(ctx: GatewayContext, deps: GatewayDeps, certField: string, now: number): void {
+  const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
   if (!cookie) return;
-  const result = storeCallWithin(storeDeadlineMs(deps), () => deps.sessions.touch(cookie.userId, cookie.sid, certField, now));
+  const result = storeCallWithin(storeDeadlineMs(deps), () => deps.sessions.peek(cookie.userId, cookie.sid, certField, now));
   // The session middleware awaits it; if the request ends before that, the rejection is not unhandled.
   result.catch(() => undefined);
   ctx.state.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };
