@@ -11,6 +11,7 @@ import { parseDuration } from '../config/duration.js';
 import { DEFAULT_REPLICA_WAIT_MS } from '../store/replication.js';
 import { loadTrustedCas, type TrustedCa } from '../tls/trusted-cas.js';
 import type { CliIo } from './io.js';
+import { timeZoneFrom } from '../time/zone.js';
 import { escapeControl } from './safe-text.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -37,6 +38,8 @@ export interface CliContext {
   /** Write one line to stderr (warnings; errors go through thrown CertgateErrors). */
   warn(line: string): void;
   now(): number;
+  /** CERTGATE_TIME_ZONE (default Asia/Tokyo): date-only input and every date printed; a bad value is a usage error. */
+  timeZone(): string;
   close(): Promise<void>;
 }
 
@@ -97,6 +100,11 @@ export function createContext(io: CliIo): CliContext {
     printJson: (value) => io.stdout(`${JSON.stringify(value, null, 2)}\n`),
     warn: (line) => io.stderr(`certgate: ${escapeControl(line, { singleLine: true })}\n`),
     now: () => Date.now(),
+    timeZone: () => {
+      const { zone, problem } = timeZoneFrom(env);
+      if (problem) throw errors.usage(problem);
+      return zone;
+    },
     close: async () => {
       const r = redis;
       redis = undefined;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { parseRedisUrl, RedisUrlError } from '../store/redis-url.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../time/zone.js';
 import { notifyEnvShape } from './notify-schema.js';
 
 const hostPort = (name: string) =>
@@ -107,6 +108,10 @@ export const envSchema = z.object({
   CERTGATE_REPLICA_WAIT: duration('CERTGATE_REPLICA_WAIT', 10).prefault('1s'),
   CERTGATE_AUDIT_MAXLEN: integer('CERTGATE_AUDIT_MAXLEN', 100, 100_000_000).prefault('100000'),
   CERTGATE_TRUST_PROXY_PROTOCOL: z.string().optional(),
+  CERTGATE_TIME_ZONE: z
+    .string()
+    .refine((v) => isTimeZone(v.trim()), { message: 'CERTGATE_TIME_ZONE must be an IANA time zone such as Asia/Tokyo or UTC' })
+    .default(DEFAULT_TIME_ZONE),
   ...notifyEnvShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
