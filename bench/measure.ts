@@ -2,11 +2,10 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { UserStore } from '../src/users/user-store.js';
-import { keys } from '../src/store/keys.js';
 import { runToEnd } from './procs.js';
 import { busyBetween, cpuSnapshot, foreignShare, machineJiffies, ownJiffies } from './load-check.js';
 import { cli } from './gateway.js';
-import { fillRegistry, usedMemory, writeImportCsv } from './registry-data.js';
+import { fillRegistry, registrationCount, usedMemory, writeImportCsv } from './registry-data.js';
 import { BENCH_OPERATOR } from './shared.js';
 import type { BenchStack } from './setup.js';
 import type { Settings } from './settings.js';
@@ -25,7 +24,7 @@ export interface CpuUse {
   };
 }
 
-async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
+export async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
   const before = cpuSnapshot();
   const mark = { own: ownJiffies(), machine: machineJiffies() };
   const r = await runToEnd(`load generator (${job.mode})`, process.execPath, [LOADGEN], {
@@ -48,8 +47,9 @@ export interface Row<T> {
 }
 
 const https = (port: number) => `https://127.0.0.1:${port}/`;
+export const httpsUrl = https;
 
-function httpJob(stack: BenchStack, s: Settings, url: string, extra: Partial<HttpJob> = {}): HttpJob {
+export function httpJob(stack: BenchStack, s: Settings, url: string, extra: Partial<HttpJob> = {}): HttpJob {
   return {
     mode: 'http',
     url,
@@ -157,22 +157,22 @@ export async function registry(stack: BenchStack, s: Settings): Promise<Registry
   const fixed = { connections: 1 };
   const own: Array<[string, string]> = [[stack.issuerId, stack.serial]];
 
-  process.stderr.write(`  registry: lookups with ${await stack.admin.hlen(keys.registry)} registered serial(s)\n`);
+  process.stderr.write(`  registry: lookups with ${await registrationCount(stack.admin)} registered serial(s)\n`);
   const lookupEmpty = await runJob<LookupResult>(stack, lookup(own), 25);
   const gatewayEmpty = await runJob<HttpResult>(stack, httpJob(stack, s, https(stack.gw.port), fixed), s.warmupS + s.durationS);
 
   process.stderr.write(`  registry: serial import of ${s.importRows} rows\n`);
   const csv = join(stack.dir, 'import.csv');
   await writeImportCsv(csv, s.importRows, BENCH_OPERATOR);
-  const before = await stack.admin.hlen(keys.registry);
+  const before = await registrationCount(stack.admin);
   const imported = await cli(stack.gw, ['serial', 'import', csv], { timeoutMs: 300_000, ...(stack.plan.pinned ? { cpus: stack.plan.loadCpus } : {}) });
-  const importAdded = (await stack.admin.hlen(keys.registry)) - before;
+  const importAdded = (await registrationCount(stack.admin)) - before;
 
   process.stderr.write(`  registry: writing ${s.serials} registrations\n`);
   const memoryBefore = await usedMemory(stack.admin);
   const fill = await fillRegistry(stack.admin, stack.issuerId, BENCH_OPERATOR, s.serials);
   const memoryAfter = await usedMemory(stack.admin);
-  const registrySizeAfter = await stack.admin.hlen(keys.registry);
+  const registrySizeAfter = await registrationCount(stack.admin);
 
   process.stderr.write(`  registry: lookups with ${registrySizeAfter} registered serials\n`);
   const lookupFullSame = await runJob<LookupResult>(stack, lookup(own), 25);

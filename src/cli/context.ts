@@ -1,13 +1,13 @@
 // What every CLI command gets: output helpers, the acting OS user, and lazily opened store,
 // audit log, registry and trusted CAs (commands that need none of them never connect).
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Redis } from 'ioredis';
 import { AuditLog, osActor } from '../audit/audit-log.js';
 import { devCertsDir } from '../config/paths.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { errors } from '../errors/certgate-error.js';
 import { Registry, type AuditBy } from '../registry/registry.js';
-import { connectRedis, createRedis } from '../store/redis.js';
+import { connectStore, createStore, type Store } from '../store/redis.js';
+import { maskRedisUrl } from '../store/redis-url.js';
 import { loadTrustedCas, type TrustedCa } from '../tls/trusted-cas.js';
 import type { CliIo } from './io.js';
 import { timeZoneFrom } from '../time/zone.js';
@@ -28,7 +28,7 @@ export interface CliContext {
   /** Who is acting, for audit entries: the OS user, source "cli". */
   by: AuditBy;
   /** Connected store client (first call connects; run() closes it). */
-  redis(): Promise<Redis>;
+  redis(): Promise<Store>;
   audit(): Promise<AuditLog>;
   registry(): Promise<Registry>;
   /** Trusted client CAs from CERTGATE_CLIENT_CA (default: the dev CA). */
@@ -49,31 +49,27 @@ export interface CliContext {
 
 /** REDIS_URL with any password masked, safe to print. */
 export function safeRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable REDIS_URL)';
-  }
+  return maskRedisUrl(url);
 }
+
+/** CERTGATE_REPLICA_WAIT as the gateway reads it (a bad value falls back to the default here; `serve` rejects it). */
 
 export function createContext(io: CliIo): CliContext {
   const env = io.env;
-  let redis: Redis | undefined;
-  let connecting: Promise<Redis> | undefined;
+  let redis: Store | undefined;
+  let connecting: Promise<Store> | undefined;
   let cas: TrustedCa[] | undefined;
   let audit: AuditLog | undefined;
   let registry: Registry | undefined;
   let config: Config | undefined;
 
-  const connect = async (): Promise<Redis> => {
+  const connect = async (): Promise<Store> => {
     const url = ctx.config().redisUrl;
-    const r = createRedis(url, { connectionName: 'certgate-cli', commandTimeoutMs: CLI_COMMAND_TIMEOUT_MS });
+    const r = createStore(url, { connectionName: 'certgate-cli', commandTimeoutMs: CLI_COMMAND_TIMEOUT_MS });
     r.on('error', () => {}); // reported through the failing command, once
     redis = r;
     try {
-      await connectRedis(r, 3000);
+      await connectStore(r, 3000);
     } catch {
       throw errors.storeUnavailable(
         new Error(`cannot reach the store at ${safeRedisUrl(url)} (REDIS_URL); start redis-server or set REDIS_URL to the right address`),
@@ -92,7 +88,13 @@ export function createContext(io: CliIo): CliContext {
     },
     by: { actor: osActor(env), source: 'cli' },
     redis: () => (connecting ??= connect()),
-    audit: async () => (audit ??= new AuditLog(await ctx.redis(), ctx.config().auditMaxLen)),
+    audit: async () =>
+      (audit ??= new AuditLog(await ctx.redis(), ctx.config().auditMaxLen, {
+        replicaWaitMs: ctx.config().replicaWaitMs,
+        // The write happened; say that a failover right now could still undo it.
+        onUnacknowledged: (action, target) =>
+          ctx.warn(`warning: no replica acknowledged ${action}${target ? ` ${target}` : ''} within ${ctx.config().replicaWaitMs} ms; a failover now could undo it — check the replicas (redis-cli ROLE / INFO replication)`),
+      })),
     registry: async () => (registry ??= new Registry(await ctx.redis(), await ctx.audit())),
     trustedCas: () => (cas ??= loadTrustedCas(ctx.path(env.CERTGATE_CLIENT_CA || join(env.CERTGATE_DEV_CERTS_DIR || devCertsDir(), 'ca.crt')))),
     path: (file) => (isAbsolute(file) ? file : resolve(io.cwd ?? process.cwd(), file)),

@@ -9,11 +9,18 @@ import type { RevocationList } from '../tls/crl.js';
 import type { TrustedCa } from '../tls/trusted-cas.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
+import type { MaintenanceCache } from '../maintenance/maintenance-cache.js';
+
+import type { Store } from '../store/store.js';
 
 export type { GatewayDeps } from '../kernel/deps.js';
 
 declare module '../kernel/deps.js' {
   interface GatewayDeps {
+    /** The store (any topology; see store/store.ts). */
+    redis: Store;
+    /** Local copy of the maintenance flag (bounded, invalidated by pub/sub). */
+    maintenance: MaintenanceCache;
     metrics: GatewayMetrics;
     audit: AuditLog;
     sessions: SessionStore;

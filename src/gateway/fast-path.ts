@@ -10,7 +10,8 @@ import type { GatewayDeps } from '../kernel/deps.js';
 import type { CertificateFacts, GateFacts, SessionRecord, TouchResult } from '../kernel/facts.js';
 import { setHandoff, type Handoff } from '../kernel/handoff.js';
 import { registryField } from '../store/keys.js';
-import { storeCall } from '../store/redis.js';
+import { storeCallWithin } from '../store/redis.js';
+import { storeDeadlineMs } from './middleware/certificate-gate.js';
 import { sessionCookieOn } from '../session/cookie-cache.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/headers.js';
 import { signedHeadersFor } from '../proxy/proxy-middleware.js';
@@ -67,8 +68,10 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
 
     // Step 1 (registry) with step 2 (maintenance), and step 3's read-only session verdict: one round trip.
     const certField = registryField(cert.issuerId, cert.serial);
-    const gate = storeCall(() => lookupGate(redis, cert.issuerId, cert.serial));
-    const result = sessions.peek(cookie.userId, cookie.sid, certField, handoff.now);
+    // Same reads, same deadline as the koa chain's gate (certificate-gate.ts): past it, 503.
+    const deadline = storeDeadlineMs(deps);
+    const gate = lookupGate(redis, deps.maintenance, cert.issuerId, cert.serial, deadline, handoff.now);
+    const result = storeCallWithin(deadline, () => sessions.peek(cookie.userId, cookie.sid, certField, handoff.now));
     gate.catch(ignore);
     result.catch(ignore);
     handoff.gate = gate;
