@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { errors } from '../errors/certgate-error.js';
 import { envSchema, parseHostPort } from './schema.js';
 import { devCertsDir } from './paths.js';
+import { apiSettings, type ApiSettings } from './api-settings.js';
 
 export interface Config {
   redisUrl: string;
@@ -20,6 +21,8 @@ export interface Config {
   session: { idleTimeoutMs: number; maxAgeMs: number; singleLogin: 'replace' | 'reject' };
   lockoutThreshold: number;
   certWarnDays: number;
+  /** Certificate-only API routes (CERTGATE_API_PREFIX, CERTGATE_API_RATE, CERTGATE_API_BURST). */
+  api: ApiSettings;
   workers: number | undefined;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   login: { concurrency: number; queue: number };
@@ -68,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e && e.CERTGATE_SESSION_MAX_AGE < e.CERTGATE_SESSION_IDLE_TIMEOUT) {
     problems.push('CERTGATE_SESSION_MAX_AGE must not be shorter than CERTGATE_SESSION_IDLE_TIMEOUT');
   }
+  const api = apiSettings({ prefix: env.CERTGATE_API_PREFIX, rate: env.CERTGATE_API_RATE || undefined, burst: env.CERTGATE_API_BURST || undefined });
+  problems.push(...api.problems);
   if (problems.length > 0 || !e || !secret) {
     throw errors.configInvalid(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -96,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     lockoutThreshold: e.CERTGATE_LOCKOUT_THRESHOLD,
     certWarnDays: e.CERTGATE_CERT_WARN_DAYS,
+    api: api.settings,
     workers: e.CERTGATE_WORKERS,
     argon2: {
       memoryCost: e.CERTGATE_ARGON2_MEMORY_KIB,

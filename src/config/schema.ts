@@ -82,6 +82,10 @@ export const envSchema = z.object({
   CERTGATE_STORE_TIMEOUT: duration('CERTGATE_STORE_TIMEOUT', 50).prefault('800ms'),
   CERTGATE_AUDIT_MAXLEN: integer('CERTGATE_AUDIT_MAXLEN', 100, 100_000_000).prefault('100000'),
   CERTGATE_TRUST_PROXY_PROTOCOL: z.string().optional(),
+  // Parsed in api-settings.ts (a prefix and a rate need more than one field's check).
+  CERTGATE_API_PREFIX: z.string().optional(),
+  CERTGATE_API_RATE: z.string().optional(),
+  CERTGATE_API_BURST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });

@@ -20,6 +20,7 @@ import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { defineGateScript } from './request-lookup.js';
+import { defineRateScript } from '../api/rate-limit.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
 
@@ -48,6 +49,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   defineGateScript(redis);
+  defineRateScript(redis);
   const audit = new AuditLog(redis, config.auditMaxLen);
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
@@ -58,7 +60,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
-  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl };
+  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl, clock: () => Date.now() };
 
   const app = createGatewayApp(deps);
   const server = createHttpsServer(

@@ -3,6 +3,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface Identity {
+  /**
+   * `web`: a person with a session (user, name and roles set); `api`: an operator's system on a
+   * certificate-only API route (user, name and roles empty, and their headers not sent).
+   * Absent when signing means `web`; verifyIdentity always sets it.
+   */
+  client?: 'web' | 'api';
   user: string;
   /** Display name, percent-encoded on the wire because header values are Latin-1. */
   userName: string;
@@ -20,8 +26,12 @@ export const IDENTITY_HEADERS = {
   roles: 'x-certgate-roles',
   certSerial: 'x-certgate-cert-serial',
   certNotAfter: 'x-certgate-cert-not-after',
+  client: 'x-certgate-client',
   assertion: 'x-certgate-assertion',
 } as const;
+
+/** Headers an `api` identity leaves out (there is no person behind it). */
+const PERSON_ONLY = ['user', 'userName', 'roles'] as const;
 
 const VERSION = 'v1';
 /** An assertion older (or newer) than this is refused, which bounds replay of a captured one. */
@@ -29,7 +39,7 @@ export const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
 
 function mac(secret: Buffer, timestamp: number, values: Record<keyof Omit<typeof IDENTITY_HEADERS, 'assertion'>, string>): Buffer {
   // Length-prefixed fields: no value can be shifted into its neighbour to forge another identity.
-  const fields = [VERSION, String(timestamp), values.user, values.userName, values.operator, values.roles, values.certSerial, values.certNotAfter];
+  const fields = [VERSION, String(timestamp), values.user, values.userName, values.operator, values.roles, values.certSerial, values.certNotAfter, values.client];
   const h = createHmac('sha256', secret);
   for (const f of fields) h.update(`${Buffer.byteLength(f)}:${f};`);
   return h.digest();
@@ -37,25 +47,26 @@ function mac(secret: Buffer, timestamp: number, values: Record<keyof Omit<typeof
 
 /** The header values to send upstream, assertion included. */
 export function identityHeaders(secret: Buffer, identity: Identity, now = Date.now()): Record<string, string> {
+  const client = identity.client ?? 'web';
+  const api = client === 'api';
   const values = {
-    user: identity.user,
-    userName: encodeURIComponent(identity.userName),
+    user: api ? '' : identity.user,
+    userName: api ? '' : encodeURIComponent(identity.userName),
     operator: identity.operator,
-    roles: identity.roles.join(','),
+    roles: api ? '' : identity.roles.join(','),
     certSerial: identity.certSerial,
     certNotAfter: identity.certNotAfter,
+    client,
   };
   const ts = Math.floor(now / 1000);
   const signature = mac(secret, ts, values).toString('base64url');
-  return {
-    [IDENTITY_HEADERS.user]: values.user,
-    [IDENTITY_HEADERS.userName]: values.userName,
-    [IDENTITY_HEADERS.operator]: values.operator,
-    [IDENTITY_HEADERS.roles]: values.roles,
-    [IDENTITY_HEADERS.certSerial]: values.certSerial,
-    [IDENTITY_HEADERS.certNotAfter]: values.certNotAfter,
-    [IDENTITY_HEADERS.assertion]: `${VERSION}.${ts}.${signature}`,
-  };
+  const headers: Record<string, string> = {};
+  for (const [field, name] of Object.entries(IDENTITY_HEADERS) as Array<[keyof typeof IDENTITY_HEADERS, string]>) {
+    if (field === 'assertion' || (api && (PERSON_ONLY as readonly string[]).includes(field))) continue;
+    headers[name] = values[field];
+  }
+  headers[IDENTITY_HEADERS.assertion] = `${VERSION}.${ts}.${signature}`;
+  return headers;
 }
 
 type HeaderBag = Record<string, string | string[] | undefined>;
@@ -71,13 +82,18 @@ export function verifyIdentity(secret: Buffer, headers: HeaderBag, now = Date.no
   if (!match) return undefined;
   const ts = Number(match[1]);
   if (Math.abs(now - ts * 1000) > maxSkewMs) return undefined;
+  // A missing client header means `web`; the MAC covers the value either way.
+  const client = single(headers, IDENTITY_HEADERS.client) ?? 'web';
+  if (client !== 'web' && client !== 'api') return undefined;
+  const person = (name: string) => (client === 'api' ? (headers[name] === undefined ? '' : undefined) : single(headers, name));
   const values = {
-    user: single(headers, IDENTITY_HEADERS.user),
-    userName: single(headers, IDENTITY_HEADERS.userName),
+    user: person(IDENTITY_HEADERS.user),
+    userName: person(IDENTITY_HEADERS.userName),
     operator: single(headers, IDENTITY_HEADERS.operator),
-    roles: single(headers, IDENTITY_HEADERS.roles),
+    roles: person(IDENTITY_HEADERS.roles),
     certSerial: single(headers, IDENTITY_HEADERS.certSerial),
     certNotAfter: single(headers, IDENTITY_HEADERS.certNotAfter),
+    client,
   };
   if (Object.values(values).some((v) => v === undefined)) return undefined;
   const complete = values as Record<keyof typeof values, string>;
@@ -91,6 +107,7 @@ export function verifyIdentity(secret: Buffer, headers: HeaderBag, now = Date.no
     return undefined;
   }
   return {
+    client,
     user: complete.user,
     userName,
     operator: complete.operator,

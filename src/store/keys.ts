@@ -1,6 +1,7 @@
 // Every Redis key certgate uses, in one place. Keys that one script touches together share a hash
 // tag, so the same scripts run on Redis Cluster: `{gate}` for registry + maintenance (read on every
-// request), `{u:<userId>}` for everything about one user (record, session, login attempts).
+// request), `{u:<userId>}` for everything about one user (record, session, login attempts),
+// `{c:<issuerId>:<serial>}` for everything about one certificate (API rate bucket).
 
 export const keys = {
   /** Hash: field `<issuerId>:<serial>` → JSON registration (see registry/registration.ts). */
@@ -19,6 +20,8 @@ export const keys = {
   session: (userId: string) => `cg:{u:${userId}}:session`,
   /** Sorted set: login attempts in progress (member token, score expiry ms). */
   attempts: (userId: string) => `cg:{u:${userId}}:attempts`,
+  /** Hash: the certificate's API token bucket (`t` tokens, `ts` ms of the last refill); expires when full again. */
+  certRate: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:rate`,
 } as const;
 
 /** Registry field for one certificate. */

@@ -10,13 +10,16 @@ import { peerCertificateOf } from '../peer-certificate.js';
 import { registryVerdict, tlsVerdict, type CertReason } from '../cert-verdict.js';
 import { lookupGate } from '../request-lookup.js';
 import { pageFrame, sendPage } from '../respond.js';
+import { takeToken } from '../../api/rate-limit.js';
+import { problemFor, sendProblem } from '../../api/problem.js';
+import type { CertificateFacts } from '../../tls/certificate.js';
 import type { GatewayDeps } from '../deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../state.js';
 
 const DAY_MS = 86_400_000;
 
 /** Problems `/auth/cert` may still describe: the certificate is genuine, just not usable here (yet). */
-const INFORMATIONAL_REASONS: ReadonlySet<CertReason> = new Set(['cert-unregistered', 'cert-expired', 'cert-not-yet-valid']);
+const INFORMATIONAL_REASONS: ReadonlySet<CertReason> = new Set(['cert-unregistered', 'cert-expired', 'cert-not-yet-valid', 'cert-wrong-usage']);
 
 export interface CertificateGateOptions {
   /**
@@ -30,18 +33,19 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
   const { config, metrics } = deps;
   const warnMs = config.certWarnDays * DAY_MS;
   return async function certificateGateMiddleware(ctx, next) {
-    const now = Date.now();
+    const now = deps.clock();
     const peer = peerCertificateOf(ctx.req.socket as TLSSocket, deps.trustedCas);
     const facts = peer.present ? peer.facts : undefined;
     let reason = tlsVerdict(peer, deps.crl, now);
     if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
 
     if (reason === undefined && facts) {
-      startSessionTouch(ctx, deps, registryField(facts.issuerId, facts.serial), now);
+      if (ctx.state.client === 'api') startRateTake(ctx, deps, facts, now);
+      else startSessionTouch(ctx, deps, registryField(facts.issuerId, facts.serial), now);
       const gate = await storeCall(() => lookupGate(deps.redis, facts.issuerId, facts.serial));
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
-      reason = registryVerdict(gate.registration, now);
+      reason = registryVerdict(gate.registration, now, ctx.state.client ?? 'web');
     }
 
     if (reason !== undefined && !(options.informational && ctx.state.cert && INFORMATIONAL_REASONS.has(reason))) {
@@ -66,8 +70,23 @@ function startSessionTouch(ctx: GatewayContext, deps: GatewayDeps, certField: st
   ctx.state.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };
 }
 
+/** API routes: take the certificate's rate token now, so it shares the registry lookup's round trip. */
+function startRateTake(ctx: GatewayContext, deps: GatewayDeps, facts: CertificateFacts, now: number): void {
+  const rate = deps.config.api.rate;
+  if (!rate) return;
+  const result = takeToken(deps.redis, facts.issuerId, facts.serial, rate, now);
+  result.catch(() => undefined); // awaited by apiRateLimit; a refusal before it must not be unhandled
+  ctx.state.rateLookup = result;
+}
+
 function refuse(ctx: GatewayContext, deps: GatewayDeps, reason: CertReason, serial: string | undefined): void {
   ctx.state.outcome = reason;
+  if (ctx.state.client === 'api') {
+    const p = problemFor(reason, ctx.state.lang);
+    if (serial) p.problem.detail += ` (serial ${serial})`;
+    sendProblem(ctx, p);
+    return;
+  }
   const html = gatewayPages.loginError(pageFrame(ctx, deps, { csrf: false }), { reason, ...(serial ? { serial } : {}) });
   sendPage(ctx, 403, html);
 }

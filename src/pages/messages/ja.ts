@@ -55,6 +55,8 @@ export const ja = {
     days: (n: number) => `${n} 日`,
     state: '登録状況',
     operator: '事業者ID',
+    usage: '利用区分',
+    usages: { web: 'Web利用(ブラウザ)', api: 'API利用(システム連携)' },
   },
   loginError: {
     heading: 'ログインエラー',
@@ -108,6 +110,14 @@ export const ja = {
         steps: [
           '事業者の管理者(登録作業者)に、下記のシリアル番号の登録を依頼してください。',
           '登録が済んだら、ブラウザを再起動してから再度アクセスしてください。',
+        ],
+      },
+      'cert-wrong-usage': {
+        title: 'この証明書はWeb利用(ブラウザ)には使えません',
+        lead: '選択された証明書はAPI利用(システム連携)として登録されているため、画面からはログインできません。',
+        steps: [
+          'ブラウザを再起動して証明書の選択画面を再表示し、Web利用として登録された証明書を選び直してください。',
+          'Web利用の証明書がない場合は、事業者の管理者(登録作業者)に登録を依頼してください。',
         ],
       },
     } satisfies Record<CertReason, Explained>,
