@@ -10,10 +10,12 @@ import { storeCall } from '../store/redis.js';
 import { keys, registryField } from '../store/keys.js';
 import { displaySerial } from '../tls/serial.js';
 import { OperatorStore, unknownOperator } from './operators.js';
-import { type Registration, type RegistrationState, decodeRegistration, encodeRegistration, registrationState } from './registration.js';
+import { type Registration, type RegistrationState, type Usage, decodeRegistration, encodeRegistration, registrationState, usageOf } from './registration.js';
 
 export interface ListFilter {
   operatorId?: string;
+  /** Only registrations for this usage (entries without one are `web`). */
+  usage?: Usage;
   /** Entries whose notAfter is between now and now + days. */
   expiringWithinDays?: number;
   /** Entries already past notAfter. With expiringWithinDays, either matches. */
@@ -82,6 +84,7 @@ export class Registry {
     }
     await recordAudit(this.audit, opts.by, opts.replace ? 'serial.replace' : 'serial.add', field, {
       operator: r.operatorId,
+      usage: usageOf(r),
       label: r.label,
       notAfter: r.notAfter === undefined ? undefined : new Date(r.notAfter).toISOString(),
     });
@@ -143,6 +146,7 @@ export class Registry {
     const out: Registration[] = [];
     await this.scan((r) => {
       if (filter.operatorId !== undefined && r.operatorId !== filter.operatorId) return;
+      if (filter.usage !== undefined && usageOf(r) !== filter.usage) return;
       if (byDate) {
         const na = r.notAfter;
         const isExpired = na !== undefined && na < now;
@@ -186,6 +190,7 @@ export class Registry {
     }
     await recordAudit(this.audit, opts.by, 'serial.import', opts.source ?? '', {
       added: rows.length,
+      api: rows.filter((r) => usageOf(r) === 'api').length,
       operators: [...operatorIds].sort().slice(0, 100),
     });
     return { added: rows.length };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { errors } from '../../errors/certgate-error.js';
 import { validateOperatorId } from '../../registry/operators.js';
-import { type Registration, daysLeft, registrationState } from '../../registry/registration.js';
+import { type Registration, type Usage, USAGES, daysLeft, isUsage, registrationState, usageOf } from '../../registry/registration.js';
 import type { CertKey } from '../../registry/registry.js';
 import { loadCertificateFile, readCertificate } from '../../tls/certificate.js';
 import { displaySerial, normaliseSerial } from '../../tls/serial.js';
@@ -21,6 +21,7 @@ export function registrationJson(r: Registration, now: number) {
     displaySerial: displaySerial(r.serial),
     issuerId: r.issuerId,
     operator: r.operatorId,
+    usage: usageOf(r),
     label: r.label ?? null,
     notBefore: isoOrNull(r.notBefore),
     notAfter: isoOrNull(r.notAfter),
@@ -40,10 +41,20 @@ interface AddOptions {
   cert?: string;
   password?: string;
   replace?: boolean;
+  usage?: string;
+}
+
+/** `--usage web|api`; a usage error naming the choices otherwise. */
+function usageOption(text: string | undefined): Usage | undefined {
+  if (text === undefined) return undefined;
+  const v = text.trim().toLowerCase();
+  if (!isUsage(v)) throw errors.usage(`--usage "${text}" is not a usage; use ${USAGES.join(' or ')} (web: browsers, api: systems on the API routes)`);
+  return v;
 }
 
 async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions): Promise<void> {
   const operatorId = validateOperatorId(o.operator);
+  const usage = usageOption(o.usage);
   const now = ctx.now();
   let reg: Registration;
   if (o.cert !== undefined) {
@@ -80,11 +91,13 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
     reg = { issuerId: ca.id, serial, operatorId, ...(notBefore !== undefined ? { notBefore } : {}), ...(notAfter !== undefined ? { notAfter } : {}), addedAt: now };
   }
   if (o.label !== undefined && o.label !== '') reg.label = o.label;
+  if (usage === 'api') reg.usage = 'api';
   reg.addedBy = ctx.by.actor;
   const registry = await ctx.registry();
   await registry.add(reg, { replace: o.replace === true, by: ctx.by });
   ctx.print(
     `registered serial ${displaySerial(reg.serial)} for operator ${operatorId}` +
+      (usageOf(reg) === 'api' ? ' for API use (certificate-only routes)' : '') +
       (reg.notAfter !== undefined ? `, valid until ${localDate(reg.notAfter)}` : ', no expiry recorded'),
   );
 }
@@ -105,10 +118,12 @@ async function importCsv(ctx: CliContext, file: string, o: { issuer?: string }):
   ctx.print(`imported ${added} certificate serial(s) for ${operators.size} operator(s) from ${file}`);
 }
 
-async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: string; expired?: boolean; json?: boolean }): Promise<void> {
+async function list(ctx: CliContext, o: { operator?: string; usage?: string; expiringWithin?: string; expired?: boolean; json?: boolean }): Promise<void> {
   const now = ctx.now();
+  const usage = usageOption(o.usage);
   const filter = {
     now,
+    ...(usage !== undefined ? { usage } : {}),
     ...(o.operator !== undefined ? { operatorId: validateOperatorId(o.operator) } : {}),
     ...(o.expiringWithin !== undefined ? { expiringWithinDays: integerOption(o.expiringWithin, '--expiring-within', 0, 36500) } : {}),
     ...(o.expired ? { expired: true } : {}),
@@ -119,13 +134,14 @@ async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: st
   const lines = rows.map((r) => [
     displaySerial(r.serial),
     r.operatorId,
+    usageOf(r),
     r.label ?? '',
     localDate(r.notBefore),
     localDate(r.notAfter),
     String(daysLeft(r, now) ?? '-'),
     registrationState(r, now),
   ]);
-  ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', 'NOT BEFORE', 'NOT AFTER', 'DAYS LEFT', 'STATE'], lines));
+  ctx.print(table(['SERIAL', 'OPERATOR', 'USAGE', 'LABEL', 'NOT BEFORE', 'NOT AFTER', 'DAYS LEFT', 'STATE'], lines));
 }
 
 async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: string }): Promise<void> {
@@ -194,16 +210,18 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--cert <file>', 'read serial, issuer and validity from the certificate (PEM, DER or PKCS#12)')
     .option('--password <p12 password>', 'password of a PKCS#12 --cert file')
     .option('--replace', 'overwrite an existing registration of the same certificate')
+    .option('--usage <web|api>', 'web (default): browsers with login; api: systems on the API routes, certificate only')
     .action((s: string | undefined, o: AddOptions) => add(ctx, s, o));
   serial
     .command('import <file.csv>')
-    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before]; all rows or none')
+    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before][,usage]; all rows or none')
     .option('--issuer <CA file or fingerprint>', 'issuing CA of every row; may be omitted when one client CA is trusted')
     .action((file: string, o: { issuer?: string }) => importCsv(ctx, file, o));
   serial
     .command('list')
     .description('registered serials with days left, soonest expiry first')
     .option('--operator <id>', 'only this operator')
+    .option('--usage <web|api>', 'only certificates registered for this usage')
     .option('--expiring-within <days>', 'only certificates expiring within this many days')
     .option('--expired', 'only certificates already expired (with --expiring-within: either)')
     .option('--json', 'one JSON document on stdout')
