@@ -14,6 +14,9 @@ import { verifyIdentity, type Identity } from '../proxy/assertion.js';
 import { contentDisposition } from './disposition.js';
 import { createNoticeStore } from './content.js';
 import { operationsFor } from './menu.js';
+import { isApiPath } from '../config/api-settings.js';
+import { problemFor, sendProblem } from '../api/problem.js';
+import { apiRouter } from './api.js';
 
 export interface PortalAppOptions {
   secret: Buffer;
@@ -25,6 +28,8 @@ export interface PortalAppOptions {
   pageSize?: number;
   /** How long a scan of the content folder is reused (see content.ts). */
   contentTtlMs?: number;
+  /** CERTGATE_API_PREFIX (normalised, e.g. `/api/`): the JSON API for `api` identities lives under it. */
+  apiPrefix?: string | undefined;
 }
 
 export interface PortalState {
@@ -84,9 +89,28 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
     );
   });
 
-  // Identity: only the gateway can produce a valid assertion; nothing else is trusted.
+  const apiPrefix = opts.apiPrefix;
+  const underApi = (ctx: Ctx): boolean => apiPrefix !== undefined && isApiPath(apiPrefix, ctx.path);
+
+  // Identity: only the gateway can produce a valid assertion; nothing else is trusted. The API
+  // answers only `api` identities (systems), the pages only `web` ones (people with a session).
   app.use(async (ctx, next) => {
     const identity = verifyIdentity(secret, ctx.headers);
+    if (underApi(ctx)) {
+      if (!identity) {
+        logger.warn({ path: ctx.path, remote: ctx.socket.remoteAddress }, 'portal API request refused: no valid gateway assertion');
+        return sendProblem(ctx, problemFor('unauthorized', ctx.state.lang));
+      }
+      if (identity.client !== 'api') return sendProblem(ctx, problemFor('cert-wrong-usage', ctx.state.lang));
+      ctx.state.identity = identity;
+      return next();
+    }
+    if (identity?.client === 'api') {
+      logger.warn({ path: ctx.path, operator: identity.operator }, 'portal page refused: an API identity outside the API prefix');
+      ctx.set('Cache-Control', 'no-store');
+      sendHtml(ctx, 401, portalPages.unauthorized({ lang: ctx.state.lang }));
+      return;
+    }
     if (!identity) {
       logger.warn({ path: ctx.path, remote: ctx.socket.remoteAddress, hasAssertion: Boolean(ctx.get('x-certgate-assertion')) }, 'portal request refused: no valid gateway assertion');
       ctx.set('Cache-Control', 'no-store');
@@ -158,9 +182,11 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
     if (!ctx.path.startsWith('/assets/')) ctx.set('Cache-Control', 'no-store');
     await next();
   });
+  if (apiPrefix !== undefined) app.use(apiRouter(apiPrefix, notices).routes());
   app.use(router.routes());
   app.use(async (ctx) => {
     if (ctx.body !== undefined && ctx.body !== null) return;
+    if (underApi(ctx)) return sendProblem(ctx, problemFor('not-found', ctx.state.lang));
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
       ctx.status = 405;
