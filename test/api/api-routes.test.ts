@@ -137,3 +137,21 @@ t.test('API requests are counted by usage and outcome and logged with the operat
   const line = stack.logs.findLast((l) => l.client === 'api' && l.outcome === 'proxied');
   t.match(line, { operator: 'DEMO', serial: apiCert.serial, status: 200 });
 });
+
+t.test('upstream refused (502) and too slow (504) are problems too', async (t) => {
+  const { freePort } = await import('../helpers/redis-server.js');
+  const down = await startStack({ env: { CERTGATE_API_PREFIX: '/api/' }, register: [], upstreamUrl: `http://127.0.0.1:${await freePort()}` });
+  t.teardown(() => down.close());
+  await registerFor(down, apiCert, 'api');
+  const refused = await down.request(apiCert, '/api/v1/notices');
+  t.equal(refused.status, 502);
+  t.match(problemOf(refused), { status: 502, reason: 'upstream-refused', title: 'Bad Gateway' });
+
+  // The upstream stub answers /slow after 5 s; with the prefix /slow/ that path is an API route.
+  const slow = await startStack({ env: { CERTGATE_API_PREFIX: '/slow/', CERTGATE_UPSTREAM_TIMEOUT: '200ms' }, register: [] });
+  t.teardown(() => slow.close());
+  await registerFor(slow, apiCert, 'api');
+  const late = await slow.request(apiCert, '/slow');
+  t.equal(late.status, 504);
+  t.match(problemOf(late), { status: 504, reason: 'upstream-timeout' });
+});
