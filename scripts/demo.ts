@@ -11,7 +11,7 @@ import { createLogger } from '../src/log/logger.js';
 import { generateDevPki, DEV_P12_PASSWORD } from '../src/tls/pki.js';
 import { createGateway } from '../src/gateway/create.js';
 import { servePortal } from '../src/portal/serve.js';
-import { DEMO_USER, seedDemo } from './demo-seed.js';
+import { DEMO_API_CERT, DEMO_USER, seedDemo } from './demo-seed.js';
 import { startRedisProcess, type RedisProcess } from './redis-process.js';
 
 /** The demo's own secret, kept under var/ so sessions survive a restart of the demo. */
@@ -21,6 +21,16 @@ function demoSecret(): string {
   const secret = randomBytes(48).toString('base64');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The curl line for the demo API certificate (a system, no login), when API routes are on. */
+function apiLines(prefix: string | undefined, origin: string, certs: string): string[] {
+  if (!prefix) return ['  API:          off (set CERTGATE_API_PREFIX, e.g. /api/)'];
+  const c = (ext: string) => `${certs}/${DEMO_API_CERT}.${ext}`;
+  return [
+    `  API:          curl --cert ${c('crt')} --key ${c('key')} --cacert ${certs}/ca.crt ${origin}${prefix}v1/notices`,
+    `                (${DEMO_API_CERT} is registered for API use: it opens ${prefix} only, never the login pages)`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -36,6 +46,8 @@ async function main(): Promise<void> {
     REDIS_URL: process.env.REDIS_URL ?? redis!.url,
     CERTGATE_SECRET: process.env.CERTGATE_SECRET ?? demoSecret(),
     CERTGATE_LISTEN: process.env.CERTGATE_LISTEN ?? '127.0.0.1:8443',
+    // The demo shows the API routes too; an operator's own deployment turns them on explicitly.
+    CERTGATE_API_PREFIX: process.env.CERTGATE_API_PREFIX ?? '/api/',
   };
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -62,6 +74,7 @@ async function main(): Promise<void> {
         `                trust ${rel(join(certs, 'ca.crt'))} as a CA for the server certificate, or accept the warning`,
         `  login:        user ID "${DEMO_USER}", temporary password "${temporaryPassword}" (you choose your own at first login)`,
         `  other certs:  ${rel(certs)}/{expired,not-yet-valid,unregistered,foreign}.p12 show the certificate error pages`,
+        ...apiLines(config.api.prefix, `https://${host}:${gateway.port}`, rel(certs)),
         `  ops:          http://${config.opsListen.host}:${gateway.opsPort}/readyz  and /metrics`,
         `  store:        ${redis ? `private redis-server at ${env.REDIS_URL} (data in ${rel(join(varDir(), 'redis'))})` : env.REDIS_URL}`,
         '  Ctrl-C stops everything.',
