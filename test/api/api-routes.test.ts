@@ -155,3 +155,16 @@ t.test('upstream refused (502) and too slow (504) are problems too', async (t) =
   t.equal(late.status, 504);
   t.match(problemOf(late), { status: 504, reason: 'upstream-timeout' });
 });
+
+t.test('browser requests carry X-Certgate-Client: web and still need a session', async (t) => {
+  const password = await stack.createUser('suzuki');
+  const cookie = await stack.login('demo', 'suzuki', password);
+  const res = await stack.request('demo', '/registration', { cookie, headers: { 'x-certgate-client': 'api' } });
+  t.equal(res.status, 200);
+  const got = last();
+  t.equal(got.headers['x-certgate-client'], 'web', 'the client cannot choose its kind');
+  t.equal(got.headers['x-certgate-user'], 'suzuki');
+  t.match(verifyIdentity(Buffer.from(TEST_SECRET), got.headers as Record<string, string>), { client: 'web', user: 'suzuki' });
+  // The session cookie opens nothing under the prefix: the certificate decides.
+  t.equal(problemOf(await stack.request('demo', '/api/v1/notices', { cookie })).reason, 'cert-wrong-usage');
+});
