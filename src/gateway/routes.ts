@@ -1,6 +1,6 @@
-// Every route of the mTLS listener and its middleware chain, in request order, in one table
-// (README "Request path"): certificate gate → maintenance → session → handler or proxy; API routes
-// (CERTGATE_API_PREFIX): certificate gate → maintenance → rate limit → proxy, no session, no CSRF.
+// Every route of the mTLS listener and its middleware chain, in request order, in one table (the
+// map the README's "Layout" points to): certificate gate → maintenance → session → handler or proxy;
+// API routes (CERTGATE_API_PREFIX): certificate gate → maintenance → rate limit → proxy, no session.
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import { certificateGate } from './middleware/certificate-gate.js';
