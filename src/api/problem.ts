@@ -30,7 +30,16 @@ export interface Problem {
   detail: string;
 }
 
-const TEXT: Record<ApiReason, { status: number; ja: string; en: string }> = {
+interface Text {
+  status: number;
+  ja: string;
+  en: string;
+}
+
+/** A certificate reason without its own text below (e.g. one added later) still gets a 403 problem. */
+const CERT_FALLBACK: Text = { status: 403, ja: 'このクライアント証明書は利用できません。', en: 'The client certificate cannot be used.' };
+
+const TEXT: Record<Exclude<ApiReason, CertReason>, Text> & Partial<Record<CertReason, Text>> = {
   'cert-missing': { status: 403, ja: 'クライアント証明書が提示されていません。API利用として登録された証明書と鍵で接続してください。', en: 'No client certificate was presented; connect with the certificate and key registered for API use.' },
   'cert-untrusted': { status: 403, ja: 'クライアント証明書は当システムが認める認証局の発行ではありません。', en: 'The client certificate was not issued by a certificate authority this system trusts.' },
   'cert-expired': { status: 403, ja: 'クライアント証明書の有効期限が切れています。新しい証明書を登録してください。', en: 'The client certificate has expired; have a new certificate registered.' },
@@ -59,7 +68,7 @@ export interface ProblemResponse {
 }
 
 export function problemFor(reason: ApiReason, lang: Lang, o: { status?: number; detail?: string; retryAfterSeconds?: number } = {}): ProblemResponse {
-  const text = TEXT[reason];
+  const text = TEXT[reason] ?? CERT_FALLBACK;
   const status = o.status ?? text.status;
   const problem: Problem = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, reason, detail: o.detail ?? text[lang] };
   const retry = o.retryAfterSeconds ?? RETRY_AFTER[reason];
