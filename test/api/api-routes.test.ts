@@ -6,7 +6,7 @@ import { verifyIdentity } from '../../src/proxy/assertion.js';
 import { MaintenanceStore } from '../../src/maintenance/maintenance-store.js';
 import { startStack, TEST_SECRET, type Stack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
-import { problemOf, registerFor } from './helpers.js';
+import { problemOf, registerFor } from '../helpers/api.js';
 
 const pki = testPki();
 const apiCert = pki.issueClient({ commonName: 'market system (api)' });

@@ -9,7 +9,7 @@ import t from 'tap';
 import { freePort } from '../helpers/redis-server.js';
 import { startStack, TEST_SECRET } from '../helpers/stack.js';
 import { tlsRequest } from '../helpers/tls-client.js';
-import { problemOf, registerFor } from './helpers.js';
+import { problemOf, registerFor } from '../helpers/api.js';
 
 const bin = join(import.meta.dirname, '../../bin/certgate.js');
 const built = existsSync(join(import.meta.dirname, '../../dist/src/cli/main.js'));

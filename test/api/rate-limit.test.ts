@@ -10,7 +10,7 @@ import { readCertificate } from '../../src/tls/certificate.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
 import { tlsRequest } from '../helpers/tls-client.js';
-import { problemOf, registerFor } from './helpers.js';
+import { problemOf, registerFor } from '../helpers/api.js';
 
 const pki = testPki();
 // A fixed instant the gateways run at; the certificates are valid around the real time.

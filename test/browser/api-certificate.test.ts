@@ -2,7 +2,7 @@
 // page says why), and /auth/cert shows its usage; the browser's own web certificate still works.
 import t from 'tap';
 import { acceptDialogs, clientContext, launchBrowser, markers, screenshot, skipBrowser, startPortalStack } from '../helpers/browser.js';
-import { registerFor } from '../api/helpers.js';
+import { registerFor } from '../helpers/api.js';
 
 t.test('an api certificate in a browser', { skip: skipBrowser }, async (t) => {
   const ps = await startPortalStack({ env: { CERTGATE_API_PREFIX: '/api/' }, register: ['demo'] });

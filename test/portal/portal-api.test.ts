@@ -9,7 +9,7 @@ import { createPortalApp } from '../../src/portal/app.js';
 import { identityHeaders, type Identity } from '../../src/proxy/assertion.js';
 import { CONTENT_DIR } from '../helpers/browser.js';
 import { startStack, TEST_SECRET, type Stack } from '../helpers/stack.js';
-import { problemOf, registerFor } from '../api/helpers.js';
+import { problemOf, registerFor } from '../helpers/api.js';
 
 const SECRET = Buffer.from(TEST_SECRET);
 const app = createPortalApp({ secret: SECRET, contentDir: CONTENT_DIR, logger: createLogger({ level: 'silent' }), apiPrefix: '/api/' });

@@ -4,8 +4,8 @@ import { Registry } from '../../src/registry/registry.js';
 import type { Usage } from '../../src/registry/registration.js';
 import { readCertificate } from '../../src/tls/certificate.js';
 import type { Issued } from '../../src/tls/pki.js';
-import type { TlsResponse } from '../helpers/tls-client.js';
-import { OPERATOR, type Stack } from '../helpers/stack.js';
+import type { TlsResponse } from './tls-client.js';
+import { OPERATOR, type Stack } from './stack.js';
 
 export async function registerFor(stack: Stack, cert: Issued, usage: Usage, operatorId = OPERATOR): Promise<void> {
   const facts = readCertificate(cert.der);
