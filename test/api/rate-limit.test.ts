@@ -6,6 +6,7 @@ import t from 'tap';
 import { createGateway } from '../../src/gateway/create.js';
 import { createLogger } from '../../src/log/logger.js';
 import { keys } from '../../src/store/keys.js';
+import { connectRedis } from '../../src/store/redis.js';
 import { readCertificate } from '../../src/tls/certificate.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
@@ -85,6 +86,8 @@ t.test('two gateways sharing one redis-server spend one bucket exactly', async (
   const second = await createGateway(stack.config, { logger: createLogger({ level: 'silent' }) });
   await second.listen();
   t.teardown(() => second.close());
+  // Its store connection opens in the background; before it is up the gateway answers 503 (fail closed).
+  await connectRedis(second.deps.redis, 10_000);
   let now = T0 + 20 * 60_000;
   stack.gateway.deps.clock = () => now;
   second.deps.clock = () => now;
