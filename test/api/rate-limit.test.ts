@@ -104,7 +104,7 @@ t.test('two gateways sharing one redis-server spend one bucket exactly', async (
   t.equal(refill.filter((s) => s === 200).length, 2, `2 of 8 passed after one second (${refill.join(',')})`);
 });
 
-t.test('one script call for the bucket, sent with the gate lookup', async (t) => {
+t.test('one script call for the bucket, sent in the same write as the gate lookup', async (t) => {
   const cert = pki.issueClient({ commonName: 'rate monitor' });
   await registerFor(stack, cert, 'api');
   const agent = new Agent({ keepAlive: true, maxSockets: 1, cert: cert.certPem, key: cert.keyPem, ca: pki.ca.certPem });
@@ -120,15 +120,28 @@ t.test('one script call for the bucket, sent with the gate lookup', async (t) =>
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
   });
+  // One round trip: both scripts leave the gateway in one socket write (auto-pipelined).
+  const socket = (stack.gateway.deps.redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+  const write = socket.write;
+  let writes = 0;
+  socket.write = (...args: unknown[]) => {
+    writes++;
+    return write.apply(socket, args);
+  };
+  t.teardown(() => {
+    socket.write = write;
+  });
   const n = 10;
   for (let i = 0; i < n; i++) {
     now += 1000;
     t.equal((await stack.request(cert, `/api/v1/x/${i}`, { agent })).status, 200);
   }
+  socket.write = write;
   await new Promise((r) => setTimeout(r, 100)); // MONITOR lines arrive after the replies
   monitor.disconnect();
   t.equal(sent.length, 2 * n, 'gate lookup + bucket per request, nothing else');
   t.same([...new Set(sent)], ['evalsha']);
+  t.equal(writes, n, 'one write to Redis per request: the two scripts travel together');
 });
 
 t.test('a store outage is a 503 problem, never unlimited', async (t) => {
