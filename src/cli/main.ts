@@ -7,6 +7,7 @@ import { packageRoot } from '../config/paths.js';
 import { createContext, type CliContext } from './context.js';
 import { type CliIo, processIo } from './io.js';
 import { EXIT_OK, createProgram, reportError, tagCommandErrors } from './program.js';
+import * as assertionKeyCommand from './commands/assertion-key.js';
 import * as auditCommands from './commands/audit.js';
 import * as operatorCommands from './commands/operator.js';
 import * as portalCommand from './commands/portal.js';
@@ -15,6 +16,7 @@ import * as serveCommand from './commands/serve.js';
 import * as userCommands from './commands/user.js';
 import * as sessionCommands from './commands/session.js';
 import * as maintenanceCommands from './commands/maintenance.js';
+import * as notifyCommands from './commands/notify.js';
 import type { Command } from 'commander';
 
 export type { CliIo } from './io.js';
@@ -37,7 +39,9 @@ const MODULES: CommandModule[] = [
   userCommands,
   sessionCommands,
   maintenanceCommands,
+  notifyCommands,
   auditCommands,
+  assertionKeyCommand,
 ];
 
 function packageVersion(): string {

@@ -24,6 +24,6 @@ export interface GatewayDeps {
   trustedCas: TrustedCa[];
   /** Present when CERTGATE_CRL is set. */
   crl: RevocationList | undefined;
-  /** The time the request path runs at (Date.now; tests move it to refill rate buckets without sleeping). */
+  /** The time the request path works with (tests inject one instead of waiting). */
   clock: () => number;
 }

@@ -15,7 +15,7 @@ import { showPasswordChange, submitPasswordChange } from '../auth/password-handl
 import { showLogoutConfirm, submitLogout } from '../auth/logout-handlers.js';
 import { showCertInfo } from '../auth/cert-info-handler.js';
 import { proxyToUpstream } from '../proxy/proxy-middleware.js';
-import { apiPathCheck, apiRequest } from '../api/api-route.js';
+import { apiRequest } from './middleware/api-request.js';
 import { apiRateLimit } from '../api/rate-limit.js';
 import { isApiPath } from '../config/api-settings.js';
 import type { GatewayDeps } from './deps.js';
@@ -53,7 +53,7 @@ export function routeTable(deps: GatewayDeps): Route[] {
     ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
     ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
     // Systems of business operators: an `api` certificate and nothing else; refusals are problem+json.
-    ...(api ? [['ALL', apiRoute(api), [apiRequest(deps), gate, maintenance, apiRateLimit(deps), apiPathCheck(), proxyToUpstream(deps)]] satisfies Route] : []),
+    ...(api ? [['ALL', apiRoute(api), [apiRequest(deps), gate, maintenance, apiRateLimit(deps), proxyToUpstream(deps)]] satisfies Route] : []),
   ];
 }
 

@@ -2,9 +2,10 @@
 // operator's signed identity and no session; web/api swaps are refused both ways; every refusal
 // under the prefix is problem+json with the pages' reason codes.
 import t from 'tap';
-import { verifyIdentity } from '../../src/proxy/assertion.js';
+import { checkAssertion, identityOf } from '../../src/proxy/assertion.js';
+import type { ReceivedRequest } from '../helpers/upstream-stub.js';
 import { MaintenanceStore } from '../../src/maintenance/maintenance-store.js';
-import { startStack, TEST_SECRET, type Stack } from '../helpers/stack.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
 import { problemOf, registerFor } from '../helpers/api.js';
 
@@ -18,6 +19,11 @@ t.before(async () => {
 t.teardown(() => stack.close());
 
 const last = () => stack.upstream.received.at(-1)!;
+/** The identity the upstream can verify with the assertion key alone. */
+const verifyIdentity = (got: ReceivedRequest) => {
+  const checked = checkAssertion(stack.config.keys.assertion, { method: got.method, url: got.url, headers: got.headers as Record<string, string> });
+  return checked ? identityOf(checked) : undefined;
+};
 
 t.test('an api certificate alone reaches the upstream with the operator identity', async (t) => {
   const before = stack.upstream.received.length;
@@ -35,7 +41,7 @@ t.test('an api certificate alone reaches the upstream with the operator identity
   t.equal(got.headers['x-certgate-user'], undefined, 'no person behind an API request');
   t.equal(got.headers['x-certgate-roles'], undefined);
   t.type(got.headers['x-request-id'], 'string');
-  const identity = verifyIdentity(Buffer.from(TEST_SECRET), got.headers as Record<string, string>);
+  const identity = verifyIdentity(got);
   t.match(identity, { client: 'api', operator: 'DEMO', certSerial: apiCert.serial, user: '' }, 'the same signed assertion as browser requests');
 
   // POST without any CSRF token: bodies stream through like on browser routes.
@@ -164,7 +170,7 @@ t.test('browser requests carry X-Certgate-Client: web and still need a session',
   const got = last();
   t.equal(got.headers['x-certgate-client'], 'web', 'the client cannot choose its kind');
   t.equal(got.headers['x-certgate-user'], 'suzuki');
-  t.match(verifyIdentity(Buffer.from(TEST_SECRET), got.headers as Record<string, string>), { client: 'web', user: 'suzuki' });
+  t.match(verifyIdentity(got), { client: 'web', user: 'suzuki' });
   // The session cookie opens nothing under the prefix: the certificate decides.
   t.equal(problemOf(await stack.request('demo', '/api/v1/notices', { cookie })).reason, 'cert-wrong-usage');
 });

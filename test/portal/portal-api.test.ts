@@ -6,13 +6,15 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { createLogger } from '../../src/log/logger.js';
 import { createPortalApp } from '../../src/portal/app.js';
-import { identityHeaders, type Identity } from '../../src/proxy/assertion.js';
+import { randomUUID } from 'node:crypto';
+import { apiIdentityHeaders, signUpstreamHeaders, webIdentityHeaders, type Identity } from '../../src/proxy/assertion.js';
+import { deriveKeys } from '../../src/config/derived-keys.js';
 import { CONTENT_DIR } from '../helpers/browser.js';
 import { startStack, TEST_SECRET, type Stack } from '../helpers/stack.js';
 import { problemOf, registerFor } from '../helpers/api.js';
 
-const SECRET = Buffer.from(TEST_SECRET);
-const app = createPortalApp({ secret: SECRET, contentDir: CONTENT_DIR, logger: createLogger({ level: 'silent' }), apiPrefix: '/api/' });
+const KEY = deriveKeys(Buffer.from(TEST_SECRET)).assertion;
+const app = createPortalApp({ assertionKey: KEY, contentDir: CONTENT_DIR, logger: createLogger({ level: 'silent' }), apiPrefix: '/api/' });
 const server: Server = createServer(app.callback());
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -63,12 +65,20 @@ const id = (client: 'web' | 'api'): Identity => ({
   certNotAfter: new Date(Date.now() + 86_400_000 * 300).toISOString(),
 });
 
+/** Headers as the gateway signs them for a GET of `path` (a fresh request id each time). */
+const identityHeaders = (path: string, identity: Identity): Record<string, string> =>
+  signUpstreamHeaders(
+    KEY,
+    { method: 'GET', target: path, requestId: randomUUID(), forwardedFor: '127.0.0.1', forwardedHost: 'portal.test:8443', forwardedProto: 'https' },
+    identity.client === 'api' ? apiIdentityHeaders(identity) : webIdentityHeaders(identity),
+  );
+
 t.test('the portal keeps API and pages apart on its own', async (t) => {
-  const api = await fetch(`${base}/api/v1/notices`, { headers: identityHeaders(SECRET, id('api')) });
+  const api = await fetch(`${base}/api/v1/notices`, { headers: identityHeaders('/api/v1/notices', id('api')) });
   t.equal(api.status, 200);
   t.equal(((await api.json()) as NoticeList).operator, 'E0001');
 
-  const web = await fetch(`${base}/api/v1/notices`, { headers: identityHeaders(SECRET, id('web')) });
+  const web = await fetch(`${base}/api/v1/notices`, { headers: identityHeaders('/api/v1/notices', id('web')) });
   t.equal(web.status, 403, 'a session identity does not get the API');
   t.match(web.headers.get('content-type'), /^application\/problem\+json/);
   t.match(await web.json(), { reason: 'cert-wrong-usage', status: 403 });
@@ -78,12 +88,12 @@ t.test('the portal keeps API and pages apart on its own', async (t) => {
   t.match(await none.json(), { reason: 'unauthorized', status: 401 });
 
   // Taking the client header off an api assertion breaks it (the MAC covers it).
-  const stripped = identityHeaders(SECRET, id('api'));
+  const stripped = identityHeaders('/api/v1/notices', id('api'));
   delete stripped['x-certgate-client'];
   t.equal((await fetch(`${base}/api/v1/notices`, { headers: stripped })).status, 401);
 
-  const page = await fetch(`${base}/registration`, { headers: identityHeaders(SECRET, id('api')) });
+  const page = await fetch(`${base}/registration`, { headers: identityHeaders('/registration', id('api')) });
   t.equal(page.status, 401, 'an api identity gets no page');
   t.match(await page.text(), /data-page="unauthorized"/);
-  t.equal((await fetch(`${base}/registration`, { headers: identityHeaders(SECRET, id('web')) })).status, 200);
+  t.equal((await fetch(`${base}/registration`, { headers: identityHeaders('/registration', id('web')) })).status, 200);
 });
