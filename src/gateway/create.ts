@@ -23,6 +23,7 @@ import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
 import { loadTlsMaterial } from './tls-material.js';
+import { defineRateScript } from '../api/rate-limit.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
@@ -65,6 +66,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   const maintenance = new MaintenanceCache(redis, logger);
   const audit = new AuditLog(redis, config.auditMaxLen, { replicaWaitMs: config.replicaWaitMs });
+  defineRateScript(redis);
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
   const metrics = createMetrics(
