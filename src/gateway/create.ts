@@ -18,7 +18,9 @@ import { PasswordHasher } from '../users/password-hasher.js';
 import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
-import { loadTlsMaterial } from './tls-material.js';
+import { MaterialReloader, loadMaterial, type ReloadResult } from './material-reload.js';
+import { setupRevocation, type RevocationRole, type RevocationSetup } from './revocation-setup.js';
+import { tlsMaterialCheck } from './material-checks.js';
 import { defineGateScript } from './request-lookup.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
@@ -29,6 +31,10 @@ export interface GatewayOptions {
   ticketKeys?: Buffer;
   /** False in cluster workers: the primary serves /healthz, /readyz and /metrics for all of them. */
   opsListener?: boolean;
+  /** `worker` in a cluster: CRLs come from the primary, which also counts reloads. */
+  revocationRole?: RevocationRole;
+  /** Cluster worker: distribution points learnt from client certificates go to the primary. */
+  learnCrlUrls?: (urls: string[]) => Promise<void>;
 }
 
 export interface Gateway {
@@ -38,13 +44,16 @@ export interface Gateway {
   /** Bound ports (useful with port 0 in tests). */
   port: number;
   opsPort: number;
+  revocation: RevocationSetup;
+  /** Re-read server certificate, key, client CAs and CRL file (SIGHUP); the old set stays on failure. */
+  reload(): ReloadResult;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const tls = loadTlsMaterial(config);
+  const tls = loadMaterial(config);
   const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   defineGateScript(redis);
@@ -58,7 +67,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
-  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl };
+  const revocation = setupRevocation({
+    config,
+    logger,
+    cas: tls.trustedCas,
+    registry: metrics.registry,
+    role: options.revocationRole ?? 'single',
+    ...(options.learnCrlUrls ? { learnCrlUrls: options.learnCrlUrls } : {}),
+  });
+  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, revocation: revocation.revocation };
 
   const app = createGatewayApp(deps);
   const server = createHttpsServer(
@@ -82,6 +99,15 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     // The per-socket certificate cache relies on the certificate never changing mid-connection.
     socket.disableRenegotiation();
   });
+  const reloader = new MaterialReloader({
+    config,
+    logger,
+    revocation: revocation.revocation,
+    initial: tls,
+    server,
+    onTrustedCas: (cas) => (deps.trustedCas = cas),
+    counter: revocation.metrics.tlsReloads,
+  });
   server.on('tlsClientError', (err: Error) => logger.debug({ err: { message: err.message } }, 'TLS handshake failed'));
 
   let shuttingDown = false;
@@ -91,7 +117,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     checks: {
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
-      tls: async () => (server.listening ? { ok: true } : { ok: false, error: 'mTLS listener not listening' }),
+      tls: tlsMaterialCheck({
+        listening: () => (server.listening ? undefined : 'mTLS listener not listening'),
+        summary: () => reloader.summary(),
+        revocation,
+        config,
+      }),
     },
   });
 
@@ -101,7 +132,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     ops,
     port: 0,
     opsPort: 0,
+    revocation,
+    reload: () => reloader.reload(),
     async listen() {
+      await revocation.start();
       redis.connect().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
@@ -111,6 +145,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     async close() {
       shuttingDown = true;
+      revocation.stop();
       await drain(server, config.timeouts.shutdownGraceMs);
       await upstream.close().catch(() => undefined);
       await argon2.close();

@@ -10,7 +10,7 @@ export interface PageFrame {
   path?: string;
 }
 
-export const CERT_REASONS = ['cert-missing', 'cert-untrusted', 'cert-expired', 'cert-not-yet-valid', 'cert-revoked', 'cert-unregistered'] as const;
+export const CERT_REASONS = ['cert-missing', 'cert-untrusted', 'cert-expired', 'cert-not-yet-valid', 'cert-revoked', 'cert-unregistered', 'cert-revocation-unknown'] as const;
 export type CertReason = (typeof CERT_REASONS)[number];
 
 export const PASSWORD_ERRORS = ['length', 'charset', 'classes', 'same-as-user-id', 'reused', 'mismatch', 'wrong-current'] as const;
