@@ -10,12 +10,15 @@ import { createRedis } from '../store/redis.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { storeCheck, tcpCheck } from '../ops/readiness.js';
 import { createGateway } from './create.js';
+import { primaryReload, sendCrlUrls, workerReload, type CrlMessage } from './cluster-reload.js';
 
 interface InitMessage {
   type: 'certgate:init';
   ticketKeys: string;
   /** Only when the secret was generated (development): every worker must sign with the same one. */
   secret?: string;
+  /** CRLs in force in the primary (fetched from CERTGATE_CRL_URL). */
+  crls?: CrlMessage[];
 }
 /** Worker → primary: `hello` once it listens for its init message, `listening` once it serves. */
 interface WorkerMessage {
@@ -29,12 +32,19 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   const ticketKeys = randomBytes(48).toString('base64');
   const listening = new Set<number>();
   let shuttingDown = false;
+  const material = primaryReload(config, logger, () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined));
   const fork = (): Worker => {
     const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1' });
-    const init: InitMessage = { type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) };
+    const init = (): InitMessage => ({
+      type: 'certgate:init',
+      ticketKeys,
+      ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}),
+      crls: material.crlMessages(),
+    });
+    material.attach(worker);
     // Sent on request rather than on 'online': the worker's module graph may still be loading then.
     worker.on('message', (m: WorkerMessage) => {
-      if (m?.type === 'certgate:hello') worker.send(init);
+      if (m?.type === 'certgate:hello') worker.send(init());
       if (m?.type === 'certgate:listening') listening.add(worker.id);
     });
     return worker;
@@ -53,20 +63,26 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     logger.error({ worker: worker.process.pid, code, signal }, 'gateway worker died; starting another');
     fork();
   });
+  // CRLs first (bounded by CERTGATE_CRL_TIMEOUT), so workers start with them.
+  await material.start();
   for (let i = 0; i < workers; i++) fork();
+  process.on('SIGHUP', () => material.reload());
 
   const redis = createRedis(config.redisUrl, { connectionName: 'certgate-primary' });
   redis.on('error', () => undefined);
   redis.connect().catch(() => undefined);
   const aggregator = new AggregatorRegistry();
   const ops = createOpsServer({
-    registry: { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() },
+    registry: {
+      contentType: aggregator.contentType,
+      // Workers' metrics summed, plus the primary's own (reloads and CRL fetches happen here).
+      metrics: async () => `${await aggregator.clusterMetrics()}\n${await material.registry.metrics()}`,
+    },
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
-      tls: async () =>
-        listening.size === workers ? { ok: true } : { ok: false, error: `${listening.size} of ${workers} workers listening` },
+      tls: material.tlsCheck(() => (listening.size === workers ? undefined : `${listening.size} of ${workers} workers listening`)),
     },
   });
   await new Promise<void>((resolve) => ops.listen(config.opsListen.port, config.opsListen.host, resolve));
@@ -79,6 +95,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     const done = () => {
       if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      material.stop();
       ops.close();
       redis.disconnect();
       process.exit(0);
@@ -101,9 +118,24 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     process.send?.({ type: 'certgate:hello' } satisfies WorkerMessage);
   });
   if (init.secret) config = { ...config, secret: Buffer.from(init.secret, 'base64') };
+  // Messages that arrive while the gateway is built are applied once it exists.
+  const early: unknown[] = [];
+  const queue = (m: unknown) => early.push(m);
+  process.on('message', queue);
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
-    gateway = await createGateway(config, { logger, ticketKeys: Buffer.from(init.ticketKeys, 'base64'), opsListener: false });
+    gateway = await createGateway(config, {
+      logger,
+      ticketKeys: Buffer.from(init.ticketKeys, 'base64'),
+      opsListener: false,
+      revocationRole: 'worker',
+      learnCrlUrls: sendCrlUrls,
+    });
+    const onMessage = workerReload(gateway, logger);
+    for (const m of init.crls ?? []) onMessage(m);
+    process.off('message', queue);
+    for (const m of early.splice(0)) onMessage(m);
+    process.on('message', onMessage);
     AggregatorRegistry.setRegistries([gateway.deps.metrics.registry]);
     // Constructing one installs prom-client's worker-side listener that answers the primary.
     new AggregatorRegistry();
@@ -123,4 +155,6 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   process.once('SIGTERM', stop);
   // Ctrl-C reaches every process of the group: the primary coordinates the shutdown.
   process.on('SIGINT', () => undefined);
+  // A reload comes from the primary; a SIGHUP sent to the whole group must not end the worker.
+  process.on('SIGHUP', () => undefined);
 }
