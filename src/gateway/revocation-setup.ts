@@ -55,15 +55,15 @@ export function setupRevocation(o: {
           onFetch: (outcome) => metrics.ocspFetches?.inc({ outcome }),
         })
       : undefined;
-  let fetcher: CrlFetcher | undefined;
   const r = new Revocation({
     config: rc,
     crlFile: o.config.tls.crlFile !== undefined,
     cas: o.cas,
     ocsp,
+    // `fetcher` is declared below; the closure runs only after start.
     learnCrlUrls: fetches ? (urls) => fetcher!.add(urls) : o.learnCrlUrls,
   });
-  fetcher = fetches
+  const fetcher: CrlFetcher | undefined = fetches
     ? new CrlFetcher({
         state: r.crls,
         cas: () => r.trustedCas(),
