@@ -62,8 +62,9 @@ export class OcspCache {
     return entry.inflight;
   }
 
-  get size(): number {
-    return this.entries.size;
+  /** Resolves once every fetch now in progress has finished (shutdown, tests). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((e) => e.inflight));
   }
 
   private async fetch(e: Entry, certDer: Buffer, issuerOf: () => TrustedCa | undefined, now: number): Promise<void> {

@@ -56,6 +56,11 @@ export class Revocation {
     this.crls.retain(this.caIds);
   }
 
+  /** Resolves once the OCSP fetches in progress are done (background fetches under `prefer`). */
+  async settled(): Promise<void> {
+    await this.o.ocsp?.settled();
+  }
+
   trustedCas(): TrustedCa[] {
     return this.cas;
   }

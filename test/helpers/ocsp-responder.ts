@@ -32,14 +32,14 @@ export function writeIndex(file: string, entries: IndexEntry[]): void {
 }
 
 /** Start `openssl ocsp` for `ca`; `validMinutes` sets nextUpdate (omit: responses without nextUpdate). */
-export async function startOcspResponder(ca: Ca, entries: IndexEntry[], o: { validMinutes?: number } = {}): Promise<OcspResponder> {
+export async function startOcspResponder(ca: Ca, entries: IndexEntry[], o: { validMinutes?: number; port?: number } = {}): Promise<OcspResponder> {
   const dir = mkdtempSync(join(tmpdir(), 'certgate-ocsp-'));
   const signer = issueOcspResponder(ca);
   writeFileSync(join(dir, 'ca.crt'), ca.certPem);
   writeFileSync(join(dir, 'ocsp.crt'), signer.certPem);
   writeFileSync(join(dir, 'ocsp.key'), signer.keyPem);
   writeIndex(join(dir, 'index.txt'), entries);
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const args = ['ocsp', '-port', String(port), '-index', join(dir, 'index.txt'), '-CA', join(dir, 'ca.crt'), '-rsigner', join(dir, 'ocsp.crt'), '-rkey', join(dir, 'ocsp.key')];
   if (o.validMinutes !== undefined) args.push('-nmin', String(o.validMinutes));
   const child: ChildProcess = spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
