@@ -1,7 +1,7 @@
 // CERTGATE_CRL_URL end to end: a CRL published on a loopback server is fetched at start, a newer one
 // revokes a certificate even on a keep-alive connection opened before, and a stale CRL follows
 // CERTGATE_CRL_STALE (warn: served, /readyz degraded; deny: cert-revocation-unknown).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Agent } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { testPki } from '../helpers/pki.js';
 const DAY = 86_400_000;
 const pki = testPki();
 
-async function stackWith(t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>) {
+async function stackWith(t: Test, env: Record<string, string>) {
   const cacheDir = mkdtempSync(join(tmpdir(), 'certgate-crl-'));
   const stack = await startStack({ env: { CERTGATE_CRL_CACHE_DIR: cacheDir, ...env }, register: ['demo', 'revoked'] });
   t.teardown(async () => {

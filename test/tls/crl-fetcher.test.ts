@@ -1,6 +1,6 @@
 // CRLs fetched from a loopback publication point: DER and PEM, signature and cRLNumber checks,
 // failures keep the CRL in force, and the last good CRL survives a restart on disk.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { startCrlServer } from '../helpers/crl-server.js';
 const pki = testPki();
 const DAY = 86_400_000;
 
-function setup(t: Parameters<Parameters<typeof t.test>[1]>[0], o: { timeoutMs?: number; cacheDir?: string } = {}) {
+function setup(t: Test, o: { timeoutMs?: number; cacheDir?: string } = {}) {
   const cacheDir = o.cacheDir ?? mkdtempSync(join(tmpdir(), 'certgate-crl-cache-'));
   t.teardown(() => rmSync(cacheDir, { recursive: true, force: true }));
   const lines: string[] = [];
