@@ -9,10 +9,8 @@ import { createCa, createCrlDer, issueClientCert } from '../../src/tls/pki.js';
 import { createIntermediateCa } from '../../src/tls/pki-revocation.js';
 import { startStack } from '../helpers/stack.js';
 import { startCrlServer } from '../helpers/crl-server.js';
-import { testPki } from '../helpers/pki.js';
 
 t.test('two CAs, one an intermediate, overlapping serials', async (t) => {
-  const pki = testPki();
   const crls = await startCrlServer();
   const dir = mkdtempSync(join(tmpdir(), 'certgate-multi-ca-'));
   t.teardown(async () => {
