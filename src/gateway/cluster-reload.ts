@@ -56,7 +56,16 @@ export function primaryReload(config: Config, logger: Logger, workers: () => Wor
   const broadcast = (m: Message) => {
     for (const w of workers()) if (w.isConnected()) w.send(m);
   };
-  const revocation = setupRevocation({ config, logger, cas: material.trustedCas, registry, role: 'primary', onAccepted: (ders, source) => broadcast(crlMessage(ders, source)) });
+  const revocation = setupRevocation({
+    config,
+    logger,
+    cas: material.trustedCas,
+    registry,
+    role: 'primary',
+    onAccepted: (ders, source) => broadcast(crlMessage(ders, source)),
+    // Read at scrape time, when `reloader` (below) exists.
+    material: () => reloader.summary(),
+  });
   const reloader = new MaterialReloader({ config, logger, revocation: revocation.revocation, initial: material, counter: revocation.metrics.tlsReloads });
   let generation = 0;
   const applied = new Map<number, { generation: number; ok: boolean; error?: string }>();

@@ -73,6 +73,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     cas: tls.trustedCas,
     registry: metrics.registry,
     role: options.revocationRole ?? 'single',
+    // Read at scrape time, when `reloader` (below) exists.
+    material: () => reloader.summary(),
     ...(options.learnCrlUrls ? { learnCrlUrls: options.learnCrlUrls } : {}),
   });
   const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, revocation: revocation.revocation };

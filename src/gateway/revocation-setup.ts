@@ -11,6 +11,7 @@ import { CrlFetcher } from '../tls/crl-fetcher.js';
 import { OcspCache } from '../tls/ocsp-cache.js';
 import { Revocation } from '../tls/revocation.js';
 import type { TrustedCa } from '../tls/trusted-cas.js';
+import type { MaterialSummary } from './material-reload.js';
 
 /** single: one process does everything; primary: fetches, serves no TLS; worker: serves, gets CRLs from the primary. */
 export type RevocationRole = 'single' | 'primary' | 'worker';
@@ -36,6 +37,8 @@ export function setupRevocation(o: {
   onAccepted?: (ders: Buffer[], source: string) => void;
   /** worker: hand distribution points learnt from client certificates to the primary. */
   learnCrlUrls?: (urls: string[]) => Promise<void>;
+  /** The material in force, for its not-after metric (single process and primary). */
+  material?: () => MaterialSummary | undefined;
 }): RevocationSetup {
   const rc = o.config.revocation;
   const fetches = o.role !== 'worker' && (rc.crlUrls.length > 0 || rc.crlFromCdp);
@@ -44,6 +47,7 @@ export function setupRevocation(o: {
     reloads: o.role !== 'worker',
     ocsp: o.role !== 'primary' && rc.ocsp !== 'off',
     crl: o.role !== 'worker' ? { revocation: () => r } : undefined,
+    ...(o.material && o.role !== 'worker' ? { material: o.material } : {}),
   });
   const ocsp =
     o.role !== 'primary' && rc.ocsp !== 'off'

@@ -3,6 +3,7 @@
 // reload and CRL metrics and the workers own the OCSP counter, so nothing is counted twice.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Revocation } from '../tls/revocation.js';
+import type { MaterialSummary } from '../gateway/material-reload.js';
 
 export interface RevocationMetrics {
   tlsReloads?: Counter<'outcome'>;
@@ -12,12 +13,36 @@ export interface RevocationMetrics {
 
 export function createRevocationMetrics(
   registry: Registry,
-  o: { reloads: boolean; crl?: { revocation: () => Revocation; now?: () => number } | undefined; ocsp: boolean },
+  o: {
+    reloads: boolean;
+    crl?: { revocation: () => Revocation; now?: () => number } | undefined;
+    ocsp: boolean;
+    /** The loaded material (for certgate_tls_not_after_seconds), where reloads are counted. */
+    material?: () => MaterialSummary | undefined;
+  },
 ): RevocationMetrics {
   const registers = [registry];
   const out: RevocationMetrics = {};
   if (o.reloads) {
     out.tlsReloads = new Counter({ name: 'certgate_tls_reload_total', help: 'Reloads of server certificate, client CAs and CRL file, by outcome (success, failure)', labelNames: ['outcome'], registers });
+  }
+  const material = o.material;
+  if (material) {
+    new Gauge({
+      name: 'certgate_tls_not_after_seconds',
+      help: 'notAfter of the loaded server certificate and trusted client CAs, Unix time (alert before the server certificate expires)',
+      labelNames: ['kind', 'subject'],
+      aggregator: 'max',
+      registers,
+      collect() {
+        this.reset();
+        const m = material();
+        if (!m) return;
+        const leaf = m.server[0];
+        if (leaf) this.set({ kind: 'server', subject: leaf.subject }, Date.parse(leaf.notAfter) / 1000);
+        for (const ca of m.clientCas) this.set({ kind: 'client-ca', subject: ca.subject }, Date.parse(ca.notAfter) / 1000);
+      },
+    });
   }
   if (o.ocsp) {
     out.ocspFetches = new Counter({ name: 'certgate_ocsp_fetch_total', help: 'OCSP checks by outcome (good, revoked, unknown, error, no-responder)', labelNames: ['outcome'], registers });

@@ -85,4 +85,6 @@ t.test('server certificate, client CAs and CRL file reload in place', async (t) 
   const metrics = await ops('/metrics');
   t.match(metrics, /certgate_tls_reload_total\{outcome="success"\} 3/);
   t.match(metrics, /certgate_tls_reload_total\{outcome="failure"\} 2/);
+  t.match(metrics, new RegExp(`certgate_tls_not_after_seconds\\{kind="server",subject="CN=localhost"\\} ${Math.floor(readCertificate(renewed.der).notAfter.getTime() / 1000)}\n`));
+  t.match(metrics, /certgate_tls_not_after_seconds\{kind="client-ca",subject="CN=certgate dev client CA 2027, O=certgate development"\} \d+/);
 });
