@@ -39,6 +39,7 @@ interface Source {
   inflight?: Promise<FetchOutcome>;
   lastError?: string;
   lastSuccess?: number;
+  nextFetchAt?: number;
 }
 
 export class CrlFetcher {
@@ -81,12 +82,13 @@ export class CrlFetcher {
   }
 
   /** Sources and their last result, for /readyz. */
-  status(): Array<{ url: string; lastSuccess: string | null; lastError: string | null; failures: number }> {
+  status(): Array<{ url: string; lastSuccess: string | null; lastError: string | null; failures: number; nextFetchAt: string | null }> {
     return [...this.sources.values()].map((s) => ({
       url: s.url,
       lastSuccess: s.lastSuccess ? new Date(s.lastSuccess).toISOString() : null,
       lastError: s.lastError ?? null,
       failures: s.failures,
+      nextFetchAt: s.nextFetchAt ? new Date(s.nextFetchAt).toISOString() : null,
     }));
   }
 
@@ -146,6 +148,7 @@ export class CrlFetcher {
 
   private schedule(source: Source, delayMs: number): void {
     if (this.stopped) return;
+    source.nextFetchAt = this.now() + delayMs;
     source.timer = setTimeout(() => void this.fetchOne(source), delayMs);
     source.timer.unref();
   }

@@ -108,3 +108,31 @@ t.test('staleness is judged at the time asked', async (t) => {
   t.notOk(state.isStale(pki.ca.id, now + DAY + 1000, 3_600_000), 'within the grace period');
   t.ok(state.isStale(pki.ca.id, now + DAY + 3_600_001, 3_600_000), 'past nextUpdate plus grace');
 });
+
+t.test('next fetch: the refresh period, sooner at nextUpdate, backoff after failures', async (t) => {
+  const server = await startCrlServer();
+  t.teardown(() => server.close());
+  const cacheDir = mkdtempSync(join(tmpdir(), 'certgate-crl-cache-'));
+  t.teardown(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const now = Date.UTC(2026, 10, 1, 0, 0, 0);
+  const state = new CrlState();
+  const fetcher = new CrlFetcher({ state, cas: () => pki.trustedCas, cacheDir, refreshMs: 3_600_000, timeoutMs: 5000, logger: createLogger({ level: 'silent' }), now: () => now });
+  t.teardown(() => fetcher.stop());
+  const next = () => Date.parse(fetcher.status()[0]!.nextFetchAt!) - now;
+  server.der('/ca.crl', createCrlDer(pki.ca, [], { crlNumber: 1, nextUpdate: new Date(Date.now() + 2 * DAY) }));
+  await fetcher.add([server.url('/ca.crl')]);
+  t.equal(next(), 3_600_000, 'CERTGATE_CRL_REFRESH when nextUpdate is further away');
+  server.der('/ca.crl', createCrlDer(pki.ca, [], { crlNumber: 2, nextUpdate: new Date(now + 20 * 60_000) }));
+  await fetcher.refreshAll();
+  t.equal(next(), 20 * 60_000, 'at nextUpdate when it comes first');
+  server.der('/ca.crl', createCrlDer(pki.ca, [], { crlNumber: 3, nextUpdate: new Date(now - DAY) }));
+  await fetcher.refreshAll();
+  t.equal(next(), 30_000, 'a CRL already past nextUpdate is not fetched in a loop');
+  server.fail('/ca.crl', 502);
+  const delays = [];
+  for (let i = 0; i < 4; i++) {
+    await fetcher.refreshAll();
+    delays.push(next());
+  }
+  t.same(delays, [5000, 10_000, 20_000, 40_000], 'retries back off');
+});
