@@ -54,6 +54,8 @@ export interface RevocationConfig {
   ocspTimeoutMs: number;
   /** Cache period of an OCSP answer that carries no nextUpdate. */
   ocspCacheMs: number;
+  /** CERTGATE_TLS_WATCH=on: reload when the TLS files change, as on SIGHUP. */
+  watchFiles: boolean;
 }
 
 const VARIABLE_NAME = /^[A-Z_]+$/;
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ocspUrl: e.CERTGATE_OCSP_URL,
     ocspTimeoutMs: e.CERTGATE_OCSP_TIMEOUT,
     ocspCacheMs: e.CERTGATE_OCSP_CACHE,
+    watchFiles: e.CERTGATE_TLS_WATCH === 'on',
   };
   return {
     redisUrl: e.REDIS_URL,

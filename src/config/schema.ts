@@ -70,6 +70,7 @@ export const envSchema = z.object({
   CERTGATE_TLS_KEY: z.string().min(1).optional(),
   CERTGATE_CLIENT_CA: z.string().min(1).optional(),
   CERTGATE_CRL: z.string().min(1).optional(),
+  CERTGATE_TLS_WATCH: z.enum(['on', 'off'], { message: 'CERTGATE_TLS_WATCH must be "on" or "off"' }).default('off'),
   CERTGATE_CRL_URL: z
     .string()
     .refine((v) => parseCrlUrls(v) !== undefined, {

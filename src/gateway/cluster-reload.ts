@@ -6,7 +6,8 @@ import { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { Check } from '../ops/readiness.js';
-import { MaterialReloader, loadMaterial } from './material-reload.js';
+import { MaterialReloader, loadMaterial, materialFiles } from './material-reload.js';
+import { watchMaterial } from './material-watch.js';
 import { tlsMaterialCheck } from './material-checks.js';
 import { setupRevocation, type RevocationSetup } from './revocation-setup.js';
 import type { Gateway } from './create.js';
@@ -68,6 +69,7 @@ export function primaryReload(config: Config, logger: Logger, workers: () => Wor
   });
   const reloader = new MaterialReloader({ config, logger, revocation: revocation.revocation, initial: material, counter: revocation.metrics.tlsReloads });
   let generation = 0;
+  let stopWatching = (): void => undefined;
   const applied = new Map<number, { generation: number; ok: boolean; error?: string }>();
   const onHup = () => {
     const result = reloader.reload();
@@ -101,8 +103,14 @@ export function primaryReload(config: Config, logger: Logger, workers: () => Wor
       };
     },
       reload: onHup,
-    start: () => revocation.start(),
-    stop: () => revocation.stop(),
+    async start() {
+      await revocation.start();
+      if (config.revocation.watchFiles) stopWatching = watchMaterial(materialFiles(config), onHup, logger);
+    },
+    stop() {
+      stopWatching();
+      revocation.stop();
+    },
   };
 }
 

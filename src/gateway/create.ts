@@ -18,7 +18,8 @@ import { PasswordHasher } from '../users/password-hasher.js';
 import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
-import { MaterialReloader, loadMaterial, type ReloadResult } from './material-reload.js';
+import { MaterialReloader, loadMaterial, materialFiles, type ReloadResult } from './material-reload.js';
+import { watchMaterial } from './material-watch.js';
 import { setupRevocation, type RevocationRole, type RevocationSetup } from './revocation-setup.js';
 import { tlsMaterialCheck } from './material-checks.js';
 import { defineGateScript } from './request-lookup.js';
@@ -113,6 +114,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   server.on('tlsClientError', (err: Error) => logger.debug({ err: { message: err.message } }, 'TLS handshake failed'));
 
   let shuttingDown = false;
+  let stopWatching = (): void => undefined;
   const ops = createOpsServer({
     registry: metrics.registry,
     isShuttingDown: () => shuttingDown,
@@ -138,6 +140,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     reload: () => reloader.reload(),
     async listen() {
       await revocation.start();
+      // Workers are told by the primary, which watches for all of them.
+      if (config.revocation.watchFiles && options.revocationRole !== 'worker') {
+        stopWatching = watchMaterial(materialFiles(config), () => reloader.reload(), logger);
+      }
       redis.connect().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
@@ -147,6 +153,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     async close() {
       shuttingDown = true;
+      stopWatching();
       revocation.stop();
       await drain(server, config.timeouts.shutdownGraceMs);
       await upstream.close().catch(() => undefined);

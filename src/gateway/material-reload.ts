@@ -58,6 +58,10 @@ export function loadMaterial(config: Config, now = Date.now()): LoadedMaterial {
   };
 }
 
+/** The files a reload reads (what CERTGATE_TLS_WATCH watches). */
+export const materialFiles = (config: Config): string[] =>
+  [config.tls.certFile, config.tls.keyFile, config.tls.clientCaFile, config.tls.crlFile].filter((f): f is string => f !== undefined);
+
 export type ReloadResult = { ok: true; summary: MaterialSummary } | { ok: false; error: string };
 
 export interface MaterialReloaderOptions {

@@ -19,6 +19,7 @@ t.test('defaults', async (t) => {
     ocspUrl: undefined,
     ocspTimeoutMs: 5000,
     ocspCacheMs: 3_600_000,
+    watchFiles: false,
   });
 });
 
@@ -32,7 +33,9 @@ t.test('given values', async (t) => {
     CERTGATE_CRL_CACHE_DIR: '/var/lib/certgate/crl',
     CERTGATE_OCSP: 'require',
     CERTGATE_OCSP_URL: 'http://ocsp.example/',
+    CERTGATE_TLS_WATCH: 'on',
   }).revocation;
+  t.equal(r.watchFiles, true);
   t.same(r.crlUrls, ['http://ca.example/a.crl', 'https://ca.example/b.crl']);
   t.equal(r.crlRefreshMs, 900_000);
   t.equal(r.crlStale, 'deny');
@@ -52,6 +55,7 @@ t.test('bad values are named', async (t) => {
         CERTGATE_CRL_REFRESH: '1s',
         CERTGATE_CRL_STALE: 'ignore',
         CERTGATE_OCSP: 'on',
+        CERTGATE_TLS_WATCH: 'yes',
       });
     } catch (e) {
       return e as Error;
@@ -62,6 +66,7 @@ t.test('bad values are named', async (t) => {
   t.match(err?.message, /CERTGATE_CRL_REFRESH must be a duration/);
   t.match(err?.message, /CERTGATE_CRL_STALE must be "warn" or "deny"/);
   t.match(err?.message, /CERTGATE_OCSP must be "off", "prefer" or "require"/);
+  t.match(err?.message, /CERTGATE_TLS_WATCH must be "on" or "off"/);
   t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_CRL_URL: ' , ' }), { message: /CERTGATE_CRL_URL/ });
   t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_CRL_URL: 'http://ok/a.crl,not a url' }), { message: /CERTGATE_CRL_URL/ });
 });

@@ -3,7 +3,7 @@
 // one clear log line and a failure count; a second client CA and a new CRL file take effect.
 import t from 'tap';
 import { Agent } from 'node:https';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCa, createCrl, issueClientCert, issueServerCert } from '../../src/tls/pki.js';
@@ -87,4 +87,25 @@ t.test('server certificate, client CAs and CRL file reload in place', async (t) 
   t.match(metrics, /certgate_tls_reload_total\{outcome="failure"\} 2/);
   t.match(metrics, new RegExp(`certgate_tls_not_after_seconds\\{kind="server",subject="CN=localhost"\\} ${Math.floor(readCertificate(renewed.der).notAfter.getTime() / 1000)}\n`));
   t.match(metrics, /certgate_tls_not_after_seconds\{kind="client-ca",subject="CN=certgate dev client CA 2027, O=certgate development"\} \d+/);
+});
+
+t.test('CERTGATE_TLS_WATCH=on: a renewed certificate written to disk is picked up without a signal', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'certgate-watch-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (n: string) => join(dir, n);
+  for (const n of ['server.crt', 'server.key']) copyFileSync(pki.file(n), file(n));
+  const stack = await startStack({ env: { CERTGATE_TLS_CERT: file('server.crt'), CERTGATE_TLS_KEY: file('server.key'), CERTGATE_TLS_WATCH: 'on' } });
+  t.teardown(() => stack.close());
+  const renewed = issueServerCert(pki.ca, { hosts: ['localhost', '127.0.0.1'] });
+  // As certbot and friends do: write next to the file, then rename over it.
+  writeFileSync(file('server.key.new'), renewed.keyPem);
+  writeFileSync(file('server.crt.new'), renewed.certPem);
+  renameSync(file('server.key.new'), file('server.key'));
+  renameSync(file('server.crt.new'), file('server.crt'));
+  const wanted = readCertificate(renewed.der).fingerprint256;
+  // The change arrives through inotify: wait for the log line it produces (bounded), not for a fixed time.
+  for (let i = 0; i < 100 && !stack.logs.some((l) => l.msg === 'TLS material reloaded'); i++) await new Promise((r) => setTimeout(r, 50));
+  t.ok(stack.logs.some((l) => l.msg === 'TLS material changed on disk: reloading'));
+  t.equal(await presentedFingerprint(stack.gateway.port, pki.ca.certPem), wanted);
+  t.match(await (await fetch(`http://127.0.0.1:${stack.gateway.opsPort}/metrics`)).text(), /certgate_tls_reload_total\{outcome="success"\} 1\n/, 'one reload for both files');
 });
