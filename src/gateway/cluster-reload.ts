@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { Check } from '../ops/readiness.js';
-import { MaterialReloader, loadMaterial, materialFiles } from './material-reload.js';
+import { MaterialReloader, loadMaterial, materialFiles, type MaterialParts } from './material-reload.js';
 import { watchMaterial } from './material-watch.js';
 import { tlsMaterialCheck } from './material-checks.js';
 import { setupRevocation, type RevocationSetup } from './revocation-setup.js';
@@ -18,10 +18,31 @@ export interface CrlMessage {
   ders: string[];
   source: string;
 }
+/** A material set on the IPC channel (base64; the channel is the process's own pipe). */
+export interface EncodedParts {
+  cert: string;
+  key: string;
+  ca: string;
+  crl?: string;
+}
 interface ReloadMessage {
   type: 'certgate:reload';
   generation: number;
+  parts: EncodedParts;
 }
+
+export const encodeParts = (p: MaterialParts): EncodedParts => ({
+  cert: p.cert.toString('base64'),
+  key: p.key.toString('base64'),
+  ca: p.ca.toString('base64'),
+  ...(p.crl ? { crl: p.crl.toString('base64') } : {}),
+});
+export const decodeParts = (p: EncodedParts): MaterialParts => ({
+  cert: Buffer.from(p.cert, 'base64'),
+  key: Buffer.from(p.key, 'base64'),
+  ca: Buffer.from(p.ca, 'base64'),
+  crl: p.crl === undefined ? undefined : Buffer.from(p.crl, 'base64'),
+});
 interface ReloadedMessage {
   type: 'certgate:reloaded';
   generation: number;
@@ -42,6 +63,8 @@ export interface PrimaryReload {
   revocation: RevocationSetup;
   /** Current CRLs, for a worker that just started. */
   crlMessages(): CrlMessage[];
+  /** The material in force, for a worker that just started (not the files, which may be broken by now). */
+  parts(): EncodedParts;
   attach(worker: Worker): void;
   /** SIGHUP: reload here first, then in every worker. */
   reload(): void;
@@ -76,12 +99,14 @@ export function primaryReload(config: Config, logger: Logger, workers: () => Wor
     void revocation.fetcher?.refreshAll();
     if (!result.ok) return;
     generation++;
-    broadcast({ type: 'certgate:reload', generation });
+    // Workers apply exactly what was checked here: a file changed again meanwhile cannot split them.
+    broadcast({ type: 'certgate:reload', generation, parts: encodeParts(reloader.parts()) });
   };
   return {
     registry,
     revocation,
     crlMessages: () => revocation.revocation.crls.entries().map((e) => crlMessage(e.ders, e.source)),
+    parts: () => encodeParts(reloader.parts()),
     attach(worker) {
       worker.on('message', (m: Message) => {
         if (m?.type === 'certgate:reloaded') {
@@ -90,7 +115,7 @@ export function primaryReload(config: Config, logger: Logger, workers: () => Wor
         }
         if (m?.type === 'certgate:crl-urls' && revocation.fetcher) void revocation.fetcher.add(m.urls);
       });
-      // A worker started after a reload reads the files as they are now: it is current.
+      // A worker started now gets the material in force: it is current.
       applied.set(worker.id, { generation, ok: true });
       worker.once('exit', () => applied.delete(worker.id));
     },
@@ -102,7 +127,7 @@ export function primaryReload(config: Config, logger: Logger, workers: () => Wor
         return { ...result, detail: { ...(result.detail as object), generation, workersBehind: behind } };
       };
     },
-      reload: onHup,
+    reload: onHup,
     async start() {
       await revocation.start();
       if (config.revocation.watchFiles) stopWatching = watchMaterial(materialFiles(config), onHup, logger);
@@ -120,7 +145,7 @@ export function workerReload(gateway: Gateway, logger: Logger): (m: unknown) => 
     const m = raw as Message;
     if (m?.type === 'certgate:crl') gateway.revocation.offerDers(m.ders.map((d) => Buffer.from(d, 'base64')), m.source);
     if (m?.type === 'certgate:reload') {
-      const result = gateway.reload();
+      const result = gateway.reload(decodeParts(m.parts));
       const reply: ReloadedMessage = { type: 'certgate:reloaded', generation: m.generation, ok: result.ok, ...(result.ok ? {} : { error: result.error }) };
       process.send?.(reply);
       if (!result.ok) logger.error({ err: { message: result.error } }, 'worker kept its TLS material');

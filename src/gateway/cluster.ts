@@ -10,7 +10,7 @@ import { createRedis } from '../store/redis.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { storeCheck, tcpCheck } from '../ops/readiness.js';
 import { createGateway } from './create.js';
-import { primaryReload, sendCrlUrls, workerReload, type CrlMessage } from './cluster-reload.js';
+import { decodeParts, primaryReload, sendCrlUrls, workerReload, type CrlMessage, type EncodedParts } from './cluster-reload.js';
 
 interface InitMessage {
   type: 'certgate:init';
@@ -19,6 +19,8 @@ interface InitMessage {
   secret?: string;
   /** CRLs in force in the primary (fetched from CERTGATE_CRL_URL). */
   crls?: CrlMessage[];
+  /** TLS material in force in the primary (checked there; a worker never reads files that failed a reload). */
+  material?: EncodedParts;
 }
 /** Worker → primary: `hello` once it listens for its init message, `listening` once it serves. */
 interface WorkerMessage {
@@ -40,6 +42,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
       ticketKeys,
       ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}),
       crls: material.crlMessages(),
+      material: material.parts(),
     });
     material.attach(worker);
     // Sent on request rather than on 'online': the worker's module graph may still be loading then.
@@ -130,6 +133,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
       opsListener: false,
       revocationRole: 'worker',
       learnCrlUrls: sendCrlUrls,
+      ...(init.material ? { material: decodeParts(init.material) } : {}),
     });
     const onMessage = workerReload(gateway, logger);
     for (const m of init.crls ?? []) onMessage(m);

@@ -18,7 +18,7 @@ import { PasswordHasher } from '../users/password-hasher.js';
 import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
-import { MaterialReloader, loadMaterial, materialFiles, type ReloadResult } from './material-reload.js';
+import { MaterialReloader, buildMaterial, loadMaterial, materialFiles, type MaterialParts, type ReloadResult } from './material-reload.js';
 import { watchMaterial } from './material-watch.js';
 import { setupRevocation, type RevocationRole, type RevocationSetup } from './revocation-setup.js';
 import { tlsMaterialCheck } from './material-checks.js';
@@ -36,6 +36,8 @@ export interface GatewayOptions {
   revocationRole?: RevocationRole;
   /** Cluster worker: distribution points learnt from client certificates go to the primary. */
   learnCrlUrls?: (urls: string[]) => Promise<void>;
+  /** Cluster worker: the material the primary has in force, instead of reading the files. */
+  material?: MaterialParts;
 }
 
 export interface Gateway {
@@ -46,15 +48,15 @@ export interface Gateway {
   port: number;
   opsPort: number;
   revocation: RevocationSetup;
-  /** Re-read server certificate, key, client CAs and CRL file (SIGHUP); the old set stays on failure. */
-  reload(): ReloadResult;
+  /** Re-read server certificate, key, client CAs and CRL file (SIGHUP), or apply `parts` from a cluster primary; the old set stays on failure. */
+  reload(parts?: MaterialParts): ReloadResult;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const tls = loadMaterial(config);
+  const tls = options.material ? buildMaterial(config, options.material) : loadMaterial(config);
   const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   defineGateScript(redis);
@@ -137,7 +139,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     port: 0,
     opsPort: 0,
     revocation,
-    reload: () => reloader.reload(),
+    reload: (parts) => reloader.reload(parts),
     async listen() {
       await revocation.start();
       // Workers are told by the primary, which watches for all of them.

@@ -11,7 +11,7 @@ import { errors } from '../errors/certgate-error.js';
 import { pemBlocks, readCertificate } from '../tls/certificate.js';
 import { crlDers, verifyCrl, type VerifiedCrl } from '../tls/crl.js';
 import type { Revocation } from '../tls/revocation.js';
-import type { TrustedCa } from '../tls/trusted-cas.js';
+import { trustedCaFromDer, type TrustedCa } from '../tls/trusted-cas.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
 
 export interface CertSummary {
@@ -27,6 +27,8 @@ export interface MaterialSummary {
 }
 
 export interface LoadedMaterial extends TlsMaterial {
+  /** The CRL file as read (undefined without CERTGATE_CRL). */
+  crlFile: Buffer | undefined;
   fileCrls: VerifiedCrl[];
   summary: MaterialSummary;
 }
@@ -36,26 +38,59 @@ const summarise = (der: Buffer): CertSummary => {
   return { subject: f.subject, fingerprint256: f.fingerprint256, notAfter: f.notAfter.toISOString() };
 };
 
-/** Read and cross-check every file; throws a CertgateError naming the variable to fix. */
-export function loadMaterial(config: Config, now = Date.now()): LoadedMaterial {
+/** The raw files of one material set (what a cluster primary hands to its workers). */
+export interface MaterialParts {
+  cert: Buffer;
+  key: Buffer;
+  ca: Buffer;
+  crl: Buffer | undefined;
+}
+
+/** Read every file; throws a CertgateError naming the variable to fix. */
+export function readMaterialParts(config: Config): MaterialParts {
   const base = loadTlsMaterial(config);
-  const chain = pemBlocks(base.cert.toString('latin1'), ['CERTIFICATE']);
+  let crl: Buffer | undefined;
+  if (config.tls.crlFile) {
+    try {
+      crl = readFileSync(config.tls.crlFile);
+    } catch (err) {
+      throw errors.configInvalid(`CERTGATE_CRL: cannot read ${config.tls.crlFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  return { cert: base.cert, key: base.key, ca: base.ca, crl };
+}
+
+/** Check that the parts fit together (key of the certificate, CRLs signed by a trusted CA). */
+export function buildMaterial(config: Config, parts: MaterialParts, now = Date.now()): LoadedMaterial {
+  const chain = pemBlocks(parts.cert.toString('latin1'), ['CERTIFICATE']);
   if (chain.length === 0) throw errors.configInvalid(`CERTGATE_TLS_CERT: ${config.tls.certFile} holds no PEM CERTIFICATE block`);
   let matches = false;
   try {
-    matches = new X509Certificate(chain[0]!).checkPrivateKey(createPrivateKey(base.key));
+    matches = new X509Certificate(chain[0]!).checkPrivateKey(createPrivateKey(parts.key));
   } catch (err) {
     throw errors.configInvalid(`CERTGATE_TLS_KEY: ${config.tls.keyFile} is not a usable private key (${(err as Error).message})`);
   }
   if (!matches) {
     throw errors.configInvalid(`CERTGATE_TLS_KEY: ${config.tls.keyFile} does not belong to the certificate in ${config.tls.certFile} (renew both together)`);
   }
-  const fileCrls = config.tls.crlFile ? crlDers(readFileSync(config.tls.crlFile)).map((der) => verifyCrl(der, base.trustedCas)) : [];
+  const trustedCas = pemBlocks(parts.ca.toString('latin1'), ['CERTIFICATE', 'X509 CERTIFICATE']).map((der) => trustedCaFromDer(der));
+  if (trustedCas.length === 0) throw errors.configInvalid(`CERTGATE_CLIENT_CA: ${config.tls.clientCaFile} holds no PEM CERTIFICATE block`);
+  const fileCrls = parts.crl ? crlDers(parts.crl).map((der) => verifyCrl(der, trustedCas)) : [];
   return {
-    ...base,
+    cert: parts.cert,
+    key: parts.key,
+    ca: parts.ca,
+    crlFile: parts.crl,
+    trustedCas,
+    crl: undefined,
     fileCrls,
-    summary: { loadedAt: new Date(now).toISOString(), server: chain.map(summarise), clientCas: base.trustedCas.map((ca) => summarise(ca.der)) },
+    summary: { loadedAt: new Date(now).toISOString(), server: chain.map(summarise), clientCas: trustedCas.map((ca) => summarise(ca.der)) },
   };
+}
+
+/** Read and cross-check every file; throws a CertgateError naming the variable to fix. */
+export function loadMaterial(config: Config, now = Date.now()): LoadedMaterial {
+  return buildMaterial(config, readMaterialParts(config), now);
 }
 
 /** The files a reload reads (what CERTGATE_TLS_WATCH watches). */
@@ -79,8 +114,11 @@ export interface MaterialReloaderOptions {
 export class MaterialReloader {
   private current: MaterialSummary;
 
+  private currentParts: MaterialParts;
+
   constructor(private readonly o: MaterialReloaderOptions) {
     this.current = o.initial.summary;
+    this.currentParts = { cert: o.initial.cert, key: o.initial.key, ca: o.initial.ca, crl: o.initial.crlFile };
     this.applyCrls(o.initial);
   }
 
@@ -88,10 +126,16 @@ export class MaterialReloader {
     return this.current;
   }
 
-  reload(): ReloadResult {
+  /** The files in force (a cluster primary hands them to workers, so all serve the same set). */
+  parts(): MaterialParts {
+    return this.currentParts;
+  }
+
+  /** Re-read the files, or apply the parts a cluster primary already checked. */
+  reload(parts?: MaterialParts): ReloadResult {
     let next: LoadedMaterial;
     try {
-      next = loadMaterial(this.o.config);
+      next = parts ? buildMaterial(this.o.config, parts) : loadMaterial(this.o.config);
     } catch (err) {
       const error = (err as Error).message;
       this.o.counter?.inc({ outcome: 'failure' });
@@ -113,6 +157,7 @@ export class MaterialReloader {
     this.o.onTrustedCas?.(next.trustedCas);
     this.applyCrls(next);
     this.current = next.summary;
+    this.currentParts = { cert: next.cert, key: next.key, ca: next.ca, crl: next.crlFile };
     this.o.counter?.inc({ outcome: 'success' });
     this.o.logger.info(
       { server: next.summary.server[0]?.fingerprint256, serverNotAfter: next.summary.server[0]?.notAfter, clientCas: next.summary.clientCas.length, crls: next.fileCrls.length },

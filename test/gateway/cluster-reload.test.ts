@@ -2,7 +2,7 @@
 // every worker presents the renewed server certificate; CRLs fetched once by the primary reach
 // both workers.
 import t from 'tap';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,10 +57,12 @@ t.test('reload and CRLs across workers', { skip: built ? false : 'needs the buil
       CERTGATE_WORKERS: '2',
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  let stdout = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -98,11 +100,35 @@ t.test('reload and CRLs across workers', { skip: built ? false : 'needs the buil
   t.same(presented, presented.map(() => fp), 'every worker presents the renewed certificate');
   t.equal((await tlsExchange(port, client('demo'))).status, 200);
 
-  const metrics = await fetch(`http://127.0.0.1:${opsPort}/metrics`).then((r) => r.text());
-  t.match(metrics, /certgate_tls_reload_total\{outcome="success"\} 1\n/, 'counted once, by the primary');
+  // A broken key next: refused by the primary, the workers are not told.
+  writeFileSync(join(dir, 'server.key'), pki.server.keyPem);
+  child.kill('SIGHUP');
+  let metrics = '';
+  for (let i = 0; i < 100 && !/certgate_tls_reload_total\{outcome="failure"\} 1\n/.test(metrics); i++) {
+    metrics = await fetch(`http://127.0.0.1:${opsPort}/metrics`).then((r) => r.text());
+    if (!/outcome="failure"/.test(metrics)) await new Promise((res) => setTimeout(res, 50));
+  }
+  t.match(metrics, /certgate_tls_reload_total\{outcome="failure"\} 1\n/, 'the broken key is refused');
+  t.match(metrics, /certgate_tls_reload_total\{outcome="success"\} 1\n/, 'counted once per reload, by the primary');
+  // A worker that dies now is replaced with the material in force, not with the broken files.
+  const workerPids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)]).toString().trim().split(/\s+/).map(Number);
+  t.equal(workerPids.length, 2);
+  process.kill(workerPids[0]!, 'SIGKILL');
+  let replaced = false;
+  for (let i = 0; i < 200 && !replaced; i++) {
+    const now = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)]).toString().trim().split(/\s+/).map(Number);
+    replaced = now.length === 2 && !now.includes(workerPids[0]!) && (await readyz()) !== undefined;
+    if (!replaced) await new Promise((res) => setTimeout(res, 50));
+  }
+  t.ok(replaced, 'the replacement worker is listening');
+  const again = [];
+  for (let i = 0; i < 6; i++) again.push(await presentedFingerprint(port, ca));
+  t.same(again, again.map(() => fp), 'the replacement serves the certificate in force');
   t.match(metrics, /certgate_crl_number\{issuer="CN=certgate dev client CA, O=certgate development"\} 3\n/);
 
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM still stops everything');
-  t.notMatch(stderr, /worker died|failed/);
+  // Logs are buffered (4 KiB) and flushed at exit: read them now.
+  t.match(stdout, /TLS reload failed, keeping the material in force: CERTGATE_TLS_KEY: .* does not belong to the certificate/, 'one clear log line');
+  t.notMatch(stdout, /gateway worker failed to start/);
 });
