@@ -25,6 +25,7 @@ import { tlsMaterialCheck } from './material-checks.js';
 import { defineGateScript } from './request-lookup.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
+import { Notifier } from '../notify/service.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -70,6 +71,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
+  // Expiry reminders and account notices: every instance tries, the store lease lets one send.
+  const notifier = new Notifier({ redis, audit, registry, users, config: config.notify, logger, metrics });
   const revocation = setupRevocation({
     config,
     logger,
@@ -149,6 +152,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       redis.connect().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
+      notifier.start();
       if (options.opsListener === false) return;
       await listenOn(ops, config.opsListen.host, config.opsListen.port);
       gateway.opsPort = (ops.address() as AddressInfo).port;
@@ -158,6 +162,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       stopWatching();
       revocation.stop();
       await drain(server, config.timeouts.shutdownGraceMs);
+      await notifier.stop();
       await upstream.close().catch(() => undefined);
       await argon2.close();
       await redis.quit().catch(() => redis.disconnect());
