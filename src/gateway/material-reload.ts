@@ -8,23 +8,14 @@ import type { Counter } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { errors } from '../errors/certgate-error.js';
-import { pemBlocks, readCertificate } from '../tls/certificate.js';
+import { pemBlocks } from '../tls/certificate.js';
+import { summarise, type MaterialSummary } from '../tls/material-summary.js';
 import { crlDers, verifyCrl, type VerifiedCrl } from '../tls/crl.js';
 import type { Revocation } from '../tls/revocation.js';
 import { trustedCaFromDer, type TrustedCa } from '../tls/trusted-cas.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
 
-export interface CertSummary {
-  subject: string;
-  fingerprint256: string;
-  notAfter: string;
-}
-
-export interface MaterialSummary {
-  loadedAt: string;
-  server: CertSummary[];
-  clientCas: CertSummary[];
-}
+export type { MaterialSummary };
 
 export interface LoadedMaterial extends TlsMaterial {
   /** The CRL file as read (undefined without CERTGATE_CRL). */
@@ -32,11 +23,6 @@ export interface LoadedMaterial extends TlsMaterial {
   fileCrls: VerifiedCrl[];
   summary: MaterialSummary;
 }
-
-const summarise = (der: Buffer): CertSummary => {
-  const f = readCertificate(der);
-  return { subject: f.subject, fingerprint256: f.fingerprint256, notAfter: f.notAfter.toISOString() };
-};
 
 /** The raw files of one material set (what a cluster primary hands to its workers). */
 export interface MaterialParts {

@@ -3,7 +3,7 @@
 // reload and CRL metrics and the workers own the OCSP counter, so nothing is counted twice.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Revocation } from '../tls/revocation.js';
-import type { MaterialSummary } from '../gateway/material-reload.js';
+import type { MaterialSummary } from '../tls/material-summary.js';
 
 export interface RevocationMetrics {
   tlsReloads?: Counter<'outcome'>;

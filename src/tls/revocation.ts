@@ -3,14 +3,14 @@
 // without a network call; only a certificate seen for the first time may wait once for a fetch
 // when the policy demands an answer (CERTGATE_OCSP=require, CERTGATE_CRL_STALE=deny).
 import type { RevocationConfig } from '../config/config.js';
-import type { CertReason } from '../pages/types.js';
 import { certUrls } from './cert-urls.js';
 import type { CertificateFacts } from './certificate.js';
 import { CrlState, type CrlEntry } from './crl-state.js';
 import type { OcspCache } from './ocsp-cache.js';
 import { findIssuingCa, type TrustedCa } from './trusted-cas.js';
 
-type Verdict = CertReason | undefined;
+/** The login-error reasons revocation can give (a subset of the page reasons; no import of pages from tls). */
+type Verdict = 'cert-revoked' | 'cert-revocation-unknown' | 'cert-untrusted' | undefined;
 
 export interface RevocationOptions {
   config: RevocationConfig;
