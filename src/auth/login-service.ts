@@ -28,6 +28,7 @@ export interface LoginInput {
 
 export type LoginResult =
   | { status: 'ok'; userId: string; sid: string; mustChange: boolean; replaced: boolean }
+  | { status: 'too-many-attempts'; retryAfterSeconds: number }
   | { status: 'invalid-credentials' | 'account-locked' | 'multiple-login' };
 
 /** Why a login failed, as the audit log records it (the user only ever sees the LoginResult). */
@@ -41,7 +42,9 @@ export interface LoginServiceOptions {
   audit: AuditLog | undefined;
   metrics: GatewayMetrics | undefined;
   logger: Logger;
-  config: Pick<Config, 'lockoutThreshold' | 'session' | 'login'>;
+  config: Pick<Config, 'lockoutThreshold' | 'session' | 'login' | 'certLogin'>;
+  /** Time of session records (the gateway's clock; tests inject one). */
+  clock?: () => number;
 }
 
 export class LoginService {
@@ -56,7 +59,7 @@ export class LoginService {
 
   async login(input: LoginInput): Promise<LoginResult> {
     try {
-      const result = await this.attempt(input);
+      const result = await this.perCertificate(input);
       this.count(result.status === 'ok' ? (result.mustChange ? 'must-change' : 'success') : result.status);
       return result;
     } catch (err) {
@@ -69,6 +72,28 @@ export class LoginService {
     return changePassword(this, input);
   }
 
+  /**
+   * Every attempt counts against the certificate before argon2 runs; a certificate at its limit gets
+   * 429 for the rest of its cooling-off period, so one certificate cannot fill the argon2 queue.
+   */
+  private async perCertificate(input: LoginInput): Promise<LoginResult> {
+    const { failureLimit, cooldownMs } = this.opts.config.certLogin;
+    const cert = await this.guard.reserveCert(input.cert.field, failureLimit, cooldownMs);
+    if (!cert.ok) {
+      await this.audit(input, 'login.refused', { reason: 'cert-too-many-attempts' });
+      return { status: 'too-many-attempts', retryAfterSeconds: Math.ceil(cert.retryAfterMs / 1000) };
+    }
+    let result: LoginResult | undefined;
+    try {
+      result = await this.attempt(input);
+      return result;
+    } finally {
+      // Only failures keep their count: a success, or an attempt without a verdict, gives it back.
+      const failure = result !== undefined && (result.status === 'invalid-credentials' || result.status === 'account-locked');
+      if (!failure) await this.guard.releaseCert(input.cert.field).catch(() => undefined);
+    }
+  }
+
   private async attempt(input: LoginInput): Promise<LoginResult> {
     const { hasher, config } = this.opts;
     const userId = input.userId;
@@ -76,10 +101,15 @@ export class LoginService {
       await hasher.verifyDummy(input.password);
       return this.failed(input, 'unknown-user');
     }
-    const slot = await this.guard.reserve(userId);
+    const slot = await this.guard.reserve(userId, input.cert.operatorId);
     if (slot.status === 'unknown') {
       await hasher.verifyDummy(input.password);
       return this.failed(input, 'unknown-user');
+    }
+    if (slot.status === 'foreign') {
+      // Same work and answer as an unknown user; nothing counts against the user (README "Security").
+      await hasher.verifyDummy(input.password);
+      return this.failed(input, 'operator-mismatch');
     }
     if (slot.status === 'locked') {
       await this.audit(input, 'login.failure', { reason: 'locked' });
@@ -93,9 +123,8 @@ export class LoginService {
       await this.guard.release(userId, slot.token);
       throw err;
     }
-    const operatorMatches = slot.operatorId === input.cert.operatorId;
-    if (!verified || !operatorMatches) {
-      const reason: FailureReason = verified ? 'operator-mismatch' : 'wrong-password';
+    if (!verified) {
+      const reason: FailureReason = 'wrong-password';
       const verdict = await this.guard.fail(userId, slot.token);
       if (verdict.status === 'gone') return this.failed(input, 'unknown-user');
       await this.audit(input, 'login.failure', { reason, failures: verdict.failures });
@@ -109,7 +138,7 @@ export class LoginService {
     }
 
     const sid = newSessionId();
-    const now = Date.now();
+    const now = (this.opts.clock ?? Date.now)();
     const reply = await storeCall(() =>
       this.guard.r.cgLoginSuccess(
         keys.user(userId),

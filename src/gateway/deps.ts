@@ -25,4 +25,6 @@ export interface GatewayDeps {
   trustedCas: TrustedCa[];
   /** CRLs and OCSP answers in force (CERTGATE_CRL, CERTGATE_CRL_URL, CERTGATE_OCSP). */
   revocation: Revocation;
+  /** The time the request path works with (tests inject one instead of waiting). */
+  clock: () => number;
 }

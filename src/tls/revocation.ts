@@ -81,7 +81,7 @@ export class Revocation {
     }
     const first = this.verdict(facts, key, now);
     // Wait (once per certificate, bounded by the fetch timeouts) only when the policy needs the answer.
-    if (pending.length > 0 && first === 'cert-revocation-unknown') return Promise.all(pending).then(() => this.verdict(facts, key, Date.now()));
+    if (pending.length > 0 && first === 'cert-revocation-unknown') return Promise.all(pending).then(() => this.verdict(facts, key, now));
     return first;
   }
 
