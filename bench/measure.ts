@@ -65,10 +65,14 @@ export function httpJob(stack: BenchStack, s: Settings, url: string, extra: Part
 const nginxSkip = (stack: BenchStack, auth: boolean): string | undefined =>
   !stack.nginx ? 'nginx not installed' : auth && stack.nginxAuthPort === undefined ? 'nginx lacks auth_request' : undefined;
 
+/** Keep-alive row of the certificate-only API route (an `api` certificate, no cookie). */
+export const API_ROW = 'certgate gateway, API route';
+
 export async function keepAlive(stack: BenchStack, s: Settings): Promise<Array<Row<HttpResult>>> {
   const targets: Array<[string, string | undefined, string | undefined]> = [
     ['backend direct (HTTP)', `http://127.0.0.1:${stack.upstreamPort}/`, undefined],
     ['certgate gateway', https(stack.gw.port), undefined],
+    [API_ROW, `${https(stack.gw.port)}api/bench`, undefined],
     ['nginx proxy_pass', stack.nginxProxyPort ? https(stack.nginxProxyPort) : undefined, nginxSkip(stack, false)],
     ['nginx + auth_request', stack.nginxAuthPort ? https(stack.nginxAuthPort) : undefined, nginxSkip(stack, true)],
   ];
@@ -79,7 +83,8 @@ export async function keepAlive(stack: BenchStack, s: Settings): Promise<Array<R
       continue;
     }
     process.stderr.write(`  keep-alive: ${name}\n`);
-    rows.push({ name, result: await runJob<HttpResult>(stack, httpJob(stack, s, url), s.warmupS + s.durationS) });
+    const api = name === API_ROW ? { headers: {}, tls: stack.apiTls } : {};
+    rows.push({ name, result: await runJob<HttpResult>(stack, httpJob(stack, s, url, api), s.warmupS + s.durationS) });
   }
   return rows;
 }

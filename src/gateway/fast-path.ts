@@ -20,7 +20,7 @@ import { registryVerdict, tlsVerdict } from './cert-verdict.js';
 import { lookupGate } from './request-lookup.js';
 import { normaliseTarget } from './middleware/request-target.js';
 import { BASELINE_HEADERS } from './middleware/security-headers.js';
-import { isProxiedPath } from './routes.js';
+import { routeKindOf } from './routes.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -43,6 +43,7 @@ function pathOf(url: string): string {
 /** The mTLS listener's request handler: proxied requests that pass every step here, the rest to `koa`. */
 export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
   const { config, sessions, redis } = deps;
+  const kindOf = routeKindOf(config.api.prefix);
 
   return function handleRequest(req, res) {
     const started = process.hrtime.bigint();
@@ -50,7 +51,7 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
     const method = req.method ?? '';
     // Anything the request-target step would refuse or rewrite is the koa chain's to answer.
     const target = normaliseTarget(method, url);
-    if (!target.ok || target.target !== url || !isProxiedPath(pathOf(url)) || choosesLanguage(url)) return koa(req, res);
+    if (!target.ok || target.target !== url || kindOf(pathOf(url)) !== 'proxied' || choosesLanguage(url)) return koa(req, res);
     const handoff: Handoff = { requestId: randomUUID(), started, now: deps.clock() };
     const toKoa = (): unknown => {
       setHandoff(req, handoff);
@@ -61,7 +62,11 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
     const socket = req.socket as TLSSocket;
     const peer = peerCertificateOf(socket, deps.trustedCas);
     const cert = peer.present ? peer.facts : undefined;
-    if (!cert || tlsVerdict(peer, deps.crl, handoff.now) !== undefined) return toKoa();
+    if (!cert || !peer.present || tlsVerdict(peer, handoff.now) !== undefined) return toKoa();
+    // Revocation from the CRLs/OCSP answers in memory; an answer still being fetched is the koa chain's to await.
+    const revoked = deps.revocation.check(cert, peer.der, handoff.now);
+    if (revoked instanceof Promise) revoked.catch(ignore);
+    if (revoked !== undefined) return toKoa();
     // Step 3 needs a signed cookie; without one the koa chain redirects to the login page.
     const cookie = sessionCookieOn(socket, req.headers.cookie, config.keys.cookie);
     if (!cookie) return toKoa();
@@ -94,7 +99,7 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
 
 /** Every check of steps 1–3 passes and the session needs no write (refresh, end, redirect). */
 function passes(deps: GatewayDeps, facts: GateFacts, peeked: TouchResult, now: number): peeked is Extract<TouchResult, { status: 'ok' }> {
-  if (registryVerdict(facts.registration, now) !== undefined || facts.maintenance.on) return false;
+  if (registryVerdict(facts.registration, now, 'web') !== undefined || facts.maintenance.on) return false;
   if (peeked.status !== 'ok') return false;
   const session = peeked.session;
   return (

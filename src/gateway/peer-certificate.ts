@@ -14,6 +14,8 @@ export type PeerCertificate =
       /** Signature checked against the configured client CAs (OpenSSL may report expiry over an unknown issuer). */
       issuedByTrustedCa: boolean;
       facts: CertificateFacts | undefined;
+      /** The certificate as presented (OCSP requests and distribution points are built from it). */
+      der: Buffer;
     };
 
 const cache = new WeakMap<TLSSocket, PeerCertificate>();
@@ -40,5 +42,5 @@ function inspect(socket: TLSSocket, trustedCas: readonly TrustedCa[]): PeerCerti
   // OpenSSL has verified the chain against the same CA file when it says `authorized`; the
   // signature check (about 0.2 ms) is only needed to tell an untrusted certificate from an expired one.
   const issuedByTrustedCa = socket.authorized || findIssuingCa([...trustedCas], peer.raw) !== undefined;
-  return { present: true, authorized: socket.authorized, authorizationError, issuedByTrustedCa, facts };
+  return { present: true, authorized: socket.authorized, authorizationError, issuedByTrustedCa, facts, der: peer.raw };
 }

@@ -1,5 +1,6 @@
-// Every route of the mTLS listener and its middleware chain, in request order, in one table
-// (ARCHITECTURE.md "Request path"): certificate gate → maintenance → session → handler or proxy.
+// Every route of the mTLS listener and its middleware chain, in request order, in one table (ARCHITECTURE.md
+// "Request path"): certificate gate → maintenance → session → handler or proxy;
+// API routes (CERTGATE_API_PREFIX): certificate gate → maintenance → rate limit → proxy, no session.
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import { certificateGate } from './middleware/certificate-gate.js';
@@ -15,6 +16,9 @@ import { showClosed, showLogoutConfirm, submitLogout } from '../auth/logout-hand
 import { showCertificateHelp } from '../auth/help-handler.js';
 import { showCertInfo } from '../auth/cert-info-handler.js';
 import { proxyToUpstream } from '../proxy/proxy-middleware.js';
+import { apiRequest } from './middleware/api-request.js';
+import { apiRateLimit } from '../api/rate-limit.js';
+import { isApiPath } from '../config/api-settings.js';
 import type { GatewayDeps } from './deps.js';
 import type { GatewayMiddleware, GatewayState } from '../kernel/state.js';
 
@@ -25,18 +29,27 @@ export const PROXIED = '/{*rest}';
 const AUTH_PREFIX = '/auth/';
 
 /**
- * Whether a path goes to the PROXIED route of the table. The koa dispatcher below and the proxied fast
- * path (fast-path.ts, the same steps compiled without a koa context) both decide with this one test.
+ * Which route of the table a path takes: /auth/* pages, the API route (when CERTGATE_API_PREFIX is
+ * set), or the PROXIED portal route. The koa dispatcher below and the proxied fast path (fast-path.ts,
+ * the PROXIED route's steps compiled without a koa context) both decide with this one function.
  */
-export const isProxiedPath = (path: string): boolean => !path.startsWith(AUTH_PREFIX);
+export function routeKindOf(apiPrefix: string | undefined): (path: string) => 'auth' | 'api' | 'proxied' {
+  return (path) => (path.startsWith(AUTH_PREFIX) ? 'auth' : apiPrefix && isApiPath(apiPrefix, path) ? 'api' : 'proxied');
+}
 
-export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMiddleware[]]> {
+/** The certificate-only API route for a prefix such as `/api/`. */
+export const apiRoute = (prefix: string): string => `${prefix}{*rest}`;
+
+type Route = [Method, string, GatewayMiddleware[]];
+
+export function routeTable(deps: GatewayDeps): Route[] {
   const gate = certificateGate(deps);
   const maintenance = maintenanceGate(deps);
   const form = formBody();
   const csrf = verifyCsrf(deps);
   // The password pages must stay reachable while the forced change is pending.
   const passwordSession = requireSession(deps, { allowMustChange: true });
+  const api = deps.config.api.prefix;
   // prettier-ignore
   return [
     // Static CSS/JS of the pages, public: the certificate-refused page needs its stylesheet too.
@@ -59,6 +72,8 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
     // The hot path. fast-path.ts runs these same four steps without koa when each one passes, and
     // hands the request to this chain (with what it already read) as soon as one would not.
     ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
+    // Systems of business operators: an `api` certificate and nothing else; refusals are problem+json.
+    ...(api ? [['ALL', apiRoute(api), [apiRequest(deps), gate, maintenance, apiRateLimit(deps), proxyToUpstream(deps)]] satisfies Route] : []),
   ];
 }
 
@@ -68,9 +83,12 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
  */
 export function buildRoutes(deps: GatewayDeps): GatewayMiddleware {
   const router = new Router<GatewayState>();
+  const prefix = deps.config.api.prefix;
   let proxied: GatewayMiddleware | undefined;
+  let api: GatewayMiddleware | undefined;
   for (const [method, path, chain] of routeTable(deps)) {
     if (path === PROXIED) proxied = compose(chain);
+    else if (prefix && path === apiRoute(prefix)) api = compose(chain);
     else if (method === 'GET') router.get(path, ...chain);
     else if (method === 'POST') router.post(path, ...chain);
     else router.all(path, ...chain);
@@ -78,7 +96,10 @@ export function buildRoutes(deps: GatewayDeps): GatewayMiddleware {
   if (!proxied) throw new Error('route table has no proxied route');
   const portal = proxied;
   const auth = compose([router.routes(), router.allowedMethods()]) as GatewayMiddleware;
+  const apiChain = api;
+  const kindOf = routeKindOf(prefix && api ? prefix : undefined);
   return function dispatchRoute(ctx, next) {
-    return isProxiedPath(ctx.path) ? portal(ctx, next) : auth(ctx, next);
+    const kind = kindOf(ctx.path);
+    return kind === 'proxied' ? portal(ctx, next) : kind === 'api' && apiChain ? apiChain(ctx, next) : auth(ctx, next);
   };
 }

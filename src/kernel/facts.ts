@@ -18,12 +18,21 @@ export interface CertificateFacts {
   keyType: 'RSA' | 'EC' | 'other';
 }
 
+/**
+ * What a certificate may be used for: `web` (a person in a browser: login, session, portal pages)
+ * or `api` (a business operator's system on the API routes, certificate only). Registrations
+ * stored before usage existed read as `web`.
+ */
+export type Usage = 'web' | 'api';
+
 /** One registered certificate (issuer + serial → operator, validity, label); src/registry owns the record. */
 export interface Registration {
   issuerId: string;
   /** Normalised serial. */
   serial: string;
   operatorId: string;
+  /** Absent means `web` (see registry/registration.ts usageOf). */
+  usage?: Usage;
   label?: string;
   /** ms since epoch. */
   notBefore?: number;
@@ -72,4 +81,15 @@ export interface CertBanner {
 export interface GateFacts {
   registration: Registration | undefined;
   maintenance: MaintenanceState;
+}
+
+/** An API certificate's token-bucket take (src/api/rate-limit.ts). */
+export interface RateVerdict {
+  allowed: boolean;
+  /** Whole requests left in the bucket after this one. */
+  remaining: number;
+  /** When refused: ms until one request fits. */
+  retryAfterMs: number;
+  /** ms until the bucket is full again. */
+  fullInMs: number;
 }

@@ -1,6 +1,6 @@
 // What each step of a request leaves on ctx.state for the steps after it, and the koa types built on it.
 import type { ParameterizedContext, Middleware } from 'koa';
-import type { CertBanner, CertificateFacts, Lang, MaintenanceState, Registration, SessionRecord, TouchResult } from './facts.js';
+import type { CertBanner, CertificateFacts, Lang, MaintenanceState, RateVerdict, Registration, SessionRecord, TouchResult } from './facts.js';
 
 export type { MaintenanceState };
 
@@ -8,6 +8,16 @@ export interface GatewayState {
   /** Request id, also sent upstream as X-Request-Id and shown on error pages. */
   requestId: string;
   lang: Lang;
+  /**
+   * Which kind of client the route serves: `api` under CERTGATE_API_PREFIX (certificate only,
+   * problem+json refusals), otherwise `web` (absent). The certificate gate wants a registration
+   * of the same usage.
+   */
+  client?: 'web' | 'api';
+  /** API routes: the certificate's token-bucket take, started with the registry lookup (one round trip). */
+  rateLookup?: Promise<RateVerdict>;
+  /** Headers the proxy adds to the upstream's response (e.g. RateLimit on API routes). */
+  responseHeaders?: Record<string, string>;
   /** Set by the certificate gate: the presented certificate, parsed once per socket. */
   cert?: CertificateFacts;
   /** Set by the certificate gate: the registry entry for (issuer, serial). */

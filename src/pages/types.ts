@@ -14,7 +14,18 @@ export interface PageFrame {
   path?: string;
 }
 
-export const CERT_REASONS = ['cert-missing', 'cert-untrusted', 'cert-expired', 'cert-not-yet-valid', 'cert-revoked', 'cert-unregistered'] as const;
+export const CERT_REASONS = [
+  'cert-missing',
+  'cert-untrusted',
+  'cert-expired',
+  'cert-not-yet-valid',
+  'cert-revoked',
+  'cert-unregistered',
+  // A `web` certificate on an API route, or an `api` certificate on a browser route.
+  'cert-wrong-usage',
+  // No usable CRL/OCSP answer under the deny/require policies.
+  'cert-revocation-unknown',
+] as const;
 export type CertReason = (typeof CERT_REASONS)[number];
 
 export { PASSWORD_ERRORS, type PasswordError } from '../users/password-errors.js';

@@ -1,7 +1,7 @@
 // Request path step 4: forward to the portal with clean headers and the signed identity, streaming
 // both ways; a client that goes away aborts the upstream request instead of hurting the process.
 import type { Socket } from 'node:net';
-import { signUpstreamHeaders } from './assertion.js';
+import { apiIdentityHeaders, signUpstreamHeaders } from './assertion.js';
 import { identityHeadersOf } from './identity-cache.js';
 import type { CertificateFacts, SessionRecord } from '../kernel/facts.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
@@ -30,12 +30,19 @@ export interface ProxiedRequest {
   target: string;
   requestId: string;
   socket: Socket;
-  session: SessionRecord;
   cert: CertificateFacts;
+  /** Browser routes: the session's user (identity headers cached per socket, see identity-cache.ts). */
+  session?: SessionRecord;
+  /** API routes: the operator the certificate is registered to (no person, so no user, name or roles). */
+  apiOperator?: string;
 }
 
 /** The gateway's own upstream headers for one request: identity, request id, X-Forwarded-*, assertion. */
 export function signedHeadersFor(deps: GatewayDeps, r: ProxiedRequest): Record<string, string> {
+  let identity: Record<string, string>;
+  if (r.apiOperator !== undefined) identity = apiIdentityHeaders({ operator: r.apiOperator, certSerial: r.cert.serial, certNotAfter: r.cert.notAfter.toISOString() });
+  else if (r.session) identity = identityHeadersOf(r.socket, r.session, r.cert);
+  else throw errors.internal('proxy reached without a session or an API registration');
   return signUpstreamHeaders(
     deps.config.keys.assertion,
     {
@@ -46,15 +53,25 @@ export function signedHeadersFor(deps: GatewayDeps, r: ProxiedRequest): Record<s
       forwardedHost: deps.config.publicHost ?? listenerHost(r.socket),
       forwardedProto: 'https',
     },
-    identityHeadersOf(r.socket, r.session, r.cert),
+    identity,
   );
 }
 
+/**
+ * Who the request is for: the session's user on browser routes; on API routes the operator the
+ * certificate is registered to.
+ */
 function upstreamHeaders(ctx: GatewayContext, deps: GatewayDeps, target: string): Record<string, string> {
-  const session = ctx.state.session;
   const cert = ctx.state.cert;
+  const base = { method: ctx.method, target, requestId: ctx.state.requestId, socket: ctx.req.socket };
+  if (ctx.state.client === 'api') {
+    const registration = ctx.state.registration;
+    if (!registration || !cert) throw errors.internal('API proxy reached without a registered certificate');
+    return signedHeadersFor(deps, { ...base, cert, apiOperator: registration.operatorId });
+  }
+  const session = ctx.state.session;
   if (!session || !cert) throw errors.internal('proxy reached without a session and a certificate');
-  return signedHeadersFor(deps, { method: ctx.method, target, requestId: ctx.state.requestId, socket: ctx.req.socket, session, cert });
+  return signedHeadersFor(deps, { ...base, cert, session });
 }
 
 export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
@@ -85,7 +102,8 @@ export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
           ctx.status = status;
           for (const name of ctx.res.getHeaderNames()) if (!KEPT_GATEWAY_HEADERS.has(name)) ctx.res.removeHeader(name);
           // writeHead's values take precedence over the kept ones: the upstream's header always wins.
-          ctx.res.writeHead(status, clientResponseHeaders(headers));
+          // …except the gateway's own for this route (e.g. RateLimit on API routes).
+          ctx.res.writeHead(status, { ...clientResponseHeaders(headers), ...ctx.state.responseHeaders });
           return ctx.res;
         },
       });

@@ -2,7 +2,7 @@
 // plus the idempotent certs-dev/ writer behind `npm run certs` and `npm start`.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certificateParts, derToPem, readCertificate, subjectId } from './certificate.js';
+import { certificateParts, derToPem, pemBlocks, readCertificate, subjectId } from './certificate.js';
 import { buildPkcs12 } from './p12.js';
 import { normaliseSerial, displaySerial } from './serial.js';
 import { type KeyType, buildCertificate, buildCrl, buildName, generateKey, keyFromPem, keyIdentifier, keyToPem, randomSerial } from './x509-builder.js';
@@ -44,8 +44,8 @@ export function createCa(opts: { commonName: string; keyType?: KeyType; organiza
   return { certPem: derToPem(der), keyPem: keyToPem(key), der, id: subjectId(der) };
 }
 
-interface IssueOptions {
-  kind: 'server' | 'client';
+export interface IssueOptions {
+  kind: 'server' | 'client' | 'ocsp' | 'ca';
   commonName: string;
   organization?: string | undefined;
   key: KeyObject;
@@ -53,9 +53,11 @@ interface IssueOptions {
   notAfter: Date;
   serial: string;
   hosts?: string[];
+  crlUrls?: string[];
+  ocspUrls?: string[];
 }
 
-function issue(ca: Ca, o: IssueOptions): Issued {
+export function issue(ca: Ca, o: IssueOptions): Issued {
   const caParts = certificateParts(ca.der);
   const der = buildCertificate({
     serial: o.serial,
@@ -68,6 +70,8 @@ function issue(ca: Ca, o: IssueOptions): Issued {
     authorityKeyId: keyIdentifier(caParts.spki),
     kind: o.kind,
     ...(o.hosts ? { hosts: o.hosts } : {}),
+    ...(o.crlUrls ? { crlUrls: o.crlUrls } : {}),
+    ...(o.ocspUrls ? { ocspUrls: o.ocspUrls } : {}),
   });
   return { certPem: derToPem(der), keyPem: keyToPem(o.key), der, serial: readCertificate(der).serial };
 }
@@ -97,6 +101,9 @@ export function issueClientCert(
     p12Password?: string;
     /** Reuse a key (tests issue many certificates; RSA key generation is the slow part). */
     key?: KeyObject;
+    /** CRL distribution point and OCSP responder (AIA) URLs to embed. */
+    crlUrls?: string[];
+    ocspUrls?: string[];
   },
 ): Issued {
   const now = Date.now();
@@ -109,6 +116,8 @@ export function issueClientCert(
     notBefore: opts.notBefore ?? new Date(now - 3_600_000),
     notAfter: opts.notAfter ?? new Date(now + 730 * DAY),
     serial: opts.serialHex !== undefined ? normaliseSerial(opts.serialHex) : randomSerial(),
+    ...(opts.crlUrls ? { crlUrls: opts.crlUrls } : {}),
+    ...(opts.ocspUrls ? { ocspUrls: opts.ocspUrls } : {}),
   });
   if (opts.p12Password !== undefined) {
     issued.p12 = buildPkcs12({ key, certs: [issued.der], password: opts.p12Password, friendlyName: opts.commonName });
@@ -116,27 +125,40 @@ export function issueClientCert(
   return issued;
 }
 
-/** A CRL signed by `ca` listing `revokedSerials` (any accepted serial form), PEM. */
-export function createCrl(ca: Ca, revokedSerials: string[], opts: { nextUpdate?: Date } = {}): string {
+export interface CrlOptions {
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+  /** cRLNumber; default: the current time in seconds, so later CRLs number higher. */
+  crlNumber?: number | bigint;
+}
+
+/** A CRL signed by `ca` listing `revokedSerials` (any accepted serial form), DER as CAs publish it. */
+export function createCrlDer(ca: Ca, revokedSerials: string[], opts: CrlOptions = {}): Buffer {
   const caParts = certificateParts(ca.der);
   const now = Date.now();
-  const der = buildCrl({
+  return buildCrl({
     issuer: caParts.subject,
     issuerKey: keyFromPem(ca.keyPem),
     authorityKeyId: keyIdentifier(caParts.spki),
     serials: revokedSerials.map((s) => normaliseSerial(s)),
-    thisUpdate: new Date(now - 3_600_000),
+    thisUpdate: opts.thisUpdate ?? new Date(now - 3_600_000),
     nextUpdate: opts.nextUpdate ?? new Date(now + 365 * DAY),
-    crlNumber: Math.floor(now / 1000),
+    crlNumber: opts.crlNumber ?? Math.floor(now / 1000),
   });
-  return derToPem(der, 'X509 CRL');
+}
+
+/** The same CRL as PEM ("X509 CRL"). */
+export function createCrl(ca: Ca, revokedSerials: string[], opts: CrlOptions = {}): string {
+  return derToPem(createCrlDer(ca, revokedSerials, opts), 'X509 CRL');
 }
 
 // ---- dev PKI (certs-dev/) ----
 
 export const DEV_P12_PASSWORD = 'certgate';
-export const DEV_CLIENT_NAMES = ['demo', 'demo-ec', 'expired', 'not-yet-valid', 'unregistered', 'revoked', 'foreign'] as const;
+export const DEV_CLIENT_NAMES = ['demo', 'demo-ec', 'demo-api', 'expired', 'not-yet-valid', 'unregistered', 'revoked', 'foreign'] as const;
 export type DevClientName = (typeof DEV_CLIENT_NAMES)[number];
+/** Plain valid client certificates added to the dev PKI later, issued into an existing certs-dev/. */
+const LATER_CLIENT_NAMES: readonly DevClientName[] = ['demo-api'];
 export const DEV_OPERATOR = 'demo-operator';
 
 export interface DevPki {
@@ -181,6 +203,8 @@ export function buildDevPki(opts: { shareLeafKeys?: boolean } = {}): DevPki {
   const clients: Record<DevClientName, Issued> = {
     demo: client(ca, 'demo', 'rsa'),
     'demo-ec': client(ca, 'demo-ec', 'ec'),
+    // A business operator's system: registered with --usage api, it opens the API routes only.
+    'demo-api': client(ca, 'demo-api', 'rsa'),
     expired: client(ca, 'expired', 'rsa', { notBefore: new Date(now - 731 * DAY), notAfter: new Date(now - DAY) }),
     'not-yet-valid': client(ca, 'not-yet-valid', 'rsa', { notBefore: new Date(now + 180 * DAY), notAfter: new Date(now + 910 * DAY) }),
     unregistered: client(ca, 'unregistered', 'rsa'),
@@ -262,7 +286,7 @@ function readManifest(dir: string): DevPkiManifest | undefined {
 /** Create the dev PKI in `dir` unless it is already there (ca.crt + manifest.json), or when forced. */
 export function generateDevPki(dir: string, opts: { force?: boolean } = {}): DevPkiManifest {
   const existing = opts.force ? undefined : readManifest(dir);
-  if (existing) return existing;
+  if (existing) return completeDevPki(dir, existing);
   mkdirSync(dir, { recursive: true });
   // `npm start` and `npm run certs` may race: a lock directory keeps one generation from mixing with another.
   const lock = join(dir, '.generating');
@@ -282,4 +306,28 @@ export function generateDevPki(dir: string, opts: { force?: boolean } = {}): Dev
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * A dev PKI written by an older certgate lacks the newer client certificates (e.g. demo-api):
+ * issue just those from the existing CA, so earlier imports into browsers stay valid.
+ */
+function completeDevPki(dir: string, manifest: DevPkiManifest): DevPkiManifest {
+  // Only certificates added after the first release; the others' validity windows are special.
+  const missing = LATER_CLIENT_NAMES.filter((name) => !manifest[name]);
+  if (missing.length === 0 || !existsSync(join(dir, 'ca.key'))) return manifest;
+  const certPem = readFileSync(join(dir, 'ca.crt'), 'utf8');
+  const der = pemBlocks(certPem, ['CERTIFICATE'])[0];
+  if (!der) return manifest;
+  const ca: Ca = { certPem, keyPem: readFileSync(join(dir, 'ca.key'), 'utf8'), der, id: subjectId(der) };
+  const updated = { ...manifest };
+  for (const name of missing) {
+    const c = issueClientCert(ca, { commonName: `certgate ${name}`, organization: DEV_OPERATOR, p12Password: DEV_P12_PASSWORD });
+    writeAtomic(join(dir, `${name}.crt`), c.certPem);
+    writeAtomic(join(dir, `${name}.key`), c.keyPem, 0o600);
+    if (c.p12) writeAtomic(join(dir, `${name}.p12`), c.p12, 0o600);
+    updated[name] = entry(`${name}.crt`, c.der);
+  }
+  writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(updated, null, 2)}\n`);
+  return updated;
 }

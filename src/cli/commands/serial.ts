@@ -1,9 +1,10 @@
 // `certgate serial …`: register, import, list, remove and prune client-certificate serials.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { errors } from '../../errors/certgate-error.js';
 import { validateOperatorId } from '../../registry/operators.js';
-import { type Registration, daysLeft, registrationState } from '../../registry/registration.js';
+import { type Registration, type Usage, USAGES, daysLeft, isUsage, registrationState, usageOf } from '../../registry/registration.js';
 import type { CertKey } from '../../registry/registry.js';
 import { loadCertificateFile, readCertificate } from '../../tls/certificate.js';
 import { displaySerial, normaliseSerial } from '../../tls/serial.js';
@@ -21,6 +22,7 @@ export function registrationJson(r: Registration, now: number) {
     displaySerial: displaySerial(r.serial),
     issuerId: r.issuerId,
     operator: r.operatorId,
+    usage: usageOf(r),
     label: r.label ?? null,
     notBefore: isoOrNull(r.notBefore),
     notAfter: isoOrNull(r.notAfter),
@@ -30,6 +32,10 @@ export function registrationJson(r: Registration, now: number) {
     addedBy: r.addedBy ?? null,
   };
 }
+
+/** --issuer as given: a CA file relative to the working directory, or a fingerprint. */
+const issuerSpec = (ctx: CliContext, spec: string | undefined): string | undefined =>
+  spec !== undefined && spec.trim() !== '' && existsSync(ctx.path(spec.trim())) ? ctx.path(spec.trim()) : spec;
 
 interface AddOptions {
   operator: string;
@@ -42,6 +48,15 @@ interface AddOptions {
   passwordStdin?: boolean;
   replace?: boolean;
   allowExpired?: boolean;
+  usage?: string;
+}
+
+/** `--usage web|api`; a usage error naming the choices otherwise. */
+function usageOption(text: string | undefined): Usage | undefined {
+  if (text === undefined) return undefined;
+  const v = text.trim().toLowerCase();
+  if (!isUsage(v)) throw errors.usage(`--usage "${text}" is not a usage; use ${USAGES.join(' or ')} (web: browsers, api: systems on the API routes)`);
+  return v;
 }
 
 /** Name of the variable that may carry the PKCS#12 password (not on the command line, so not in `ps`). */
@@ -67,6 +82,7 @@ async function loadWithPassword(ctx: CliContext, data: Buffer, o: AddOptions): P
 
 async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions): Promise<void> {
   const operatorId = validateOperatorId(o.operator);
+  const usage = usageOption(o.usage);
   const now = ctx.now();
   const zone = ctx.timeZone();
   let reg: Registration;
@@ -89,7 +105,7 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
         `the certificate in ${o.cert} (issuer "${facts.issuer}") was not issued by a trusted client CA (CERTGATE_CLIENT_CA); add its CA to that file first`,
       );
     }
-    if (o.issuer !== undefined && resolveIssuer(ctx.trustedCas(), o.issuer).id !== ca.id) {
+    if (o.issuer !== undefined && resolveIssuer(ctx.trustedCas(), issuerSpec(ctx, o.issuer)).id !== ca.id) {
       throw errors.usage(`--issuer names a different CA than the one that issued ${o.cert}; leave --issuer out with --cert`);
     }
     if (facts.notAfter.getTime() < now) refuseExpired(facts.notAfter.getTime(), o, zone, ctx);
@@ -102,10 +118,11 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
     if (notAfter !== undefined && notBefore !== undefined && notBefore > notAfter) throw errors.usage('--not-before is after --not-after');
     if (notAfter !== undefined && notAfter < now) refuseExpired(notAfter, o, zone, ctx);
 
-    const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
+    const ca = resolveIssuer(ctx.trustedCas(), issuerSpec(ctx, o.issuer));
     reg = { issuerId: ca.id, serial, operatorId, ...(notBefore !== undefined ? { notBefore } : {}), ...(notAfter !== undefined ? { notAfter } : {}), addedAt: now };
   }
   if (o.label !== undefined && o.label !== '') reg.label = o.label;
+  if (usage === 'api') reg.usage = 'api';
   reg.addedBy = ctx.by.actor;
   const registry = await ctx.registry();
   const added = await registry.add(reg, { replace: o.replace === true, by: ctx.by });
@@ -117,6 +134,7 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
   }
   ctx.print(
     `registered serial ${displaySerial(reg.serial)} for operator ${operatorId}` +
+      (usageOf(reg) === 'api' ? ' for API use (certificate-only routes)' : '') +
       (reg.notAfter !== undefined ? `, valid until ${localDateTime(reg.notAfter, zone)}` : ', no expiry recorded') +
       (added.sessionsEnded !== undefined ? `; ${added.sessionsEnded} session(s) bound to it ended` : ''),
   );
@@ -133,9 +151,14 @@ function refuseExpired(notAfter: number, o: AddOptions, zone: string, ctx: CliCo
 
 async function importCsv(ctx: CliContext, file: string, o: { issuer?: string }): Promise<void> {
   const text = readCsvFile(ctx.path(file));
-  const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
+  const cas = ctx.trustedCas();
+  // Without --issuer and with several CAs, every row must name its CA in the issuer column.
+  const defaultIssuer = o.issuer !== undefined || cas.length === 1 ? resolveIssuer(cas, issuerSpec(ctx, o.issuer)).id : undefined;
+  const csvDir = dirname(ctx.path(file));
+  // A relative CA file in the issuer column is looked up next to the CSV first.
+  const issuerOf = (spec: string) => resolveIssuer(cas, !isAbsolute(spec) && existsSync(join(csvDir, spec)) ? join(csvDir, spec) : issuerSpec(ctx, spec)).id;
   const registry = await ctx.registry();
-  const plan = await planImport(text, { issuerId: ca.id, registry, now: ctx.now(), addedBy: ctx.by.actor, timeZone: ctx.timeZone() });
+  const plan = await planImport(text, { issuerId: defaultIssuer, issuerOf, registry, now: ctx.now(), addedBy: ctx.by.actor, timeZone: ctx.timeZone() });
   if (plan.problems.length > 0) {
     for (const p of plan.problems.slice(0, MAX_PRINTED_PROBLEMS)) ctx.io.stderr(`${file}: ${p}\n`);
     const more = plan.problems.length - MAX_PRINTED_PROBLEMS;
@@ -147,10 +170,12 @@ async function importCsv(ctx: CliContext, file: string, o: { issuer?: string }):
   ctx.print(`imported ${added} certificate serial(s) for ${operators.size} operator(s) from ${file}`);
 }
 
-async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: string; expired?: boolean; json?: boolean }): Promise<void> {
+async function list(ctx: CliContext, o: { operator?: string; usage?: string; expiringWithin?: string; expired?: boolean; json?: boolean }): Promise<void> {
   const now = ctx.now();
+  const usage = usageOption(o.usage);
   const filter = {
     now,
+    ...(usage !== undefined ? { usage } : {}),
     ...(o.operator !== undefined ? { operatorId: validateOperatorId(o.operator) } : {}),
     ...(o.expiringWithin !== undefined ? { expiringWithinDays: integerOption(o.expiringWithin, '--expiring-within', 0, 36500) } : {}),
     ...(o.expired ? { expired: true } : {}),
@@ -162,13 +187,14 @@ async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: st
   const lines = rows.map((r) => [
     displaySerial(r.serial),
     r.operatorId,
+    usageOf(r),
     r.label ?? '',
     localDate(r.notBefore, zone),
     localDate(r.notAfter, zone),
     String(daysLeft(r, now) ?? '-'),
     registrationState(r, now),
   ]);
-  ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', zoneHeader('NOT BEFORE', zone), zoneHeader('NOT AFTER', zone), 'DAYS LEFT', 'STATE'], lines));
+  ctx.print(table(['SERIAL', 'OPERATOR', 'USAGE', 'LABEL', zoneHeader('NOT BEFORE', zone), zoneHeader('NOT AFTER', zone), 'DAYS LEFT', 'STATE'], lines));
 }
 
 async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: string }): Promise<void> {
@@ -177,7 +203,7 @@ async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: strin
   const targets: CertKey[] = [];
   const notFound: string[] = [];
   if (o.issuer !== undefined) {
-    const issuerId = resolveIssuer(ctx.trustedCas(), o.issuer).id;
+    const issuerId = resolveIssuer(ctx.trustedCas(), issuerSpec(ctx, o.issuer)).id;
     targets.push(...serials.map((serial) => ({ issuerId, serial })));
   } else {
     const found = await registry.findBySerial(serials);
@@ -244,17 +270,19 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--password <p12 password>', 'password of a PKCS#12 --cert file (visible in the process list: prefer CERTGATE_P12_PASSWORD, --password-stdin or the prompt)')
     .option('--password-stdin', 'read the PKCS#12 password from the first line of standard input')
     .option('--replace', 'overwrite an existing registration of the same certificate')
+    .option('--usage <web|api>', 'web (default): browsers with login; api: systems on the API routes, certificate only')
     .option('--allow-expired', 'register a certificate whose expiry date has already passed')
     .action((s: string | undefined, o: AddOptions) => add(ctx, s, o));
   serial
     .command('import <file.csv>')
-    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before]; all rows or none')
-    .option('--issuer <CA file or fingerprint>', 'issuing CA of every row; may be omitted when one client CA is trusted')
+    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before][,usage][,issuer]; all rows or none')
+    .option('--issuer <CA file or fingerprint>', 'issuing CA of rows without an issuer cell; may be omitted when one client CA is trusted')
     .action((file: string, o: { issuer?: string }) => importCsv(ctx, file, o));
   serial
     .command('list')
     .description('registered serials with days left, soonest expiry first')
     .option('--operator <id>', 'only this operator')
+    .option('--usage <web|api>', 'only certificates registered for this usage')
     .option('--expiring-within <days>', 'only certificates expiring within this many days')
     .option('--expired', 'only certificates already expired (with --expiring-within: either)')
     .option('--json', 'one JSON document on stdout')

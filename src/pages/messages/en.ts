@@ -58,6 +58,8 @@ export const en: Messages = {
     expired: 'Expired',
     state: 'Registration',
     operator: 'Operator ID',
+    usage: 'Usage',
+    usages: { web: 'Web (browser)', api: 'API (system-to-system)' },
   },
   loginError: {
     heading: 'Login error',
@@ -105,12 +107,28 @@ export const en: Messages = {
           'To use a new certificate, ask the administrator to register its serial number.',
         ],
       },
+      'cert-revocation-unknown': {
+        title: 'The status of your client certificate cannot be confirmed right now',
+        lead: 'This system could not obtain current revocation information from the certificate authority, so it cannot let any certificate of that authority in for the moment.',
+        steps: [
+          'Wait a few minutes and try again.',
+          'If this continues, contact the help desk of the portal; the certificate itself may be fine.',
+        ],
+      },
       'cert-unregistered': {
         title: 'Your client certificate is not registered',
         lead: 'The serial number of this certificate is not registered with this system, so you cannot log in.',
         steps: [
           'Ask your operator administrator to register the serial number shown below.',
           'Once it is registered, restart the browser and open this address again.',
+        ],
+      },
+      'cert-wrong-usage': {
+        title: 'This certificate cannot be used in a browser',
+        lead: 'The selected certificate is registered for API use (system-to-system), so it cannot be used to log in.',
+        steps: [
+          'Restart the browser to see the certificate selection again, and choose a certificate registered for web use.',
+          'If you have no certificate for web use, ask your operator administrator to register one.',
         ],
       },
     },
