@@ -16,7 +16,7 @@ let agent: Agent;
 const portOf = new Map<string, number | undefined>();
 
 t.before(async () => {
-  stack = await startStack({ clock: clock.now });
+  stack = await startStack({ clock: clock.now, env: { CERTGATE_API_PREFIX: '/api/' } });
   stack.gateway.server.on('request', (req: { url?: string; socket: { remotePort?: number } }) => void portOf.set(req.url ?? '', req.socket.remotePort));
   const client = stack.pki.clients.demo;
   agent = new Agent({ keepAlive: true, maxSockets: 1, cert: client.certPem, key: client.keyPem, ca: stack.pki.ca.certPem });
@@ -44,6 +44,20 @@ t.test('a changed cookie on the same socket is verified again; a forged one neve
   t.equal(stack.upstream.received.length, received, 'nothing proxied');
   t.equal((await get('/c', cookie)).status, 200, 'the real cookie again');
   t.same(new Set(['/a', '/b', '/c'].map((p) => portOf.get(p))).size, 1, 'all on one TLS connection');
+});
+
+t.test('a browser session cookie on an API path takes the API route, never the proxied fast path', async (t) => {
+  const password = await stack.createUser('oda');
+  const cookie = await stack.login('demo', 'oda', password);
+  t.equal((await get('/portal', cookie)).status, 200, 'the session works on the portal');
+  const received = stack.upstream.received.length;
+  for (const path of ['/api/v1/notices', '/api']) {
+    const res = await get(path, cookie);
+    t.equal(res.status, 403, path);
+    t.match(String(res.headers['content-type']), /application\/problem\+json/);
+    t.match(res.body, /cert-wrong-usage/);
+  }
+  t.equal(stack.upstream.received.length, received, 'nothing proxied');
 });
 
 t.test('?lang= on a proxied page still sets the language cookie, as on every page', async (t) => {
