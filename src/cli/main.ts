@@ -15,6 +15,7 @@ import * as serveCommand from './commands/serve.js';
 import * as userCommands from './commands/user.js';
 import * as sessionCommands from './commands/session.js';
 import * as maintenanceCommands from './commands/maintenance.js';
+import * as requestCommands from './commands/request.js';
 import type { Command } from 'commander';
 
 export type { CliIo } from './io.js';
@@ -37,6 +38,7 @@ const MODULES: CommandModule[] = [
   userCommands,
   sessionCommands,
   maintenanceCommands,
+  requestCommands,
   auditCommands,
 ];
 

@@ -18,6 +18,8 @@ import { PasswordHasher } from '../users/password-hasher.js';
 import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
+import { ApplicationService } from '../applications/application-service.js';
+import { ApplicationStore } from '../applications/application-store.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { defineGateScript } from './request-lookup.js';
 import { createGatewayApp } from './app.js';
@@ -58,7 +60,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
-  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl };
+  const applications = new ApplicationService(new ApplicationStore(redis), registry, tls.trustedCas, audit);
+  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, registry, applications, trustedCas: tls.trustedCas, crl: tls.crl };
 
   const app = createGatewayApp(deps);
   const server = createHttpsServer(

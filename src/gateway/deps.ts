@@ -10,6 +10,8 @@ import type { RevocationList } from '../tls/crl.js';
 import type { TrustedCa } from '../tls/trusted-cas.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
+import type { Registry } from '../registry/registry.js';
+import type { ApplicationService } from '../applications/application-service.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -22,6 +24,9 @@ export interface GatewayDeps {
   login: LoginService;
   upstream: Upstream;
   trustedCas: TrustedCa[];
+  /** Registry and certificate applications, for the operator administration pages. */
+  registry: Registry;
+  applications: ApplicationService;
   /** Present when CERTGATE_CRL is set. */
   crl: RevocationList | undefined;
 }

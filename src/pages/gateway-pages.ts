@@ -2,7 +2,7 @@
 import type { Lang } from './i18n.js';
 import type { CertReason, CertState, LoginError, MultipleLoginReason, PageFrame, PasswordError, SessionEndReason, SystemErrorReason } from './types.js';
 import { loginError, maintenance, multipleLogin, notFoundView, sessionTimeout, systemError } from './views/gateway-errors.js';
-import { certInfo, login, logoutConfirm, passwordChange, passwordChanged } from './views/gateway-forms.js';
+import { certInfo, login, logoutConfirm, passwordChange, passwordChanged, type CertInfoProps } from './views/gateway-forms.js';
 
 export type { Lang, PageFrame, CertReason, PasswordError };
 
@@ -18,10 +18,7 @@ export const gatewayPages: {
   login(f: PageFrame, p: { error?: LoginError; userId?: string; next?: string }): string;
   passwordChange(f: PageFrame, p: { userId: string; forced: boolean; error?: PasswordError }): string;
   passwordChanged(f: PageFrame): string;
-  certInfo(
-    f: PageFrame,
-    p: { serial: string; issuer: string; subject: string; notBefore: Date; notAfter: Date; daysLeft: number; state: CertState; operatorId?: string },
-  ): string;
+  certInfo(f: PageFrame, p: CertInfoProps): string;
   /** GET /auth/logout: data-page="logout-confirm", a POST form to /auth/logout with _csrf. */
   logoutConfirm(f: PageFrame): string;
 } = {

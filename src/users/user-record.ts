@@ -19,6 +19,8 @@ export interface UserRecord {
   createdAt: number;
   passwordChangedAt: number;
   lastLoginAt?: number;
+  /** Contact address (optional). */
+  email?: string;
 }
 
 /** Hash field names, short and fixed: Lua scripts and this file must agree. */
@@ -36,6 +38,7 @@ export const F = {
   createdAt: 'createdAt',
   passwordChangedAt: 'passwordChangedAt',
   lastLoginAt: 'lastLoginAt',
+  email: 'email',
 } as const;
 
 export const encodeRoles = (roles: readonly string[]): string => roles.join(',');
@@ -66,6 +69,7 @@ export function decodeUser(userId: string, h: Record<string, string>): UserRecor
   if (record.locked && h[F.lockedReason]) record.lockedReason = h[F.lockedReason];
   const lastLoginAt = num(h[F.lastLoginAt]);
   if (lastLoginAt !== undefined) record.lastLoginAt = lastLoginAt;
+  if (h[F.email]) record.email = h[F.email];
   return record;
 }
 

@@ -5,7 +5,7 @@ import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { DEFAULT_ROLE, ROLES, isRole, type Role } from './roles.js';
+import { DEFAULT_ROLE, ROLES, isRole, roleConflict, type Role } from './roles.js';
 import { USER_ID_RULE, isUserId } from './user-id.js';
 import { readUserHashes } from './user-index.js';
 import { F, decodeUser, encodeRoles, type UserRecord } from './user-record.js';
@@ -20,7 +20,12 @@ export interface NewUser {
   operatorId: string;
   name?: string;
   roles?: string[];
+  /** Optional contact address, stored as the record's `email` field. */
+  email?: string;
 }
+
+/** A plausible mail address (the mail server is the real judge); at most 254 characters. */
+export const EMAIL = /^[^\s@<>",;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 const MAX_NAME = 100;
 
@@ -41,6 +46,8 @@ export class UserStore {
     const roles = validRoles(input.roles);
     const name = (input.name ?? userId).trim() || userId;
     if (name.length > MAX_NAME) throw errors.usage(`the name is longer than ${MAX_NAME} characters`);
+    const email = input.email?.trim() || undefined;
+    if (email !== undefined && (email.length > 254 || !EMAIL.test(email))) throw errors.usage(`"${email}" is not a mail address; use e.g. yamada@example.co.jp`);
     if (!(await this.operatorExists(input.operatorId))) {
       throw errors.notFound(`operator "${input.operatorId}" does not exist; add it first with: certgate operator add ${input.operatorId} --name <name>`);
     }
@@ -58,12 +65,13 @@ export class UserStore {
       [F.locked]: '0',
       [F.createdAt]: now,
       [F.passwordChangedAt]: now,
+      ...(email ? { [F.email]: email } : {}),
     };
     // Index first: a user hash never exists without its index entry (a stray index entry is harmless).
     await storeCall(() => this.r.sadd(keys.userIndex, userId));
     const created = await storeCall(() => this.r.cgUserCreate(keys.user(userId), ...Object.entries(fields).flat()));
     if (created !== 1) throw errors.conflict(`user "${userId}" already exists; use \`certgate user reset-password ${userId}\` for a new password`);
-    await recordAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles });
+    await recordAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles, ...(email ? { email } : {}) });
     return { user: (await this.get(userId))!, temporaryPassword: password };
   }
 
@@ -131,6 +139,17 @@ export class UserStore {
     return { user: (await this.require(userId)), temporaryPassword: password };
   }
 
+  /** Replaces the user's roles (validated like `user add`); the live session keeps its snapshot until the next login. */
+  async setRoles(userId: string, roles: string[], by?: AuditBy): Promise<UserRecord> {
+    requireUserId(userId);
+    const valid = validRoles(roles);
+    const r = await storeCall(() => this.r.cgUserSetField(keys.user(userId), F.roles, encodeRoles(valid)));
+    if (r === 0) throw notFound(userId);
+    const user = await this.require(userId);
+    await recordAudit(this.audit, by, 'user.roles', userId, { operator: user.operatorId, roles: valid });
+    return user;
+  }
+
   async operatorExists(operatorId: string): Promise<boolean> {
     return (await storeCall(() => this.r.hexists(keys.operators, operatorId))) === 1;
   }
@@ -145,7 +164,10 @@ function validRoles(roles: string[] | undefined): Role[] {
   const list = roles && roles.length > 0 ? roles : [DEFAULT_ROLE];
   const bad = list.find((r) => !isRole(r));
   if (bad !== undefined) throw errors.usage(`unknown role "${bad}"; use one of: ${ROLES.join(', ')}`);
-  return [...new Set(list as Role[])];
+  const unique = [...new Set(list as Role[])];
+  const conflict = roleConflict(unique);
+  if (conflict) throw errors.usage(`${conflict}; give --role market-reviewer alone`);
+  return unique;
 }
 
 const notFound = (userId: string) => errors.notFound(`user "${userId}" does not exist (see \`certgate user list\`)`);

@@ -5,6 +5,7 @@ import { formatDate, isoDate, withLang } from '../format.js';
 import { messages } from '../i18n.js';
 import { renderPage } from '../layout.js';
 import type { CertState, LoginError, PageFrame, PasswordError } from '../types.js';
+import { RenewalBlock, type RenewalProps } from './renewal.js';
 
 const GATEWAY_ASSETS = '/auth/assets/' as const;
 
@@ -189,6 +190,8 @@ export interface CertInfoProps {
   daysLeft: number;
   state: CertState;
   operatorId?: string;
+  /** Renewal application block (src/pages/views/renewal.tsx); absent: no block. */
+  renewal?: RenewalProps;
 }
 
 export function certInfo(f: PageFrame, p: CertInfoProps): string {
@@ -207,10 +210,13 @@ export function certInfo(f: PageFrame, p: CertInfoProps): string {
   return renderPage({
     frame: f,
     page: 'cert-info',
+    error: p.renewal?.error,
+    application: p.renewal?.application?.id,
     title: m.certInfo.heading,
     assetBase: GATEWAY_ASSETS,
     menu: null,
     children: (
+      <>
       <section class="panel" aria-labelledby="page-title">
         <h1 id="page-title">{m.certInfo.heading}</h1>
         <p class="lead">{m.certInfo.lead}</p>
@@ -223,6 +229,8 @@ export function certInfo(f: PageFrame, p: CertInfoProps): string {
           </a>
         </p>
       </section>
+      {p.renewal && (p.renewal.canApply || p.renewal.application) && <RenewalBlock f={f} p={p.renewal} />}
+      </>
     ),
   });
 }
