@@ -9,6 +9,7 @@ import { registrationState, type Registration } from '../registry/registration.j
 import type { CertificateFacts } from '../tls/certificate.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayMiddleware } from '../gateway/state.js';
+import { renewalProps } from './renewal-state.js';
 
 const DAY_MS = 86_400_000;
 
@@ -42,6 +43,7 @@ export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
         daysLeft: Math.floor((cert.notAfter.getTime() - now) / DAY_MS),
         state: certState(cert, registration, now),
         ...(registration ? { operatorId: registration.operatorId } : {}),
+        renewal: await renewalProps(deps, cert, registration, now),
       }),
     );
   };

@@ -24,7 +24,12 @@ export interface LoginInput {
   cert: { field: string; operatorId: string };
   /** For the audit log only. */
   remoteAddress?: string;
+  /** Check the password under the same lockout rules but create no session (renewal from /auth/cert). */
+  verifyOnly?: boolean;
 }
+
+/** verifyPassword's success: the password was right for this user (no session was created). */
+export type VerifiedResult = { status: 'verified'; userId: string; operatorId: string };
 
 export type LoginResult =
   | { status: 'ok'; userId: string; sid: string; mustChange: boolean; replaced: boolean }
@@ -56,7 +61,8 @@ export class LoginService {
 
   async login(input: LoginInput): Promise<LoginResult> {
     try {
-      const result = await this.attempt(input);
+      const result = await this.attempt({ ...input, verifyOnly: false });
+      if (result.status === 'verified') throw new Error('login attempt answered as a verification');
       this.count(result.status === 'ok' ? (result.mustChange ? 'must-change' : 'success') : result.status);
       return result;
     } catch (err) {
@@ -65,11 +71,19 @@ export class LoginService {
     }
   }
 
+  /**
+   * The login's own password check (same reservation, lockout and audit) without a session: for a
+   * user applying from /auth/cert with a certificate that is not registered yet.
+   */
+  verifyPassword(input: Omit<LoginInput, 'verifyOnly'>): Promise<VerifiedResult | Exclude<LoginResult, { status: 'ok' }>> {
+    return this.attempt({ ...input, verifyOnly: true }) as Promise<VerifiedResult | Exclude<LoginResult, { status: 'ok' }>>;
+  }
+
   changePassword(input: PasswordChangeInput): Promise<PasswordChangeResult> {
     return changePassword(this, input);
   }
 
-  private async attempt(input: LoginInput): Promise<LoginResult> {
+  private async attempt(input: LoginInput): Promise<LoginResult | VerifiedResult> {
     const { hasher, config } = this.opts;
     const userId = input.userId;
     if (!isUserId(userId)) {
@@ -93,7 +107,8 @@ export class LoginService {
       await this.guard.release(userId, slot.token);
       throw err;
     }
-    const operatorMatches = slot.operatorId === input.cert.operatorId;
+    // A verification has no registered certificate to compare: the application goes to the user's own operator.
+    const operatorMatches = input.verifyOnly === true || slot.operatorId === input.cert.operatorId;
     if (!verified || !operatorMatches) {
       const reason: FailureReason = verified ? 'operator-mismatch' : 'wrong-password';
       const verdict = await this.guard.fail(userId, slot.token);
@@ -108,6 +123,12 @@ export class LoginService {
       return verdict.status === 'locked' ? { status: 'account-locked' } : { status: 'invalid-credentials' };
     }
 
+    if (input.verifyOnly) {
+      // No session: only the reservation is returned; the failure counter resets at the next real login.
+      await this.guard.release(userId, slot.token);
+      await this.audit(input, 'login.verified', { purpose: 'certificate-application' });
+      return { status: 'verified', userId, operatorId: slot.operatorId };
+    }
     const sid = newSessionId();
     const now = Date.now();
     const reply = await storeCall(() =>

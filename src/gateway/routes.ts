@@ -13,7 +13,14 @@ import { showLogin, submitLogin } from '../auth/login-handlers.js';
 import { showPasswordChange, submitPasswordChange } from '../auth/password-handlers.js';
 import { showLogoutConfirm, submitLogout } from '../auth/logout-handlers.js';
 import { showCertInfo } from '../auth/cert-info-handler.js';
+import { submitRenewal } from '../auth/renewal-handler.js';
 import { proxyToUpstream } from '../proxy/proxy-middleware.js';
+import { requireRole } from '../admin/access.js';
+import { multipartBody } from '../admin/multipart.js';
+import { USER_ACTIONS, listUsers, showNewUser, showUser, submitNewUser, userAction } from '../admin/user-handlers.js';
+import { listCertificates, showAudit } from '../admin/certificate-handlers.js';
+import { listApplications, submitApplication, withdrawApplication } from '../admin/application-handlers.js';
+import { decide, showReview } from '../admin/review-handlers.js';
 import type { GatewayDeps } from './deps.js';
 import type { GatewayMiddleware, GatewayState } from './state.js';
 
@@ -22,17 +29,25 @@ type Method = 'GET' | 'POST' | 'ALL';
 /** Everything outside /auth/ is the portal: the proxied route below, the hot path. */
 export const PROXIED = '/{*rest}';
 
-export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMiddleware[]]> {
+type Route = [Method, string, GatewayMiddleware[]];
+
+export function routeTable(deps: GatewayDeps): Route[] {
   const gate = certificateGate(deps);
   const maintenance = maintenanceGate(deps);
   const form = formBody();
   const csrf = verifyCsrf(deps);
+  const session = requireSession(deps);
+  const admin = requireRole(deps, 'operator-admin');
+  const reviewer = requireRole(deps, 'market-reviewer');
+  const multipart = multipartBody();
   // prettier-ignore
   return [
     // Static CSS/JS of the pages, public: the certificate-refused page needs its stylesheet too.
     ['GET',  '/auth/assets/:name', [serveAssets('/auth/assets/')]],
     // Shows the presented certificate even when it is unregistered or expired (manual, chapter 7).
     ['GET',  '/auth/cert',         [certificateGate(deps, { informational: true }), showCertInfo(deps)]],
+    // Renewal: apply to register the presented (unregistered) certificate after a password check.
+    ['POST', '/auth/cert',         [certificateGate(deps, { informational: true }), maintenance, form, csrf, submitRenewal(deps)]],
     ['GET',  '/auth/login',        [gate, maintenance, showLogin(deps)]],
     ['POST', '/auth/login',        [gate, maintenance, form, csrf, submitLogin(deps)]],
     ['GET',  '/auth/password',     [gate, maintenance, showPasswordChange(deps)]],
@@ -40,6 +55,21 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
     // Logging out stays possible during maintenance (closing the maintenance screen logs out).
     ['GET',  '/auth/logout',       [gate, showLogoutConfirm(deps)]],
     ['POST', '/auth/logout',       [gate, form, csrf, submitLogout(deps)]],
+    // Operator administration (operator-admin, own operator only) and the market operator's review.
+    ['GET',  '/auth/admin/users',                      [gate, maintenance, session, admin, listUsers(deps)]],
+    ['GET',  '/auth/admin/users/new',                  [gate, maintenance, session, admin, showNewUser(deps)]],
+    ['POST', '/auth/admin/users/new',                  [gate, maintenance, session, admin, form, csrf, submitNewUser(deps)]],
+    ['GET',  '/auth/admin/users/:userId',              [gate, maintenance, session, admin, showUser(deps)]],
+    ...USER_ACTIONS.map((action): Route => ['POST', `/auth/admin/users/:userId/${action}`, [gate, maintenance, session, admin, form, csrf, userAction(deps, action)]]),
+    ['GET',  '/auth/admin/certificates',               [gate, maintenance, session, admin, listCertificates(deps)]],
+    ['GET',  '/auth/admin/applications',               [gate, maintenance, session, admin, listApplications(deps)]],
+    ['POST', '/auth/admin/applications',               [gate, maintenance, session, admin, multipart, csrf, submitApplication(deps)]],
+    ['POST', '/auth/admin/applications/:id/withdraw',  [gate, maintenance, session, admin, form, csrf, withdrawApplication(deps)]],
+    ['GET',  '/auth/admin/audit',                      [gate, maintenance, session, admin, showAudit(deps)]],
+    ['GET',  '/auth/review/applications',              [gate, maintenance, session, reviewer, showReview(deps)]],
+    ['POST', '/auth/review/applications',              [gate, maintenance, session, reviewer, form, csrf, decide(deps)]],
+    ['POST', '/auth/review/applications/:id/approve',  [gate, maintenance, session, reviewer, form, csrf, decide(deps, 'approve')]],
+    ['POST', '/auth/review/applications/:id/reject',   [gate, maintenance, session, reviewer, form, csrf, decide(deps, 'reject')]],
     ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
     ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
   ];

@@ -101,9 +101,11 @@ export class UserStore {
   /** Deletes the user, its session and its attempt tokens; false when there was no such user. */
   async remove(userId: string, by?: AuditBy): Promise<boolean> {
     if (!isUserId(userId)) return false;
+    // Read first: the audit entry keeps the operator, so the operator's history still shows the removal.
+    const operatorId = (await this.get(userId))?.operatorId;
     const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId)));
     await storeCall(() => this.r.srem(keys.userIndex, userId));
-    if (existed === 1) await recordAudit(this.audit, by, 'user.remove', userId);
+    if (existed === 1) await recordAudit(this.audit, by, 'user.remove', userId, { operator: operatorId });
     return existed === 1;
   }
 
