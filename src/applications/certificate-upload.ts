@@ -28,7 +28,7 @@ export function readUploadedCertificate(
     leaf = loaded.leaf;
   } catch (err) {
     // A PKCS#12 bundle asks for a password: it carries a private key, which has no place here.
-    if (isCertgateError(err) && /PKCS#12/.test(err.message)) return { problem: { code: 'private-key', item } };
+    if (isCertgateError(err) && /the PKCS#12 file/.test(err.message)) return { problem: { code: 'private-key', item } };
     return { problem: { code: 'not-a-certificate', item } };
   }
   let facts;
