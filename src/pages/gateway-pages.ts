@@ -1,6 +1,6 @@
 // The gateway's pages (CONTRACT.md "Pages"): one function per screen, each returning a complete HTML document.
 import type { Lang } from './i18n.js';
-import type { CertReason, CertState, LoginError, MultipleLoginReason, PageFrame, PasswordError, SessionEndReason, SystemErrorReason } from './types.js';
+import type { CertReason, LoginError, MultipleLoginReason, PageFrame, PasswordError, SessionEndReason, SystemErrorReason } from './types.js';
 import { loginError, maintenance, multipleLogin, notFoundView, sessionTimeout, systemError } from './views/gateway-errors.js';
 import { certInfo, login, logoutConfirm, passwordChange, passwordChanged, type CertInfoProps } from './views/gateway-forms.js';
 
