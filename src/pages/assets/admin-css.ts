@@ -6,6 +6,8 @@ export const ADMIN_CSS = `
 .subnav a:hover { background: var(--navy-tint); }
 .subnav a[aria-current="page"] { background: var(--navy); color: #fff; font-weight: 700; }
 .table-wrap { overflow-x: auto; margin: 0 0 1rem; }
+.table-wrap .table th { white-space: nowrap; }
+.table-wrap td.mono { white-space: nowrap; }
 .table td.num, .table th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem 1rem; margin: 0 0 1rem; }
 .toolbar .field { margin: 0; }

@@ -139,7 +139,7 @@ export const adminEn: AdminMessages = {
     state: 'State',
     states: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' },
     reason: 'Reason',
-    history: 'History',
+    history: 'Details and history',
     events: { submitted: 'Submitted', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn', 'approval-failed': 'Approval failed' },
     withdraw: 'Withdraw',
     confirmWithdraw: 'Withdraw this application?',

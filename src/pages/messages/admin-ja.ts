@@ -151,7 +151,7 @@ export const adminJa = {
     state: '状態',
     states: { pending: '申請中', approved: '承認', rejected: '却下', withdrawn: '取下げ' } satisfies Record<ApplicationState, string>,
     reason: '理由',
-    history: '履歴',
+    history: '内容と履歴',
     events: { submitted: '申請', approved: '承認', rejected: '却下', withdrawn: '取下げ', 'approval-failed': '承認処理の失敗' } as Record<string, string>,
     withdraw: '取下げ',
     confirmWithdraw: 'この申請を取り下げます。よろしいですか?',
