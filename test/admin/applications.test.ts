@@ -6,7 +6,7 @@ import { keys } from '../../src/store/keys.js';
 import { displaySerial } from '../../src/tls/serial.js';
 import { cliFor } from '../helpers/cli.js';
 import { OPERATOR, startStack, type Stack } from '../helpers/stack.js';
-import { postApplication, postForm, userSession } from './helpers.js';
+import { postApplication, postForm, userSession } from '../helpers/admin.js';
 
 const MARKET = 'OCCTO';
 const OTHER = 'OTHER';

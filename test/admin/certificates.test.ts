@@ -5,7 +5,7 @@ import t from 'tap';
 import { keys } from '../../src/store/keys.js';
 import { displaySerial } from '../../src/tls/serial.js';
 import { OPERATOR, startStack, type Stack } from '../helpers/stack.js';
-import { userSession } from './helpers.js';
+import { userSession } from '../helpers/admin.js';
 
 const DAY = 86_400_000;
 let stack: Stack;

@@ -5,7 +5,7 @@ import t from 'tap';
 import { keys } from '../../src/store/keys.js';
 import { OPERATOR, formOf, mergeCookies, startStack, type Stack } from '../helpers/stack.js';
 import type { Issued } from '../../src/tls/pki.js';
-import { PASSWORD, postForm, userSession } from './helpers.js';
+import { PASSWORD, postForm, userSession } from '../helpers/admin.js';
 
 let stack: Stack;
 let reviewer: string;

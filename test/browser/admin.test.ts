@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { keys } from '../../src/store/keys.js';
 import { OPERATOR } from '../helpers/stack.js';
 import { cliFor } from '../helpers/cli.js';
-import { PASSWORD, userSession } from '../admin/helpers.js';
+import { PASSWORD, userSession } from '../helpers/admin.js';
 import { acceptDialogs, clientContext, launchBrowser, markers, screenshot, skipBrowser, startPortalStack, submitLogin, type PortalStack } from '../helpers/browser.js';
 
 const MARKET = 'OCCTO';

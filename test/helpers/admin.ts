@@ -1,9 +1,9 @@
 // Shared steps of the administration tests: a user of any operator logged in with any client
 // certificate (through the forced password change), and posting forms with their CSRF token.
 import type { Issued } from '../../src/tls/pki.js';
-import type { DevClientName } from '../helpers/pki.js';
-import { formOf, mergeCookies, type Stack } from '../helpers/stack.js';
-import { multipart, type Part } from '../helpers/multipart.js';
+import type { DevClientName } from './pki.js';
+import { formOf, mergeCookies, type Stack } from './stack.js';
+import { multipart, type Part } from './multipart.js';
 
 export const PASSWORD = 'Portal#2026ok';
 
