@@ -177,3 +177,62 @@ t.test('scoping: operator users never review, reviewers never administer, other 
   t.equal((await cli('user', 'add', 'mixed', '--operator', MARKET, '--role', 'market-reviewer', '--role', 'operator-staff')).code, 2, 'market-reviewer cannot be combined');
   t.equal((await cli('user', 'add', 'rev2', '--operator', MARKET, '--role', 'market-reviewer')).code, 0);
 });
+
+t.test('edges: a failed approval stays pending with its reason; decided ones cannot be withdrawn; unknown ids are 404; own applications on the page', async (t) => {
+  const c = stack.pki.issueClient();
+  const id = idOf((await postApplication(stack, 'demo', admin, [{ name: 'certificate', file: { filename: 'c.crt', data: c.certPem } }])).headers.location);
+  // Registered meanwhile by the CLI: the all-or-nothing import refuses and nothing changes.
+  await stack.register(c, OPERATOR);
+  const failed = await postForm(stack, 'demo-ec', reviewer, `/auth/review/applications/${id}/approve`, {}, '/auth/review/applications');
+  t.equal(failed.status, 409);
+  t.equal(failed.error, 'approval-failed');
+  const app = await stack.gateway.deps.applications.require(id);
+  t.equal(app.state, 'pending', 'still pending');
+  t.equal(app.history.at(-1)?.action, 'approval-failed');
+  t.ok(await stack.redis.client().zscore(keys.pendingApplications, id), 'still in the pending index');
+
+  const rejected = await postForm(stack, 'demo-ec', reviewer, '/auth/review/applications', { id, action: 'reject', reason: 'already registered' }, '/auth/review/applications');
+  t.equal(rejected.status, 303);
+  t.notOk(await stack.redis.client().zscore(keys.pendingApplications, id), 'left the pending index');
+  const late = await postForm(stack, 'demo', admin, `/auth/admin/applications/${id}/withdraw`);
+  t.equal(late.status, 409);
+  t.equal(late.error, 'not-pending');
+  const twice = await postForm(stack, 'demo-ec', reviewer, `/auth/review/applications/${id}/approve`, {}, '/auth/review/applications');
+  t.equal(twice.error, 'not-pending');
+
+  t.equal((await postForm(stack, 'demo', admin, '/auth/admin/applications/A20260101-000000/withdraw')).status, 404);
+  t.equal((await postForm(stack, 'demo-ec', reviewer, '/auth/review/applications/A20260101-000000/approve', {}, '/auth/review/applications')).status, 404);
+  t.equal((await cli('request', 'show', 'A20260101-000000')).code, 1);
+  t.equal((await cli('request', 'show', 'not-an-id')).code, 2);
+
+  // A market reviewer renewing their own certificate cannot approve that application.
+  const mine = stack.pki.issueClient();
+  const token = await (await import('../helpers/stack.js')).formOf(stack, mine, '/auth/cert');
+  const applied = await stack.request(mine, '/auth/cert', { method: 'POST', cookie: token.cookie, body: new URLSearchParams({ _csrf: token.csrf, userId: 'rev', password: 'Portal#2026ok' }).toString() });
+  const own = /<body[^>]*data-application="([^"]+)"/.exec(applied.body)?.[1];
+  t.ok(own);
+  const refused = await postForm(stack, 'demo-ec', reviewer, `/auth/review/applications/${own}/approve`, {}, '/auth/review/applications');
+  t.equal(refused.status, 403);
+  t.equal(refused.error, 'own-application');
+  t.equal((await stack.gateway.deps.applications.require(own!)).state, 'pending');
+});
+
+t.test('English pages: applications, review, renewal', async (t) => {
+  const list = await stack.request('demo', '/auth/admin/applications?lang=en&submitted=A20260101-000000&withdrawn=A20260101-000000', { cookie: admin });
+  t.match(list.body, /Application A20260101-000000 was withdrawn/);
+  t.match(list.body, /Apply to register certificates/);
+  const review = await stack.request('demo-ec', '/auth/review/applications?lang=en&approved=A20260101-000000', { cookie: reviewer });
+  t.match(review.body, /Application A20260101-000000 was approved/);
+  const rejected = await stack.request('demo-ec', '/auth/review/applications?lang=en&rejected=A20260101-000000', { cookie: reviewer });
+  t.match(rejected.body, /was rejected/);
+  const users = await stack.request('demo', '/auth/admin/users?lang=en&removed=someone', { cookie: admin });
+  t.match(users.body, /User someone was removed/);
+  const audit = await stack.request('demo', '/auth/admin/audit?lang=en', { cookie: admin });
+  t.match(audit.body, /History/);
+  const fresh = stack.pki.issueClient();
+  const cert = await stack.request(fresh, '/auth/cert?lang=en');
+  t.match(cert.body, /Apply to register this certificate/);
+  const refused = await postApplication(stack, 'demo', admin, [{ name: 'serial', value: 'zz' }, { name: 'notAfter', value: 'x' }]);
+  t.equal(refused.error, 'serial-invalid');
+  t.match(refused.body, /zz: シリアル番号の形式が正しくありません/, 'each problem names its item, in the page language');
+});
