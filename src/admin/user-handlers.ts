@@ -1,7 +1,10 @@
 // /auth/admin/users: the operator's administrator lists, adds and manages their own users. Every
 // action on another operator's user is 403 and changes nothing; nobody removes, locks or demotes
 // themselves, and an operator keeps at least one administrator.
+import { randomBytes } from 'node:crypto';
 import { isCertgateError } from '../errors/certgate-error.js';
+import { keys } from '../store/keys.js';
+import { storeCall } from '../store/redis.js';
 import { seeOther } from '../auth/see-other.js';
 import { pageFrame, sendPage } from '../gateway/respond.js';
 import type { GatewayDeps } from '../gateway/deps.js';
@@ -122,6 +125,23 @@ export function showUser(deps: GatewayDeps): GatewayMiddleware {
   };
 }
 
+const LEASE_MS = 5000;
+
+/**
+ * Runs the last-administrator check and the change under a short per-operator lease, so two
+ * administrators demoting each other at once cannot leave the operator with none.
+ */
+async function underAdminLease<T>(deps: GatewayDeps, operatorId: string, work: () => Promise<T>): Promise<T | 'busy'> {
+  const key = keys.operatorAdminLease(operatorId);
+  const token = randomBytes(12).toString('base64url');
+  if ((await storeCall(() => deps.redis.set(key, token, 'PX', LEASE_MS, 'NX'))) !== 'OK') return 'busy';
+  try {
+    return await work();
+  } finally {
+    await storeCall(() => deps.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token));
+  }
+}
+
 /** Would the operator be left without an unlocked administrator if `target` lost the role? */
 async function isLastAdmin(deps: GatewayDeps, target: UserRecord): Promise<boolean> {
   if (!target.roles.includes('operator-admin')) return false;
@@ -145,11 +165,12 @@ export function userAction(deps: GatewayDeps, action: UserAction): GatewayMiddle
       case 'unlock':
         await deps.users.unlock(user.userId, by);
         break;
-      case 'lock':
+      case 'lock': {
         if (self) return refuse('self');
-        if (await isLastAdmin(deps, user)) return refuse('last-admin');
-        await deps.users.lock(user.userId, by);
+        const r = await underAdminLease(deps, user.operatorId, async () => ((await isLastAdmin(deps, user)) ? 'last-admin' : (await deps.users.lock(user.userId, by), 'ok')));
+        if (r !== 'ok') return refuse(r);
         break;
+      }
       case 'reset-password': {
         if (self) return refuse('self');
         const { temporaryPassword } = await deps.users.resetPassword(user.userId, by);
@@ -160,18 +181,21 @@ export function userAction(deps: GatewayDeps, action: UserAction): GatewayMiddle
         if (self) return refuse('self');
         if (await deps.sessions.kill(user.userId)) await recordAudit(deps.audit, by, 'session.kill', user.userId, { operator: user.operatorId });
         break;
-      case 'remove':
+      case 'remove': {
         if (self) return refuse('self');
-        if (await isLastAdmin(deps, user)) return refuse('last-admin');
-        await deps.users.remove(user.userId, by);
+        const r = await underAdminLease(deps, user.operatorId, async () => ((await isLastAdmin(deps, user)) ? 'last-admin' : (await deps.users.remove(user.userId, by), 'ok')));
+        if (r !== 'ok') return refuse(r);
         seeOther(ctx, withLang(`/auth/admin/users?removed=${encodeURIComponent(user.userId)}`, ctx.state.lang));
         return;
+      }
       case 'roles': {
         const roles = rolesOf(ctx);
         if (!roles) return refuse('roles');
         if (self) return refuse('self');
-        if (!roles.includes('operator-admin') && (await isLastAdmin(deps, user))) return refuse('last-admin');
-        await deps.users.setRoles(user.userId, roles, by);
+        const r = await underAdminLease(deps, user.operatorId, async () =>
+          !roles.includes('operator-admin') && (await isLastAdmin(deps, user)) ? 'last-admin' : (await deps.users.setRoles(user.userId, roles, by), 'ok'),
+        );
+        if (r !== 'ok') return refuse(r);
         // The session carries the roles it started with: a change takes effect at the next login.
         await deps.sessions.kill(user.userId);
         break;

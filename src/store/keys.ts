@@ -27,6 +27,8 @@ export const keys = {
   applicationIndex: 'cg:applications',
   /** Sorted set: ids of applications awaiting review, score = creation time (an index; the record is the truth). */
   pendingApplications: 'cg:applications:pending',
+  /** String with a short expiry: held while an administrator changes an operator's administrators (lock, demote, remove). */
+  operatorAdminLease: (operatorId: string) => `cg:{o:${operatorId}}:admin-lease`,
   /** String: `<operatorId>/<applicationId>` of the newest application naming this certificate. */
   certificateApplication: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:application`,
 } as const;

@@ -158,3 +158,17 @@ t.test('the role is checked on every request; CSRF on every form', async (t) => 
   t.notOk((await stack.gateway.deps.users.require('plainstaff')).locked, 'nothing changed without the token');
   t.ok(csrfOf((await get('/auth/admin/users/plainstaff')).body), 'the detail page carries a token');
 });
+
+t.test('changes to administrators are serialised per operator: a held lease answers busy and changes nothing', async (t) => {
+  await stack.gateway.deps.users.create({ userId: 'adm2', operatorId: OPERATOR, roles: ['operator-admin'] });
+  await stack.redis.client().set(keys.operatorAdminLease(OPERATOR), 'someone-else', 'PX', 5000);
+  const res = await post('/auth/admin/users/adm2/remove');
+  t.equal(res.status, 409);
+  t.equal(res.error, 'busy');
+  t.ok(await stack.gateway.deps.users.get('adm2'), 'not removed');
+  await stack.redis.client().del(keys.operatorAdminLease(OPERATOR));
+  const demoted = await post('/auth/admin/users/adm2/roles', { roles: ['operator-staff'] });
+  t.equal(demoted.status, 303, 'another administrator may be demoted while one remains');
+  t.same((await stack.gateway.deps.users.require('adm2')).roles, ['operator-staff']);
+  t.equal(await stack.redis.client().exists(keys.operatorAdminLease(OPERATOR)), 0, 'the lease is released');
+});

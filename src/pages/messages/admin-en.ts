@@ -53,6 +53,7 @@ export const adminEn: AdminMessages = {
       roles: 'Choose at least one role.',
       self: 'You cannot do this to your own account. Ask another administrator.',
       'last-admin': 'This is the operator\'s last administrator. Give another user the administrator role first.',
+      busy: 'Another administrator is changing administrators right now. Wait a moment and try again.',
     },
   },
   created: {

@@ -3,7 +3,7 @@
 import type { ApplicationState } from '../../applications/application.js';
 import type { ProblemCode } from '../../applications/problems.js';
 
-export type AdminUserError = 'user-id' | 'exists' | 'name' | 'email' | 'roles' | 'self' | 'last-admin';
+export type AdminUserError = 'user-id' | 'exists' | 'name' | 'email' | 'roles' | 'self' | 'last-admin' | 'busy';
 export type ReviewError = 'own-application' | 'not-pending' | 'reason' | 'approval-failed';
 export type RenewalError = 'invalid-credentials' | 'account-locked' | 'not-applicable' | 'already-applied';
 
@@ -65,6 +65,7 @@ export const adminJa = {
       roles: '権限を 1 つ以上選んでください。',
       self: '自分自身に対してこの操作はできません。別の管理者に依頼してください。',
       'last-admin': '事業者の最後の管理者です。先に別のユーザに管理者の権限を付けてください。',
+      busy: '別の管理者が同時に管理者の変更を行っています。少し待ってから、もう一度操作してください。',
     } satisfies Record<AdminUserError, string>,
   },
   created: {
