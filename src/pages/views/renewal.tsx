@@ -23,7 +23,7 @@ export function RenewalBlock({ f, p }: { f: PageFrame; p: RenewalProps }) {
   const r = adminMessages(f.lang).renewal;
   const a = p.application;
   return (
-    <section class="panel panel--form" aria-labelledby="renewal-heading" data-renewal>
+    <section class={p.canApply ? "panel panel--form" : "panel"} aria-labelledby={p.canApply ? "renewal-heading" : undefined} data-renewal>
       {a && (
         <p class={publicState(a) === 'rejected' ? 'callout callout--alert' : 'callout'} role="status" data-application={a.id}>
           {p.justApplied ? r.applied(a.id) : r.stateOf(a.id)} <StateBadge a={a} f={f} />
