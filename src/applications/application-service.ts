@@ -24,6 +24,7 @@ import { ApplicationRefused, type ApplicationProblem } from './problems.js';
 /** Certificates per application: the CA notice has operators buy in batches, but a page must stay readable. */
 export const MAX_CERTIFICATES = 100;
 const MAX_REASON = 500;
+const STALE_CLAIM_MS = 60_000;
 const JST_OFFSET_MS = 9 * 3_600_000;
 
 export interface RegistrationInput {
@@ -179,8 +180,10 @@ export class ApplicationService {
     const app = await this.require(id);
     notOwn(app, by);
     const claimed = await this.store.update(app.operatorId, app.id, (a) => {
-      if (a.state !== 'pending') throw notPending(a);
-      return { ...a, state: 'approving' };
+      // An approval that died half-way (process killed) must not block the application forever.
+      const abandoned = a.state === 'approving' && (a.approvingAt ?? 0) < now - STALE_CLAIM_MS;
+      if (a.state !== 'pending' && !abandoned) throw notPending(a);
+      return { ...a, state: 'approving', approvingAt: now };
     });
     let sessionsEnded = 0;
     try {

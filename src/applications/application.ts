@@ -41,6 +41,8 @@ export interface Application {
   /** Applied for from /auth/cert with the certificate presented on that connection. */
   renewal?: boolean;
   createdAt: number;
+  /** When an approval claimed it (state `approving`); a claim older than a minute is taken over. */
+  approvingAt?: number;
   decidedAt?: number;
   decidedBy?: string;
   /** The reviewer's reason (rejection) or note. */

@@ -172,3 +172,14 @@ t.test('changes to administrators are serialised per operator: a held lease answ
   t.same((await stack.gateway.deps.users.require('adm2')).roles, ['operator-staff']);
   t.equal(await stack.redis.client().exists(keys.operatorAdminLease(OPERATOR)), 0, 'the lease is released');
 });
+
+t.test('a store outage on the administration pages is a 503 page, never a change or a crash', async (t) => {
+  await stack.redis.stop();
+  const list = await stack.request('demo', '/auth/admin/users', { cookie: adminCookie });
+  t.equal(list.status, 503);
+  t.equal(list.page, 'system-error');
+  t.equal(list.reason, 'store-unavailable');
+  const apply = await stack.request('demo', '/auth/admin/applications', { method: 'POST', cookie: adminCookie, body: 'x=1' });
+  t.equal(apply.status, 503);
+  await stack.redis.start();
+});

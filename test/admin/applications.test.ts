@@ -236,3 +236,17 @@ t.test('English pages: applications, review, renewal', async (t) => {
   t.equal(refused.error, 'serial-invalid');
   t.match(refused.body, /zz: シリアル番号の形式が正しくありません/, 'each problem names its item, in the page language');
 });
+
+t.test('an approval that died half-way is taken over after a minute, not stuck forever', async (t) => {
+  const c = stack.pki.issueClient();
+  const id = idOf((await postApplication(stack, 'demo', admin, [{ name: 'certificate', file: { filename: 'c.crt', data: c.certPem } }])).headers.location);
+  const store = stack.gateway.deps.applications.store;
+  await store.update(OPERATOR, id, (a) => ({ ...a, state: 'approving', approvingAt: Date.now() }));
+  const busy = await cli('request', 'approve', id);
+  t.equal(busy.code, 1, 'a fresh claim is respected');
+  t.match(busy.err, /being approved/);
+  await store.update(OPERATOR, id, (a) => ({ ...a, approvingAt: Date.now() - 120_000 }));
+  const ok = await cli('request', 'approve', id);
+  t.equal(ok.code, 0, ok.err);
+  t.equal((await stack.request(c, '/auth/login')).page, 'login');
+});
