@@ -96,6 +96,9 @@ t.test('limits before work: too many files is 413; CSRF is checked on multipart'
   const files = Array.from({ length: 51 }, (_, i) => ({ name: 'certificate', file: { filename: `c${i}.pem`, data: 'x' } }));
   const res = await postApplication(stack, 'demo', admin, files);
   t.equal(res.status, 413);
+  const big = await postApplication(stack, 'demo', admin, [{ name: 'certificate', file: { filename: 'huge.pem', data: 'A'.repeat(70 * 1024) } }]);
+  t.equal(big.status, 422);
+  t.equal(big.error, 'file-too-large', 'a file over 64 KB is cut off and refused, not parsed');
   const { multipart } = await import('../helpers/multipart.js');
   const forged = multipart([{ name: '_csrf', value: 'A'.repeat(43) }, { name: 'serial', value: '01 05' }, { name: 'notAfter', value: '2030-01-01' }]);
   const bad = await stack.request('demo', '/auth/admin/applications', { method: 'POST', cookie: admin, body: forged.body, headers: { 'content-type': forged.contentType } });
