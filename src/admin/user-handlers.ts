@@ -16,7 +16,7 @@ import { adminUser, adminUserCreated, adminUserNew, adminUsers, type AdminUserRo
 import { recordAudit } from '../audit/audit-log.js';
 import { ADMIN_GRANTABLE } from '../users/roles.js';
 import type { UserRecord } from '../users/user-record.js';
-import { EMAIL } from '../users/user-store.js';
+import { isEmail } from '../users/email.js';
 import { isUserId } from '../users/user-id.js';
 import { actorOf, sendNotAllowed, webBy } from './access.js';
 import { setFlash, takeFlash } from './flash.js';
@@ -74,7 +74,7 @@ export function submitNewUser(deps: GatewayDeps): GatewayMiddleware {
     };
     if (!isUserId(values.userId)) return refuse('user-id');
     if ((values.name ?? '').length > 100) return refuse('name');
-    if (values.email && (values.email.length > 254 || !EMAIL.test(values.email))) return refuse('email');
+    if (values.email && !isEmail(values.email)) return refuse('email');
     if (!roles) return refuse('roles');
     try {
       const created = await deps.users.create(

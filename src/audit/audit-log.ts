@@ -87,6 +87,12 @@ export class AuditLog {
     const rows = await storeCall(() => this.redis.xrevrange(keys.audit, '+', start, 'COUNT', count));
     return rows.reverse().map(([id, fields]) => toEntry(id, fields));
   }
+
+  /** Up to `count` entries after stream id `afterId` (exclusive), oldest first: for consumers with a cursor. */
+  async after(afterId: string, count: number): Promise<AuditEntry[]> {
+    const rows = await storeCall(() => this.redis.xrange(keys.audit, `(${afterId}`, '+', 'COUNT', count));
+    return rows.map(([id, fields]) => toEntry(id, fields));
+  }
 }
 
 function toEntry(id: string, fields: string[]): AuditEntry {

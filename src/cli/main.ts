@@ -16,6 +16,7 @@ import * as userCommands from './commands/user.js';
 import * as sessionCommands from './commands/session.js';
 import * as maintenanceCommands from './commands/maintenance.js';
 import * as requestCommands from './commands/request.js';
+import * as notifyCommands from './commands/notify.js';
 import type { Command } from 'commander';
 
 export type { CliIo } from './io.js';
@@ -39,6 +40,7 @@ const MODULES: CommandModule[] = [
   sessionCommands,
   maintenanceCommands,
   requestCommands,
+  notifyCommands,
   auditCommands,
 ];
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { errors } from '../errors/certgate-error.js';
 import { envSchema, parseHostPort } from './schema.js';
 import { devCertsDir } from './paths.js';
+import { type NotifyConfig, notifyProblems, toNotifyConfig } from './notify-schema.js';
 
 export interface Config {
   redisUrl: string;
@@ -33,6 +34,8 @@ export interface Config {
     storeMs: number;
   };
   auditMaxLen: number;
+  /** Expiry reminders and account notices (README "Notifications"). */
+  notify: NotifyConfig;
   logLevel: string;
   development: boolean;
 }
@@ -68,7 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e && e.CERTGATE_SESSION_MAX_AGE < e.CERTGATE_SESSION_IDLE_TIMEOUT) {
     problems.push('CERTGATE_SESSION_MAX_AGE must not be shorter than CERTGATE_SESSION_IDLE_TIMEOUT');
   }
-  if (problems.length > 0 || !e || !secret) {
+  const notify = e ? toNotifyConfig(e, env) : undefined;
+  if (notify) problems.push(...notifyProblems(notify));
+  if (problems.length > 0 || !e || !secret || !notify) {
     throw errors.configInvalid(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
 
@@ -113,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       storeMs: e.CERTGATE_STORE_TIMEOUT,
     },
     auditMaxLen: e.CERTGATE_AUDIT_MAXLEN,
+    notify,
     logLevel: e.LOG_LEVEL,
     development,
   };

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'BODY_TOO_LARGE'
   | 'OVERLOADED'
   | 'INTERNAL'
-  | 'INPUT_INVALID';
+  | 'INPUT_INVALID'
+  | 'DELIVERY_FAILED';
 
 export class CertgateError extends Error {
   readonly code: ErrorCode;
@@ -59,5 +60,7 @@ export const errors = {
   overloaded: () => new CertgateError('OVERLOADED', 'too many logins are being processed; try again shortly', { status: 503, expose: true }),
   /** A well-formed command whose input file holds bad data (e.g. CSV rows); CLI exit 1, not 2. */
   inputInvalid: (message: string) => new CertgateError('INPUT_INVALID', message, { status: 422, expose: true }),
+  /** A notification could not be delivered (CLI exit 1; it is retried with backoff). */
+  deliveryFailed: (message: string) => new CertgateError('DELIVERY_FAILED', message, { status: 502, expose: true }),
   internal: (message: string, cause?: unknown) => new CertgateError('INTERNAL', message, { status: 500, expose: false, cause }),
 };

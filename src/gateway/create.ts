@@ -24,6 +24,7 @@ import { loadTlsMaterial } from './tls-material.js';
 import { defineGateScript } from './request-lookup.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
+import { Notifier } from '../notify/service.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -61,6 +62,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
   const applications = new ApplicationService(new ApplicationStore(redis), registry, tls.trustedCas, audit);
+  // Expiry reminders and account notices: every instance tries, the store lease lets one send.
+  const notifier = new Notifier({ redis, audit, registry, users, config: config.notify, logger, metrics });
   const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, registry, applications, trustedCas: tls.trustedCas, crl: tls.crl };
 
   const app = createGatewayApp(deps);
@@ -108,6 +111,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       redis.connect().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
+      notifier.start();
       if (options.opsListener === false) return;
       await listenOn(ops, config.opsListen.host, config.opsListen.port);
       gateway.opsPort = (ops.address() as AddressInfo).port;
@@ -115,6 +119,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     async close() {
       shuttingDown = true;
       await drain(server, config.timeouts.shutdownGraceMs);
+      await notifier.stop();
       await upstream.close().catch(() => undefined);
       await argon2.close();
       await redis.quit().catch(() => redis.disconnect());

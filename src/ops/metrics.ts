@@ -32,6 +32,8 @@ export interface GatewayMetrics {
   certificates: Gauge<'state'>;
   /** Registered certificates expiring within 30/60/90 days. */
   certificatesExpiring: Gauge<'within_days'>;
+  /** Notification deliveries by kind (expiry, expired, lockout, …) and outcome (sent, failed, gave-up, deferred). */
+  notifications: Counter<'kind' | 'outcome'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean; samplers?: MetricSamplers } = {}): GatewayMetrics {
@@ -96,6 +98,12 @@ export function createMetrics(options: { defaultMetrics?: boolean; samplers?: Me
         const pending = registryStats();
         if (pending) await sample(async () => Object.entries((await pending).byState).forEach(([state, n]) => this.set({ state }, n)));
       },
+    }),
+    notifications: new Counter({
+      name: 'certgate_notifications_total',
+      help: 'Notification deliveries (one per notice and recipient or webhook) by kind and outcome',
+      labelNames: ['kind', 'outcome'],
+      registers,
     }),
     certificatesExpiring: new Gauge({
       name: 'certgate_certificates_expiring',

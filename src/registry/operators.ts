@@ -1,10 +1,11 @@
 // Business operators (事業者): the owners of users and certificates. Stored as one hash
-// operatorId → JSON { name, createdAt }; there is no removal, so references never dangle.
+// operatorId → JSON { name, createdAt, emails? }; there is no removal, so references never dangle.
 import type { Redis } from 'ioredis';
 import { recordAudit, type AuditBy, type AuditLog } from '../audit/audit-log.js';
 import { errors } from '../errors/certgate-error.js';
 import { storeCall } from '../store/redis.js';
 import { keys } from '../store/keys.js';
+import { validateEmail } from '../users/email.js';
 
 export const OPERATOR_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -12,7 +13,17 @@ export interface Operator {
   id: string;
   name: string;
   createdAt: number;
+  /** Contact addresses for notices (certificate expiry); empty when none were given. */
+  emails: string[];
 }
+
+/** Validated, de-duplicated contact addresses (a bad one is a usage error naming it). */
+export function validateEmails(list: readonly string[]): string[] {
+  return [...new Set(list.map((e) => validateEmail(e, 'operator contact address')))];
+}
+
+// Replace one operator's JSON only if it still holds what we read (a concurrent change is not lost).
+const SET_IF_SAME = "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1";
 
 export function validateOperatorId(id: string): string {
   if (!OPERATOR_ID.test(id)) {
@@ -30,14 +41,29 @@ export class OperatorStore {
     private readonly audit?: AuditLog,
   ) {}
 
-  async add(id: string, name: string, by?: AuditBy): Promise<Operator> {
+  async add(id: string, name: string, by?: AuditBy, emails: readonly string[] = []): Promise<Operator> {
     validateOperatorId(id);
     if (name.trim() === '') throw errors.usage('the operator name must not be empty; pass --name <name>');
-    const op: Operator = { id, name: name.trim(), createdAt: Date.now() };
-    const created = await storeCall(() => this.redis.hsetnx(keys.operators, id, JSON.stringify({ name: op.name, createdAt: op.createdAt })));
+    const op: Operator = { id, name: name.trim(), createdAt: Date.now(), emails: validateEmails(emails) };
+    const created = await storeCall(() => this.redis.hsetnx(keys.operators, id, encode(op)));
     if (created === 0) throw errors.conflict(`operator "${id}" already exists; see \`certgate operator list\``);
-    await recordAudit(this.audit, by, 'operator.add', id, { name: op.name });
+    await recordAudit(this.audit, by, 'operator.add', id, { name: op.name, emails: op.emails.length > 0 ? op.emails : undefined });
     return op;
+  }
+
+  /** Replaces the operator's contact addresses. */
+  async setEmails(id: string, emails: readonly string[], by?: AuditBy): Promise<Operator> {
+    const list = validateEmails(emails);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const json = await storeCall(() => this.redis.hget(keys.operators, id));
+      if (json === null) throw unknownOperator(id);
+      const op = { ...parse(id, json), emails: list };
+      if ((await storeCall(() => this.redis.eval(SET_IF_SAME, 1, keys.operators, id, json, encode(op)))) === 1) {
+        await recordAudit(this.audit, by, 'operator.set-email', id, { emails: list });
+        return op;
+      }
+    }
+    throw errors.conflict(`operator "${id}" is being changed by someone else; try again`);
   }
 
   async get(id: string): Promise<Operator | undefined> {
@@ -69,10 +95,14 @@ export class OperatorStore {
   }
 }
 
+const encode = (op: Operator): string =>
+  JSON.stringify({ name: op.name, createdAt: op.createdAt, ...(op.emails.length > 0 ? { emails: op.emails } : {}) });
+
 function parse(id: string, json: string): Operator {
   try {
-    const v = JSON.parse(json) as { name?: unknown; createdAt?: unknown };
-    return { id, name: typeof v.name === 'string' ? v.name : id, createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0 };
+    const v = JSON.parse(json) as { name?: unknown; createdAt?: unknown; emails?: unknown };
+    const emails = Array.isArray(v.emails) ? v.emails.filter((e): e is string => typeof e === 'string') : [];
+    return { id, name: typeof v.name === 'string' ? v.name : id, createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0, emails };
   } catch (err) {
     throw errors.internal(`operator record ${id} is not valid JSON`, err);
   }

@@ -31,6 +31,24 @@ export const keys = {
   operatorAdminLease: (operatorId: string) => `cg:{o:${operatorId}}:admin-lease`,
   /** String: `<operatorId>/<applicationId>` of the newest application naming this certificate. */
   certificateApplication: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:application`,
+  /** String: the notification sender's lease (value: holder id; PX expiry). One sender at a time. */
+  notifyLease: 'cg:notify:lease',
+  /** String: audit stream id up to which the notifier has read account events. */
+  notifyCursor: 'cg:notify:cursor',
+  /** Hash: account-event notice id → JSON notice, until every delivery of it is settled. */
+  notifyPending: 'cg:notify:pending',
+  /** Hash: the last sending pass (when, by whom, counts). */
+  notifyState: 'cg:notify:state',
+  /** Hash: delivery id → JSON of a delivery that failed and is retried, or was given up. */
+  notifyFailing: 'cg:notify:failing',
+  /** Stream: one entry per mail or webhook call (outcome, kind, target), capped. */
+  notifyLog: 'cg:notify:log',
+  /** Hash: one certificate's reminder deliveries (`<step>|<target>` → state) and its last user (`user`). */
+  certNotify: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:notify`,
+  /** Hash: account-event deliveries about one user (`evt:<audit id>|<target>` → state). */
+  userNotify: (userId: string) => `cg:{u:${userId}}:notify`,
+  /** Hash: whether one recipient got its reminder mail on one day (field `day`); `recipient` is a digest. */
+  recipientDay: (recipient: string, day: string) => `cg:{r:${recipient}}:notify-day:${day}`,
 } as const;
 
 /** Registry field for one certificate. */

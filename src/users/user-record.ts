@@ -2,6 +2,7 @@
 // (never the hash or the history).
 import type { Role } from './roles.js';
 import { isRole } from './roles.js';
+import type { UserLang } from './email.js';
 
 export interface UserRecord {
   userId: string;
@@ -19,8 +20,10 @@ export interface UserRecord {
   createdAt: number;
   passwordChangedAt: number;
   lastLoginAt?: number;
-  /** Contact address (optional). */
+  /** Contact address for notices (expiry reminders, lockouts, password resets); optional. */
   email?: string;
+  /** Language of the notices the user receives (default ja). */
+  lang: UserLang;
 }
 
 /** Hash field names, short and fixed: Lua scripts and this file must agree. */
@@ -39,6 +42,7 @@ export const F = {
   passwordChangedAt: 'passwordChangedAt',
   lastLoginAt: 'lastLoginAt',
   email: 'email',
+  lang: 'lang',
 } as const;
 
 export const encodeRoles = (roles: readonly string[]): string => roles.join(',');
@@ -63,13 +67,14 @@ export function decodeUser(userId: string, h: Record<string, string>): UserRecor
     locked: h[F.locked] === '1',
     createdAt: num(h[F.createdAt]) ?? 0,
     passwordChangedAt: num(h[F.passwordChangedAt]) ?? 0,
+    lang: h[F.lang] === 'en' ? 'en' : 'ja',
   };
+  if (h[F.email]) record.email = h[F.email];
   const lockedAt = num(h[F.lockedAt]);
   if (record.locked && lockedAt !== undefined) record.lockedAt = lockedAt;
   if (record.locked && h[F.lockedReason]) record.lockedReason = h[F.lockedReason];
   const lastLoginAt = num(h[F.lastLoginAt]);
   if (lastLoginAt !== undefined) record.lastLoginAt = lastLoginAt;
-  if (h[F.email]) record.email = h[F.email];
   return record;
 }
 

@@ -22,6 +22,16 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`,
   },
+  /** KEYS: user. ARGV: field, value, ... ('' deletes the field) → 1 set, 0 no such user. */
+  cgUserSetFields: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+return 1`,
+  },
   /** KEYS: user, session, attempts → 1 removed, 0 absent. */
   cgUserRemove: {
     numberOfKeys: 3,
@@ -96,6 +106,7 @@ return 'ok'`,
 
 export interface UserScripts {
   cgUserCreate(user: string, ...fieldValues: string[]): Promise<number>;
+  cgUserSetFields(user: string, ...fieldValues: string[]): Promise<number>;
   cgUserRemove(user: string, session: string, attempts: string): Promise<number>;
   cgUserSetField(user: string, field: string, value: string): Promise<number>;
   cgUserLock(user: string, session: string, now: string, reason: string): Promise<number>;

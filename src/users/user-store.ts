@@ -14,18 +14,18 @@ import { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_HISTORY } from './password-policy.js';
 import { temporaryPassword } from './temporary-password.js';
 import { recordAudit, type AuditBy } from '../audit/audit-log.js';
+import { type UserLang, validateEmail, validateLang } from './email.js';
 
 export interface NewUser {
   userId: string;
   operatorId: string;
   name?: string;
   roles?: string[];
-  /** Optional contact address, stored as the record's `email` field. */
+  /** Contact address for notices; validated (a bad address is a usage error). */
   email?: string;
+  /** Language of notices: ja (default) or en. */
+  lang?: string;
 }
-
-/** A plausible mail address (the mail server is the real judge); at most 254 characters. */
-export const EMAIL = /^[^\s@<>",;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 const MAX_NAME = 100;
 
@@ -46,8 +46,8 @@ export class UserStore {
     const roles = validRoles(input.roles);
     const name = (input.name ?? userId).trim() || userId;
     if (name.length > MAX_NAME) throw errors.usage(`the name is longer than ${MAX_NAME} characters`);
-    const email = input.email?.trim() || undefined;
-    if (email !== undefined && (email.length > 254 || !EMAIL.test(email))) throw errors.usage(`"${email}" is not a mail address; use e.g. yamada@example.co.jp`);
+    const email = input.email === undefined || input.email.trim() === '' ? undefined : validateEmail(input.email);
+    const lang = input.lang === undefined ? undefined : validateLang(input.lang);
     if (!(await this.operatorExists(input.operatorId))) {
       throw errors.notFound(`operator "${input.operatorId}" does not exist; add it first with: certgate operator add ${input.operatorId} --name <name>`);
     }
@@ -65,13 +65,14 @@ export class UserStore {
       [F.locked]: '0',
       [F.createdAt]: now,
       [F.passwordChangedAt]: now,
-      ...(email ? { [F.email]: email } : {}),
+      ...(email !== undefined ? { [F.email]: email } : {}),
+      ...(lang !== undefined ? { [F.lang]: lang } : {}),
     };
     // Index first: a user hash never exists without its index entry (a stray index entry is harmless).
     await storeCall(() => this.r.sadd(keys.userIndex, userId));
     const created = await storeCall(() => this.r.cgUserCreate(keys.user(userId), ...Object.entries(fields).flat()));
     if (created !== 1) throw errors.conflict(`user "${userId}" already exists; use \`certgate user reset-password ${userId}\` for a new password`);
-    await recordAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles, ...(email ? { email } : {}) });
+    await recordAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles, email, lang });
     return { user: (await this.get(userId))!, temporaryPassword: password };
   }
 
@@ -97,6 +98,26 @@ export class UserStore {
     return out;
   }
 
+
+  /** Sets (or, with undefined, removes) the user's contact address for notices. */
+  async setEmail(userId: string, email: string | undefined, by?: AuditBy): Promise<UserRecord> {
+    requireUserId(userId);
+    const value = email === undefined ? '' : validateEmail(email);
+    const r = await storeCall(() => this.r.cgUserSetFields(keys.user(userId), F.email, value));
+    if (r === 0) throw notFound(userId);
+    await recordAudit(this.audit, by, 'user.set-email', userId, { email: value || '(removed)' });
+    return this.require(userId);
+  }
+
+  /** Sets the language of the notices the user receives. */
+  async setLang(userId: string, lang: string, by?: AuditBy): Promise<UserRecord> {
+    requireUserId(userId);
+    const value: UserLang = validateLang(lang);
+    const r = await storeCall(() => this.r.cgUserSetFields(keys.user(userId), F.lang, value));
+    if (r === 0) throw notFound(userId);
+    await recordAudit(this.audit, by, 'user.set-lang', userId, { lang: value });
+    return this.require(userId);
+  }
 
   /** Deletes the user, its session and its attempt tokens; false when there was no such user. */
   async remove(userId: string, by?: AuditBy): Promise<boolean> {

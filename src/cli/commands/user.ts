@@ -10,6 +10,7 @@ import { SessionStore } from '../../session/session-store.js';
 import type { CliContext } from '../context.js';
 import { isoOrNull, localDateTime, table } from '../format.js';
 import { sessionOptionsFromEnv } from './session.js';
+import { validateEmail, validateLang } from '../../users/email.js';
 
 /** argon2 cost from the same variables the gateway reads (never below the OWASP minimum). */
 export function hasherFromEnv(env: NodeJS.ProcessEnv): PasswordHasher {
@@ -48,6 +49,8 @@ export function userJson(u: UserRecord) {
     createdAt: new Date(u.createdAt).toISOString(),
     passwordChangedAt: isoOrNull(u.passwordChangedAt || undefined),
     lastLoginAt: isoOrNull(u.lastLoginAt),
+    email: u.email ?? null,
+    lang: u.lang,
   };
 }
 
@@ -68,10 +71,22 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--operator <id>', 'the business operator the user belongs to')
     .option('--name <name>', 'display name (default: the user ID)')
     .option('--role <role>', `role, repeatable: ${ROLES.join(', ')} (default operator-staff)`, collect)
+    .option('--email <addr>', 'contact address for notices (expiry reminders, password resets)')
+    .option('--lang <lang>', 'language of notices: ja (default) or en')
     .option('--json', 'one JSON document on stdout (includes temporaryPassword)')
-    .action(async (userId: string, o: { operator: string; name?: string; role?: string[]; json?: boolean }) => {
+    .action(async (userId: string, o: { operator: string; name?: string; role?: string[]; email?: string; lang?: string; json?: boolean }) => {
+      // Checked before the store is touched: a typo in the address is a usage error, nothing is written.
+      if (o.email !== undefined) validateEmail(o.email);
+      if (o.lang !== undefined) validateLang(o.lang);
       const users = await userStore(ctx);
-      const input = { userId, operatorId: o.operator, ...(o.name !== undefined ? { name: o.name } : {}), ...(o.role ? { roles: o.role } : {}) };
+      const input = {
+        userId,
+        operatorId: o.operator,
+        ...(o.name !== undefined ? { name: o.name } : {}),
+        ...(o.role ? { roles: o.role } : {}),
+        ...(o.email !== undefined ? { email: o.email } : {}),
+        ...(o.lang !== undefined ? { lang: o.lang } : {}),
+      };
       const { user: created, temporaryPassword } = await users.create(input, ctx.by);
       printTemporary(ctx, o.json, created, temporaryPassword, 'created');
     });
@@ -83,6 +98,22 @@ export function register(program: Command, ctx: CliContext): void {
       const { user: u, temporaryPassword } = await (await userStore(ctx)).resetPassword(userId, ctx.by);
       printTemporary(ctx, o.json, u, temporaryPassword, 'reset the password of');
       if (u.locked && !o.json) ctx.warn(`note: ${userId} is still locked; run \`certgate user unlock ${userId}\` so the user can log in`);
+    });
+  user
+    .command('set-email <userId> <addr>')
+    .description('set the user\'s contact address for notices')
+    .action(async (userId: string, addr: string) => {
+      validateEmail(addr);
+      const u = await (await userStore(ctx)).setEmail(userId, addr, ctx.by);
+      ctx.print(`${u.userId} contact: ${u.email ?? '-'}`);
+    });
+  user
+    .command('set-lang <userId> <lang>')
+    .description('language of the notices the user receives: ja or en')
+    .action(async (userId: string, lang: string) => {
+      validateLang(lang);
+      const u = await (await userStore(ctx)).setLang(userId, lang, ctx.by);
+      ctx.print(`${u.userId} receives notices in ${u.lang === 'en' ? 'English' : 'Japanese'}`);
     });
   user
     .command('unlock <userId>')
@@ -126,6 +157,8 @@ export function register(program: Command, ctx: CliContext): void {
         ['operator', u.operatorId],
         ['name', u.name],
         ['roles', u.roles.join(', ')],
+        ['email', u.email ?? '-'],
+        ['notice language', u.lang],
         ['state', state(u) + (u.locked && u.lockedReason ? ` (${u.lockedReason}${u.lockedAt ? `, ${localDateTime(u.lockedAt)}` : ''})` : '')],
         ['failures', String(u.failures)],
         ['created', localDateTime(u.createdAt)],
