@@ -11,9 +11,10 @@ COPY bench ./bench
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:24-bookworm-slim
+# The ops listener (metrics, readiness) stays on loopback unless CERTGATE_OPS_LISTEN says otherwise.
 ENV NODE_ENV=production \
     CERTGATE_LISTEN=0.0.0.0:8443 \
-    CERTGATE_OPS_LISTEN=0.0.0.0:9090
+    CERTGATE_OPS_LISTEN=127.0.0.1:9090
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -3,11 +3,12 @@
 // registry + maintenance (lookupGate) and the session touch, in one round trip — and answers 200 with
 // the same signed identity headers, or 401/403/503.
 import { createServer, type ServerResponse } from 'node:http';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, randomUUID } from 'node:crypto';
 import { lookupGate, defineGateScript } from '../src/gateway/request-lookup.js';
 import { SessionStore } from '../src/session/session-store.js';
 import { SESSION_COOKIE, decodeSessionCookie } from '../src/session/cookie.js';
-import { identityHeaders } from '../src/proxy/assertion.js';
+import { signUpstreamHeaders, webIdentityHeaders } from '../src/proxy/assertion.js';
+import { deriveKeys } from '../src/config/derived-keys.js';
 import { registrationState } from '../src/registry/registration.js';
 import { registryField } from '../src/store/keys.js';
 import { createRedis } from '../src/store/redis.js';
@@ -34,7 +35,7 @@ function deny(res: ServerResponse, status: number): void {
 }
 
 function startWorker(): void {
-  const secret = Buffer.from(process.env.CERTGATE_SECRET ?? '', 'utf8');
+  const keys = deriveKeys(Buffer.from(process.env.CERTGATE_SECRET ?? '', 'utf8'));
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'certgate-bench-auth' });
   redis.on('error', () => undefined);
   void redis.connect().catch(() => undefined);
@@ -64,7 +65,7 @@ function startWorker(): void {
         return deny(res, 403);
       }
       const field = registryField(issuerId, serial);
-      const cookie = decodeSessionCookie(secret, cookieValue(req.headers.cookie, SESSION_COOKIE));
+      const cookie = decodeSessionCookie(keys.cookie, cookieValue(req.headers.cookie, SESSION_COOKIE));
       // Both scripts go out before either answer is awaited: one round trip, like the gateway.
       const touch = cookie ? sessions.touch(cookie.userId, cookie.sid, field, now) : undefined;
       touch?.catch(() => undefined);
@@ -76,7 +77,12 @@ function startWorker(): void {
       const s = result.session;
       const notAfter = gate.registration.notAfter !== undefined ? new Date(gate.registration.notAfter).toISOString() : '';
       res.writeHead(200, {
-        ...identityHeaders(secret, { user: s.userId, userName: s.name, operator: s.operatorId, roles: s.roles, certSerial: serial, certNotAfter: notAfter }),
+        // The same v2 assertion work as the gateway (nginx sets its own X-Forwarded-* upstream).
+        ...signUpstreamHeaders(
+          keys.assertion,
+          { method: req.method ?? 'GET', target: req.url ?? '/', requestId: randomUUID(), forwardedFor: '', forwardedHost: '', forwardedProto: 'https' },
+          webIdentityHeaders({ user: s.userId, userName: s.name, operator: s.operatorId, roles: s.roles, certSerial: serial, certNotAfter: notAfter }),
+        ),
         'content-length': '0',
       });
       res.end();

@@ -34,6 +34,8 @@ export function gatewayEnv(g: GatewayEnv): NodeJS.ProcessEnv {
     CERTGATE_SINGLE_LOGIN: 'replace',
     CERTGATE_SESSION_IDLE_TIMEOUT: '12h',
     CERTGATE_SESSION_MAX_AGE: '12h',
+    // The login storm comes from one certificate: measure argon2 isolation, not the per-certificate limit.
+    CERTGATE_CERT_FAILURE_LIMIT: '100000',
     LOG_LEVEL: 'warn',
   };
 }

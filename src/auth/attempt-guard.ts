@@ -11,6 +11,7 @@ import { ATTEMPT_SCRIPTS, type AttemptScripts } from './attempt-scripts.js';
 
 export type Reservation =
   | { status: 'unknown' }
+  | { status: 'foreign' }
   | { status: 'locked' }
   | { status: 'ok'; token: string; operatorId: string; hash: string; mustChange: boolean; history: string[] };
 
@@ -46,14 +47,15 @@ export class AttemptGuard {
   /**
    * A slot for one password check. While failures + attempts in flight have reached the threshold,
    * wait for those attempts to finish: they either lock the account (→ 'locked') or free the slot.
+   * With `certOperator`, a user of another operator is 'foreign' and nothing is reserved.
    */
-  async reserve(userId: string): Promise<Reservation> {
+  async reserve(userId: string, certOperator = ''): Promise<Reservation> {
     const token = randomBytes(12).toString('base64url');
     const deadline = Date.now() + this.busyWaitMs;
     let waiting = false;
     try {
       for (;;) {
-        const reply = await this.tryReserve(userId, token);
+        const reply = await this.tryReserve(userId, token, certOperator);
         if (reply !== 'busy') return reply;
         if (Date.now() >= deadline) throw errors.overloaded();
         if (!waiting) {
@@ -69,7 +71,7 @@ export class AttemptGuard {
     }
   }
 
-  private async tryReserve(userId: string, token: string): Promise<Reservation | 'busy'> {
+  private async tryReserve(userId: string, token: string, certOperator: string): Promise<Reservation | 'busy'> {
     const reply = await storeCall(() =>
       this.r.cgAttemptReserve(
         keys.user(userId),
@@ -79,6 +81,7 @@ export class AttemptGuard {
         String(Date.now()),
         String(this.tokenTtlMs),
         String(this.options.threshold),
+        certOperator,
       ),
     );
     const [status, operatorId, hash, mustChange, history] = reply;
@@ -86,6 +89,7 @@ export class AttemptGuard {
       case 'ok':
         return { status: 'ok', token, operatorId: operatorId ?? '', hash: hash ?? '', mustChange: mustChange === '1', history: decodeHistory(history) };
       case 'unknown':
+      case 'foreign':
       case 'locked':
         return { status };
       case 'busy':
@@ -93,6 +97,20 @@ export class AttemptGuard {
       default:
         throw errors.internal(`unexpected attempt script reply ${JSON.stringify(status)}`);
     }
+  }
+
+  /**
+   * Count one login attempt against the certificate before any argon2 work; refused while the
+   * certificate is at its limit (then `retryAfterMs` is what is left of its cooling-off period).
+   */
+  async reserveCert(certField: string, limit: number, cooldownMs: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+    const [ok, value] = await storeCall(() => this.r.cgCertAttempt(keys.certLoginFailures(certField), String(limit), String(cooldownMs)));
+    return Number(ok) === 1 ? { ok: true } : { ok: false, retryAfterMs: Math.max(1000, Number(value)) };
+  }
+
+  /** The attempt was not a failure (success, overload, error): give the certificate its count back. */
+  async releaseCert(certField: string): Promise<void> {
+    await storeCall(() => this.r.cgCertRelease(keys.certLoginFailures(certField)));
   }
 
   /** The check did not reach a verdict (overload, error): free the slot without counting. */

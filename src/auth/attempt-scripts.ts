@@ -4,15 +4,18 @@
 
 export const ATTEMPT_SCRIPTS = {
   /**
-   * KEYS: user, attempts, session. ARGV: token, now, tokenTtlMs, threshold.
-   * → {'unknown'} | {'locked'} | {'busy'} | {'ok', operator, hash, mustChange, history}.
+   * KEYS: user, attempts, session. ARGV: token, now, tokenTtlMs, threshold, certOperator ('' = not checked).
+   * → {'unknown'} | {'foreign'} | {'locked'} | {'busy'} | {'ok', operator, hash, mustChange, history}.
    * Tokens are sorted-set members scored by their expiry, so a crashed gateway cannot leak slots.
+   * 'foreign' (the certificate belongs to another operator) comes before 'locked' and reserves
+   * nothing: another operator can neither lock the user out nor learn that the account is locked.
    */
   cgAttemptReserve: {
     numberOfKeys: 3,
     lua: `
 local u = redis.call('HMGET', KEYS[1], 'operator', 'hash', 'locked', 'failures', 'mustChange', 'history')
 if not u[2] then return {'unknown'} end
+if ARGV[5] ~= '' and (u[1] or '') ~= ARGV[5] then return {'foreign'} end
 if u[3] == '1' then return {'locked'} end
 local now = tonumber(ARGV[2])
 local threshold = tonumber(ARGV[4])
@@ -88,10 +91,34 @@ redis.call('HSET', KEYS[3], 'sid', ARGV[9], 'cert', ARGV[10], 'operator', u[3], 
 redis.call('PEXPIRE', KEYS[3], math.floor(math.min(idle, maxAge) + tonumber(ARGV[8])))
 return {'ok', replaced, u[6] or '0'}`,
   },
+  /**
+   * KEYS: certLoginFailures. ARGV: limit, cooldownMs → {1, count} counted (the attempt may go on) |
+   * {0, pttl} refused. Every attempt counts before argon2 runs, so one certificate can never have
+   * more than `limit` checks queued; a success (or no verdict) gives its count back (cgCertRelease).
+   */
+  cgCertAttempt: {
+    numberOfKeys: 1,
+    lua: `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then return {0, redis.call('PTTL', KEYS[1])} end
+n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {1, n}`,
+  },
+  /** KEYS: certLoginFailures. The attempt succeeded or reached no verdict: it was not a failure. */
+  cgCertRelease: {
+    numberOfKeys: 1,
+    lua: `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`,
+  },
 } as const;
 
 export interface AttemptScripts {
-  cgAttemptReserve(user: string, attempts: string, session: string, token: string, now: string, ttlMs: string, threshold: string): Promise<string[]>;
+  cgAttemptReserve(user: string, attempts: string, session: string, token: string, now: string, ttlMs: string, threshold: string, certOperator: string): Promise<string[]>;
+  cgCertAttempt(certFailures: string, limit: string, cooldownMs: string): Promise<[number, number]>;
+  cgCertRelease(certFailures: string): Promise<number>;
   cgAttemptRelease(attempts: string, token: string): Promise<number>;
   cgAttemptFail(user: string, attempts: string, session: string, token: string, now: string, threshold: string): Promise<[string, number]>;
   cgLoginSuccess(

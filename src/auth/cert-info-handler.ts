@@ -28,7 +28,7 @@ export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
     // The user's name in the header when a session is live; its absence is not an error here.
     const touched = await ctx.state.sessionLookup?.result.catch(() => undefined);
     if (touched?.status === 'ok') ctx.state.session = touched.session;
-    const now = Date.now();
+    const now = ctx.state.now ?? deps.clock();
     const registration = ctx.state.registration;
     ctx.state.outcome = 'auth-page';
     sendPage(

@@ -22,23 +22,23 @@ const tokenOf = (secret: Buffer, binding: string): string =>
 
 export function csrfTokenFor(ctx: GatewayContext, deps: GatewayDeps): string {
   const sid = ctx.state.session?.sid;
-  if (sid) return tokenOf(deps.config.secret, `s:${sid}`);
+  if (sid) return tokenOf(deps.config.keys.csrf, `s:${sid}`);
   let pre = issued.get(ctx) ?? ctx.cookies.get(CSRF_COOKIE);
   if (!pre || !PRE_SESSION.test(pre)) {
     pre = randomBytes(24).toString('base64url');
     ctx.append('Set-Cookie', setCookieHeader(CSRF_COOKIE, pre));
   }
   issued.set(ctx, pre);
-  return tokenOf(deps.config.secret, `p:${pre}`);
+  return tokenOf(deps.config.keys.csrf, `p:${pre}`);
 }
 
 /** The bindings this request can prove: its session (signed cookie) and its pre-session cookie. */
 function candidateTokens(ctx: GatewayContext, deps: GatewayDeps): string[] {
   const out: string[] = [];
-  const sid = ctx.state.session?.sid ?? decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE))?.sid;
-  if (sid) out.push(tokenOf(deps.config.secret, `s:${sid}`));
+  const sid = ctx.state.session?.sid ?? decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE))?.sid;
+  if (sid) out.push(tokenOf(deps.config.keys.csrf, `s:${sid}`));
   const pre = ctx.cookies.get(CSRF_COOKIE);
-  if (pre && PRE_SESSION.test(pre)) out.push(tokenOf(deps.config.secret, `p:${pre}`));
+  if (pre && PRE_SESSION.test(pre)) out.push(tokenOf(deps.config.keys.csrf, `p:${pre}`));
   return out;
 }
 

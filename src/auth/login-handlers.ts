@@ -47,14 +47,15 @@ export function submitLogin(deps: GatewayDeps): GatewayMiddleware {
     ctx.state.outcome = `login-${result.status}`;
     switch (result.status) {
       case 'ok':
-        ctx.append('Set-Cookie', sessionCookieHeader(deps.config.secret, result.userId, result.sid));
+        ctx.append('Set-Cookie', sessionCookieHeader(deps.config.keys.cookie, result.userId, result.sid));
         seeOther(ctx, result.mustChange ? PASSWORD_PATH : (next ?? '/'));
         return;
       case 'multiple-login':
         sendPage(ctx, 409, gatewayPages.multipleLogin(pageFrame(ctx, deps), { reason: 'rejected' }));
         return;
       default: {
-        const status = result.status === 'account-locked' ? 403 : 401;
+        if (result.status === 'too-many-attempts') ctx.set('Retry-After', String(result.retryAfterSeconds));
+        const status = result.status === 'account-locked' ? 403 : result.status === 'too-many-attempts' ? 429 : 401;
         const props = { error: result.status, ...(userId && userId.length <= 64 ? { userId } : {}), ...(next ? { next } : {}) };
         sendPage(ctx, status, gatewayPages.login(loginFrame(ctx, deps, next), props));
       }

@@ -33,6 +33,7 @@ export type VerifiedResult = { status: 'verified'; userId: string; operatorId: s
 
 export type LoginResult =
   | { status: 'ok'; userId: string; sid: string; mustChange: boolean; replaced: boolean }
+  | { status: 'too-many-attempts'; retryAfterSeconds: number }
   | { status: 'invalid-credentials' | 'account-locked' | 'multiple-login' };
 
 /** Why a login failed, as the audit log records it (the user only ever sees the LoginResult). */
@@ -46,7 +47,9 @@ export interface LoginServiceOptions {
   audit: AuditLog | undefined;
   metrics: GatewayMetrics | undefined;
   logger: Logger;
-  config: Pick<Config, 'lockoutThreshold' | 'session' | 'login'>;
+  config: Pick<Config, 'lockoutThreshold' | 'session' | 'login' | 'certLogin'>;
+  /** Time of session records (the gateway's clock; tests inject one). */
+  clock?: () => number;
 }
 
 export class LoginService {
@@ -61,7 +64,7 @@ export class LoginService {
 
   async login(input: LoginInput): Promise<LoginResult> {
     try {
-      const result = await this.attempt({ ...input, verifyOnly: false });
+      const result = await this.perCertificate({ ...input, verifyOnly: false });
       if (result.status === 'verified') throw new Error('login attempt answered as a verification');
       this.count(result.status === 'ok' ? (result.mustChange ? 'must-change' : 'success') : result.status);
       return result;
@@ -76,11 +79,34 @@ export class LoginService {
    * user applying from /auth/cert with a certificate that is not registered yet.
    */
   verifyPassword(input: Omit<LoginInput, 'verifyOnly'>): Promise<VerifiedResult | Exclude<LoginResult, { status: 'ok' }>> {
-    return this.attempt({ ...input, verifyOnly: true }) as Promise<VerifiedResult | Exclude<LoginResult, { status: 'ok' }>>;
+    // Through the per-certificate limit too: the same rules as a login from this certificate.
+    return this.perCertificate({ ...input, verifyOnly: true }) as Promise<VerifiedResult | Exclude<LoginResult, { status: 'ok' }>>;
   }
 
   changePassword(input: PasswordChangeInput): Promise<PasswordChangeResult> {
     return changePassword(this, input);
+  }
+
+  /**
+   * Every attempt counts against the certificate before argon2 runs; a certificate at its limit gets
+   * 429 for the rest of its cooling-off period, so one certificate cannot fill the argon2 queue.
+   */
+  private async perCertificate(input: LoginInput): Promise<LoginResult | VerifiedResult> {
+    const { failureLimit, cooldownMs } = this.opts.config.certLogin;
+    const cert = await this.guard.reserveCert(input.cert.field, failureLimit, cooldownMs);
+    if (!cert.ok) {
+      await this.audit(input, 'login.refused', { reason: 'cert-too-many-attempts' });
+      return { status: 'too-many-attempts', retryAfterSeconds: Math.ceil(cert.retryAfterMs / 1000) };
+    }
+    let result: LoginResult | VerifiedResult | undefined;
+    try {
+      result = await this.attempt(input);
+      return result;
+    } finally {
+      // Only failures keep their count: a success, or an attempt without a verdict, gives it back.
+      const failure = result !== undefined && (result.status === 'invalid-credentials' || result.status === 'account-locked');
+      if (!failure) await this.guard.releaseCert(input.cert.field).catch(() => undefined);
+    }
   }
 
   private async attempt(input: LoginInput): Promise<LoginResult | VerifiedResult> {
@@ -90,10 +116,15 @@ export class LoginService {
       await hasher.verifyDummy(input.password);
       return this.failed(input, 'unknown-user');
     }
-    const slot = await this.guard.reserve(userId);
+    const slot = await this.guard.reserve(userId, input.cert.operatorId);
     if (slot.status === 'unknown') {
       await hasher.verifyDummy(input.password);
       return this.failed(input, 'unknown-user');
+    }
+    if (slot.status === 'foreign') {
+      // Same work and answer as an unknown user; nothing counts against the user (README "Security").
+      await hasher.verifyDummy(input.password);
+      return this.failed(input, 'operator-mismatch');
     }
     if (slot.status === 'locked') {
       await this.audit(input, 'login.failure', { reason: 'locked' });
@@ -107,10 +138,8 @@ export class LoginService {
       await this.guard.release(userId, slot.token);
       throw err;
     }
-    // A verification has no registered certificate to compare: the application goes to the user's own operator.
-    const operatorMatches = input.verifyOnly === true || slot.operatorId === input.cert.operatorId;
-    if (!verified || !operatorMatches) {
-      const reason: FailureReason = verified ? 'operator-mismatch' : 'wrong-password';
+    if (!verified) {
+      const reason: FailureReason = 'wrong-password';
       const verdict = await this.guard.fail(userId, slot.token);
       if (verdict.status === 'gone') return this.failed(input, 'unknown-user');
       await this.audit(input, 'login.failure', { reason, failures: verdict.failures });
@@ -130,7 +159,7 @@ export class LoginService {
       return { status: 'verified', userId, operatorId: slot.operatorId };
     }
     const sid = newSessionId();
-    const now = Date.now();
+    const now = (this.opts.clock ?? Date.now)();
     const reply = await storeCall(() =>
       this.guard.r.cgLoginSuccess(
         keys.user(userId),

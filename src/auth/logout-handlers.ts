@@ -20,7 +20,7 @@ export function showLogoutConfirm(deps: GatewayDeps): GatewayMiddleware {
 export function submitLogout(deps: GatewayDeps): GatewayMiddleware {
   return async function submitLogoutHandler(ctx) {
     await checkCsrf(ctx, deps);
-    const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
+    const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
     // Only this session ends: an old terminal's cookie must not log out the newer login elsewhere.
     if (cookie && (await deps.sessions.end(cookie.userId, cookie.sid))) {
       await recordAudit(deps.audit, { actor: cookie.userId, source: 'gateway' }, 'logout', cookie.userId);

@@ -34,7 +34,7 @@ export async function changePassword(service: LoginService, input: PasswordChang
   if (input.newPassword !== input.confirmPassword) return invalid('mismatch');
 
   const slot = await service.guard.reserve(userId);
-  if (slot.status === 'unknown') return { status: 'gone' };
+  if (slot.status === 'unknown' || slot.status === 'foreign') return { status: 'gone' };
   if (slot.status === 'locked') return { status: 'locked' };
 
   let releaseNeeded = true;
@@ -68,7 +68,7 @@ export async function changePassword(service: LoginService, input: PasswordChang
         keys.attempts(userId),
         slot.hash,
         newHash,
-        String(Date.now()),
+        String((service.opts.clock ?? Date.now)()),
         String(PASSWORD_HISTORY),
         input.keepSession ? input.sid : '',
         slot.token,

@@ -51,7 +51,7 @@ export function submitRenewal(deps: GatewayDeps): GatewayMiddleware {
     const current = await renewalProps(deps, cert, ctx.state.registration, now);
     const fail = (status: number, error: RenewalError, application?: Application) => {
       ctx.state.outcome = `renewal-${error}`;
-      send(ctx, deps, status, cert, { ...current, ...(application ? { application } : {}), canApply: error === 'invalid-credentials' || error === 'account-locked', error, ...(userId.length <= 64 ? { userId } : {}) });
+      send(ctx, deps, status, cert, { ...current, ...(application ? { application } : {}), canApply: error === 'invalid-credentials' || error === 'account-locked' || error === 'too-many-attempts', error, ...(userId.length <= 64 ? { userId } : {}) });
     };
     if (!current.canApply) {
       const open = current.application && publicState(current.application) === 'pending';
@@ -60,6 +60,10 @@ export function submitRenewal(deps: GatewayDeps): GatewayMiddleware {
     const field = registryField(cert.issuerId, cert.serial);
     const verdict = await deps.login.verifyPassword({ userId, password: form.password ?? '', cert: { field, operatorId: '' }, remoteAddress: ctx.ip });
     if (verdict.status === 'account-locked') return fail(403, 'account-locked');
+    if (verdict.status === 'too-many-attempts') {
+      ctx.set('Retry-After', String(verdict.retryAfterSeconds));
+      return fail(429, 'too-many-attempts');
+    }
     if (verdict.status !== 'verified') return fail(401, 'invalid-credentials');
     try {
       const app = await deps.applications.applyRegistration(

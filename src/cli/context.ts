@@ -9,6 +9,7 @@ import { Registry, type AuditBy } from '../registry/registry.js';
 import { connectRedis, createRedis } from '../store/redis.js';
 import { loadTrustedCas, type TrustedCa } from '../tls/trusted-cas.js';
 import type { CliIo } from './io.js';
+import { escapeControl } from './safe-text.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** The CLI runs slow bulk operations (a 100,000-row import is one script): allow more than the gateway. */
@@ -81,9 +82,9 @@ export function createContext(io: CliIo): CliContext {
     registry: async () => (registry ??= new Registry(await ctx.redis(), await ctx.audit())),
     trustedCas: () => (cas ??= loadTrustedCas(ctx.path(env.CERTGATE_CLIENT_CA || join(env.CERTGATE_DEV_CERTS_DIR || devCertsDir(), 'ca.crt')))),
     path: (file) => (isAbsolute(file) ? file : resolve(io.cwd ?? process.cwd(), file)),
-    print: (line = '') => io.stdout(`${line}\n`),
+    print: (line = '') => io.stdout(`${escapeControl(line)}\n`),
     printJson: (value) => io.stdout(`${JSON.stringify(value, null, 2)}\n`),
-    warn: (line) => io.stderr(`certgate: ${line}\n`),
+    warn: (line) => io.stderr(`certgate: ${escapeControl(line, { singleLine: true })}\n`),
     now: () => Date.now(),
     close: async () => {
       const r = redis;

@@ -1,4 +1,5 @@
 // Human output: aligned tables that respect full-width (Japanese) characters, and local dates.
+import { escapeControl } from './safe-text.js';
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
 /** Terminal columns a string takes (CJK and full-width forms count two). */
@@ -10,8 +11,9 @@ export function displayWidth(text: string): number {
 
 const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
-/** Rows under a header, columns separated by two spaces; trailing spaces trimmed. */
-export function table(headers: string[], rows: string[][]): string {
+/** Rows under a header, columns separated by two spaces; trailing spaces trimmed; cells one line, control characters escaped. */
+export function table(headers: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map((c) => escapeControl(c, { singleLine: true })));
   const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');

@@ -7,6 +7,7 @@ import { packageRoot } from '../config/paths.js';
 import { createContext, type CliContext } from './context.js';
 import { type CliIo, processIo } from './io.js';
 import { EXIT_OK, createProgram, reportError, tagCommandErrors } from './program.js';
+import * as assertionKeyCommand from './commands/assertion-key.js';
 import * as auditCommands from './commands/audit.js';
 import * as operatorCommands from './commands/operator.js';
 import * as portalCommand from './commands/portal.js';
@@ -42,6 +43,7 @@ const MODULES: CommandModule[] = [
   requestCommands,
   notifyCommands,
   auditCommands,
+  assertionKeyCommand,
 ];
 
 function packageVersion(): string {

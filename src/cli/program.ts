@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CertgateError, isCertgateError } from '../errors/certgate-error.js';
 import { type CliContext, DEFAULT_REDIS_URL, safeRedisUrl } from './context.js';
+import { escapeControl } from './safe-text.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -65,6 +66,12 @@ export function oneLine(text: string): string {
 
 /** Map anything thrown by a command to an exit code and one stderr line. */
 export function reportError(ctx: CliContext, err: unknown): number {
+  // Messages echo arguments and stored data: one line, control characters escaped.
+  const io = { stderr: (line: string) => ctx.io.stderr(`${escapeControl(line.replace(/\n$/, ''), { singleLine: true })}\n`) };
+  return report({ ...ctx, io: { ...ctx.io, ...io } }, err);
+}
+
+function report(ctx: CliContext, err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
     const path = commandPath((err as CommanderError & { command?: Command }).command);

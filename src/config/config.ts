@@ -6,6 +6,7 @@ import { errors } from '../errors/certgate-error.js';
 import { envSchema, parseHostPort } from './schema.js';
 import { devCertsDir } from './paths.js';
 import { type NotifyConfig, notifyProblems, toNotifyConfig } from './notify-schema.js';
+import { decodeAssertionKey, deriveKeys, type DerivedKeys } from './derived-keys.js';
 
 export interface Config {
   redisUrl: string;
@@ -13,11 +14,22 @@ export interface Config {
   opsListen: { host: string; port: number };
   portalListen: { host: string; port: number };
   portalContentDir: string | undefined;
-  tls: { certFile: string; keyFile: string; clientCaFile: string; crlFile: string | undefined };
+  tls: { certFile: string; keyFile: string; clientCaFile: string; crlFile: string | undefined; ticketRotationMs: number };
   upstream: URL;
-  /** HMAC secret for cookies, CSRF tokens and the upstream assertion. */
+  /** CERTGATE_SECRET: only ever used through `keys` (HKDF, one key per purpose). */
   secret: Buffer;
   secretGenerated: boolean;
+  /** Per-purpose keys; `assertion` is CERTGATE_ASSERTION_KEY when set, else derived from the secret. */
+  keys: DerivedKeys;
+  assertion: { maxAgeMs: number };
+  /** CERTGATE_PUBLIC_HOST: sent upstream as X-Forwarded-Host (else the listener's address). */
+  publicHost: string | undefined;
+  /** CERTGATE_METRICS_TOKEN: bearer token /metrics requires when set. */
+  metricsToken: string | undefined;
+  /** Per-certificate login failures before 429, and how long the certificate then waits. */
+  certLogin: { failureLimit: number; cooldownMs: number };
+  /** Deadline of one argon2 hash/verify in the child before it is killed and restarted. */
+  argon2TimeoutMs: number;
   session: { idleTimeoutMs: number; maxAgeMs: number; singleLogin: 'replace' | 'reject' };
   lockoutThreshold: number;
   certWarnDays: number;
@@ -40,9 +52,17 @@ export interface Config {
   development: boolean;
 }
 
-const VARIABLE_NAME = /^[A-Z_]+$/;
+const VARIABLE_NAME = /^[A-Z0-9_]+$/;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export interface LoadOptions {
+  /**
+   * `portal`: the portal only verifies assertions, so CERTGATE_ASSERTION_KEY alone is enough (no
+   * CERTGATE_SECRET); the secret is then a random placeholder that signs nothing.
+   */
+  purpose?: 'gateway' | 'portal';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const input = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => VARIABLE_NAME.test(k) && v !== undefined && v !== ''),
   );
@@ -57,12 +77,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.success ? parsed.data : undefined;
   const development = env.NODE_ENV === 'development';
 
+  let assertionKey: Buffer | undefined;
+  if (env.CERTGATE_ASSERTION_KEY) {
+    assertionKey = decodeAssertionKey(env.CERTGATE_ASSERTION_KEY);
+    if (!assertionKey) problems.push('CERTGATE_ASSERTION_KEY must be base64url of 32 or more bytes; print it with `certgate assertion-key`');
+  }
   let secret: Buffer | undefined;
   let secretGenerated = false;
   if (env.CERTGATE_SECRET) {
     secret = Buffer.from(env.CERTGATE_SECRET, 'utf8');
     if (secret.length < 32) problems.push('CERTGATE_SECRET must be at least 32 bytes; generate one with `openssl rand -base64 48`');
-  } else if (development) {
+  } else if (development || (options.purpose === 'portal' && env.CERTGATE_ASSERTION_KEY)) {
     secret = randomBytes(32);
     secretGenerated = true;
   } else {
@@ -70,6 +95,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e && e.CERTGATE_SESSION_MAX_AGE < e.CERTGATE_SESSION_IDLE_TIMEOUT) {
     problems.push('CERTGATE_SESSION_MAX_AGE must not be shorter than CERTGATE_SESSION_IDLE_TIMEOUT');
+  }
+  const production = env.NODE_ENV === 'production';
+  if (production && options.purpose !== 'portal') {
+    // A production gateway must never fall back to the development certificates in certs-dev/.
+    const missing = ['CERTGATE_TLS_CERT', 'CERTGATE_TLS_KEY', 'CERTGATE_CLIENT_CA'].filter((n) => !env[n]);
+    if (missing.length > 0) {
+      problems.push(`${missing.join(', ')} must be set when NODE_ENV=production (the development certificates in certs-dev/ are never used in production)`);
+    }
   }
   const notify = e ? toNotifyConfig(e, env) : undefined;
   if (notify) problems.push(...notifyProblems(notify));
@@ -83,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyFile: e.CERTGATE_TLS_KEY ?? join(dev, 'server.key'),
     clientCaFile: e.CERTGATE_CLIENT_CA ?? join(dev, 'ca.crt'),
     crlFile: e.CERTGATE_CRL,
+    ticketRotationMs: e.CERTGATE_TLS_TICKET_ROTATION,
   };
   return {
     redisUrl: e.REDIS_URL,
@@ -94,6 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstream: new URL(e.CERTGATE_UPSTREAM),
     secret,
     secretGenerated,
+    keys: { ...deriveKeys(secret), ...(assertionKey ? { assertion: assertionKey } : {}) },
+    assertion: { maxAgeMs: e.CERTGATE_ASSERTION_MAX_AGE },
+    publicHost: e.CERTGATE_PUBLIC_HOST,
+    metricsToken: e.CERTGATE_METRICS_TOKEN,
+    certLogin: { failureLimit: e.CERTGATE_CERT_FAILURE_LIMIT, cooldownMs: e.CERTGATE_CERT_COOLDOWN },
+    argon2TimeoutMs: e.CERTGATE_ARGON2_TIMEOUT,
     session: {
       idleTimeoutMs: e.CERTGATE_SESSION_IDLE_TIMEOUT,
       maxAgeMs: e.CERTGATE_SESSION_MAX_AGE,

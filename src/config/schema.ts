@@ -61,6 +61,19 @@ export const envSchema = z.object({
   CERTGATE_PORTAL_LISTEN: hostPort('CERTGATE_PORTAL_LISTEN').default('127.0.0.1:3000'),
   CERTGATE_PORTAL_CONTENT: z.string().min(1).optional(),
   CERTGATE_SECRET: z.string().optional(),
+  CERTGATE_ASSERTION_KEY: z.string().optional(),
+  CERTGATE_ASSERTION_MAX_AGE: duration('CERTGATE_ASSERTION_MAX_AGE', 1000).prefault('30s'),
+  CERTGATE_PUBLIC_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/, {
+      message: 'CERTGATE_PUBLIC_HOST must be a host name with an optional port, e.g. portal.example.jp or portal.example.jp:8443',
+    })
+    .optional(),
+  CERTGATE_METRICS_TOKEN: z.string().min(16, { message: 'CERTGATE_METRICS_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 24`)' }).optional(),
+  CERTGATE_CERT_FAILURE_LIMIT: integer('CERTGATE_CERT_FAILURE_LIMIT', 1, 100_000).prefault('20'),
+  CERTGATE_CERT_COOLDOWN: duration('CERTGATE_CERT_COOLDOWN', 1000).prefault('15m'),
+  CERTGATE_ARGON2_TIMEOUT: duration('CERTGATE_ARGON2_TIMEOUT', 100).prefault('10s'),
+  CERTGATE_TLS_TICKET_ROTATION: duration('CERTGATE_TLS_TICKET_ROTATION', 1000).prefault('12h'),
   CERTGATE_SESSION_IDLE_TIMEOUT: duration('CERTGATE_SESSION_IDLE_TIMEOUT', 1000).prefault('30m'),
   CERTGATE_SESSION_MAX_AGE: duration('CERTGATE_SESSION_MAX_AGE', 1000).prefault('12h'),
   CERTGATE_LOCKOUT_THRESHOLD: integer('CERTGATE_LOCKOUT_THRESHOLD', 1, 100).prefault('5'),

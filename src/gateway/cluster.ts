@@ -2,14 +2,15 @@
 // TLS session-ticket keys (so a ticket issued by one worker resumes on another), and serves the
 // ops listener itself with metrics aggregated from every worker.
 import cluster, { type Worker } from 'node:cluster';
-import { randomBytes } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { createRedis } from '../store/redis.js';
 import { createOpsServer } from '../ops/ops-server.js';
-import { storeCheck, tcpCheck } from '../ops/readiness.js';
+import { storeCheck, tcpCheck, type CheckResult } from '../ops/readiness.js';
 import { createGateway } from './create.js';
+import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
+import { deriveKeys } from '../config/derived-keys.js';
 
 interface InitMessage {
   type: 'certgate:init';
@@ -22,26 +23,80 @@ interface WorkerMessage {
   type: 'certgate:hello' | 'certgate:listening';
 }
 
+/** Primary → every worker after a rotation: the new session-ticket keys. */
+interface TicketKeysMessage {
+  type: 'certgate:ticket-keys';
+  ticketKeys: string;
+}
+
+/** Primary → worker: report the argon2 child's health (readiness); worker → primary: the answer. */
+interface HasherQuery {
+  type: 'certgate:hasher?';
+  id: number;
+}
+interface HasherReply {
+  type: 'certgate:hasher';
+  id: number;
+  result: CheckResult;
+}
+
 const isInit = (m: unknown): m is InitMessage => typeof m === 'object' && m !== null && (m as InitMessage).type === 'certgate:init';
+const isHasherQuery = (m: unknown): m is HasherQuery => typeof m === 'object' && m !== null && (m as HasherQuery).type === 'certgate:hasher?';
+const isTicketKeys = (m: unknown): m is TicketKeysMessage => typeof m === 'object' && m !== null && (m as TicketKeysMessage).type === 'certgate:ticket-keys';
 
 export async function runPrimary(config: Config, logger: Logger, workers: number): Promise<void> {
-  // 48 bytes: the key material node:tls expects for session tickets.
-  const ticketKeys = randomBytes(48).toString('base64');
+  // One set of ticket keys for all workers, rotated here and sent to each (new workers get the current one).
+  let ticketKeys = newTicketKeys().toString('base64');
+  rotateTicketKeys(config.tls.ticketRotationMs, (k) => {
+    ticketKeys = k.toString('base64');
+    const message: TicketKeysMessage = { type: 'certgate:ticket-keys', ticketKeys };
+    for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(message);
+  });
   const listening = new Set<number>();
   let shuttingDown = false;
+  // One worker samples session and certificate counts for /metrics (the others report none).
+  let samplerId: number | undefined;
   const fork = (): Worker => {
-    const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1' });
-    const init: InitMessage = { type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) };
+    const sampler = samplerId === undefined;
+    const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1', CERTGATE_METRICS_SAMPLER: sampler ? '1' : '0' });
+    if (sampler) samplerId = worker.id;
+    const init = (): InitMessage => ({ type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) });
     // Sent on request rather than on 'online': the worker's module graph may still be loading then.
-    worker.on('message', (m: WorkerMessage) => {
-      if (m?.type === 'certgate:hello') worker.send(init);
-      if (m?.type === 'certgate:listening') listening.add(worker.id);
+    worker.on('message', (m: WorkerMessage | HasherReply) => {
+      if (m?.type === 'certgate:hello') worker.send(init());
+      if (m?.type === 'certgate:listening') {
+        listening.add(worker.id);
+        // A rotation while the worker was starting did not reach it: send the current keys again.
+        worker.send({ type: 'certgate:ticket-keys', ticketKeys } satisfies TicketKeysMessage);
+      }
+      if (m?.type === 'certgate:hasher') hasherReplies.get(m.id)?.(m.result);
     });
     return worker;
+  };
+  // Readiness of every worker's argon2 child, asked over IPC when /readyz is called.
+  const hasherReplies = new Map<number, (r: CheckResult) => void>();
+  let nextQuery = 0;
+  const askHasher = (worker: Worker): Promise<CheckResult> =>
+    new Promise((resolve) => {
+      const id = ++nextQuery;
+      const timer = setTimeout(() => finish({ ok: false, error: `worker ${worker.process.pid ?? '?'} did not report its hasher` }), 3000);
+      const finish = (r: CheckResult) => {
+        clearTimeout(timer);
+        hasherReplies.delete(id);
+        resolve(r);
+      };
+      hasherReplies.set(id, finish);
+      worker.send({ type: 'certgate:hasher?', id } satisfies HasherQuery);
+    });
+  const hasherCheck = async (): Promise<CheckResult> => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && listening.has(w.id) && w.isConnected());
+    const failing = (await Promise.all(workers.map(askHasher))).filter((r): r is Extract<CheckResult, { ok: false }> => !r.ok);
+    return failing.length === 0 ? { ok: true } : { ok: false, error: failing.map((r) => r.error).join('; ') };
   };
   let recentDeaths: number[] = [];
   cluster.on('exit', (worker, code, signal) => {
     listening.delete(worker.id);
+    if (worker.id === samplerId) samplerId = undefined;
     if (shuttingDown) return;
     const now = Date.now();
     recentDeaths = [...recentDeaths.filter((t) => now - t < 30_000), now];
@@ -61,12 +116,14 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   const aggregator = new AggregatorRegistry();
   const ops = createOpsServer({
     registry: { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() },
+    metricsToken: config.metricsToken,
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
       tls: async () =>
         listening.size === workers ? { ok: true } : { ok: false, error: `${listening.size} of ${workers} workers listening` },
+      hasher: hasherCheck,
     },
   });
   await new Promise<void>((resolve) => ops.listen(config.opsListen.port, config.opsListen.host, resolve));
@@ -100,10 +157,18 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     process.on('message', onMessage);
     process.send?.({ type: 'certgate:hello' } satisfies WorkerMessage);
   });
-  if (init.secret) config = { ...config, secret: Buffer.from(init.secret, 'base64') };
+  if (init.secret) {
+    const secret = Buffer.from(init.secret, 'base64');
+    config = { ...config, secret, keys: { ...deriveKeys(secret), ...(process.env.CERTGATE_ASSERTION_KEY ? { assertion: config.keys.assertion } : {}) } };
+  }
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
-    gateway = await createGateway(config, { logger, ticketKeys: Buffer.from(init.ticketKeys, 'base64'), opsListener: false });
+    gateway = await createGateway(config, {
+      logger,
+      ticketKeys: Buffer.from(init.ticketKeys, 'base64'),
+      opsListener: false,
+      sampleMetrics: process.env.CERTGATE_METRICS_SAMPLER === '1',
+    });
     AggregatorRegistry.setRegistries([gateway.deps.metrics.registry]);
     // Constructing one installs prom-client's worker-side listener that answers the primary.
     new AggregatorRegistry();
@@ -113,6 +178,12 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     logger.fatal({ err: { message: (err as Error).message } }, 'gateway worker failed to start');
     process.exit(1);
   }
+  process.on('message', (m: unknown) => {
+    if (isTicketKeys(m)) gateway.server.setTicketKeys(Buffer.from(m.ticketKeys, 'base64'));
+    if (isHasherQuery(m)) {
+      void gateway.argon2.health().then((result) => process.send?.({ type: 'certgate:hasher', id: m.id, result } satisfies HasherReply));
+    }
+  });
   process.send?.({ type: 'certgate:listening' } satisfies WorkerMessage);
   const stop = () => {
     gateway.close().then(

@@ -1,7 +1,9 @@
 // Builds one gateway process: store connection, services, the mTLS listener and the ops listener,
 // with a close() that drains in-flight requests before releasing Redis and the upstream pool.
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { Server as HttpServer } from 'node:http';
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Config } from '../config/config.js';
@@ -22,20 +24,30 @@ import { ApplicationService } from '../applications/application-service.js';
 import { ApplicationStore } from '../applications/application-store.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { defineGateScript } from './request-lookup.js';
+import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
 import { Notifier } from '../notify/service.js';
 
 export interface GatewayOptions {
   logger?: Logger;
-  /** 48-byte TLS session-ticket keys shared by cluster workers so resumption works across them. */
+  /**
+   * 48-byte TLS session-ticket keys shared by cluster workers so resumption works across them (the
+   * primary then rotates them); without it this process makes and rotates its own.
+   */
   ticketKeys?: Buffer;
   /** False in cluster workers: the primary serves /healthz, /readyz and /metrics for all of them. */
   opsListener?: boolean;
+  /** The request path's clock (tests pass one to move time instead of sleeping). */
+  clock?: () => number;
+  /** False in all cluster workers but one: session and certificate counts are sampled by one process. */
+  sampleMetrics?: boolean;
 }
 
 export interface Gateway {
   deps: GatewayDeps;
+  /** The argon2 child process engine (its pid and health, for tests and diagnostics). */
+  argon2: Argon2ChildEngine;
   server: HttpsServer;
   ops: HttpServer;
   /** Bound ports (useful with port 0 in tests). */
@@ -47,6 +59,7 @@ export interface Gateway {
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? Date.now;
   const tls = loadTlsMaterial(config);
   const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
@@ -54,19 +67,25 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const audit = new AuditLog(redis, config.auditMaxLen);
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
-  const metrics = createMetrics({ samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } });
+  const metrics = createMetrics(
+    options.sampleMetrics === false ? {} : { samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } },
+  );
   // argon2 in a nice-19 child: a login storm must not take the CPU from proxied requests.
-  const argon2 = new Argon2ChildEngine();
+  const argon2 = new Argon2ChildEngine({
+    deadlineMs: config.argon2TimeoutMs,
+    onHung: ({ pid, deadlineMs }) => logger.error({ pid, deadlineMs }, 'argon2 child did not answer in time; killed and replaced'),
+  });
   const hasher = new PasswordHasher(config.argon2, config.login, argon2);
   const users = new UserStore(redis, audit, hasher);
-  const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config });
+  const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config, clock });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
   const applications = new ApplicationService(new ApplicationStore(redis), registry, tls.trustedCas, audit);
   // Expiry reminders and account notices: every instance tries, the store lease lets one send.
   const notifier = new Notifier({ redis, audit, registry, users, config: config.notify, logger, metrics });
-  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, registry, applications, trustedCas: tls.trustedCas, crl: tls.crl };
+  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, registry, applications, trustedCas: tls.trustedCas, crl: tls.crl, clock };
 
   const app = createGatewayApp(deps);
+  const callback = app.callback();
   const server = createHttpsServer(
     {
       cert: tls.cert,
@@ -77,10 +96,22 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       handshakeTimeout: config.timeouts.handshakeMs,
-      ...(options.ticketKeys ? { ticketKeys: options.ticketKeys } : {}),
+      ticketKeys: options.ticketKeys ?? newTicketKeys(),
+      // Node enforces headersTimeout/requestTimeout on this interval (30 s by default), so a client
+      // trickling its headers would keep the socket far past CERTGATE_HEADERS_TIMEOUT.
+      connectionsCheckingInterval: checkingInterval(config.timeouts.headersMs, config.timeouts.requestMs),
     },
-    app.callback(),
+    callback,
   );
+  // CONNECT never reaches the request handler: answer it with the same clean 405 page, then close.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.end());
+    void callback(req, res);
+  });
+  const stopRotation = options.ticketKeys ? () => undefined : rotateTicketKeys(config.tls.ticketRotationMs, (k) => server.setTicketKeys(k));
   server.headersTimeout = config.timeouts.headersMs;
   server.requestTimeout = config.timeouts.requestMs;
   server.keepAliveTimeout = config.timeouts.keepAliveMs;
@@ -93,16 +124,19 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let shuttingDown = false;
   const ops = createOpsServer({
     registry: metrics.registry,
+    metricsToken: config.metricsToken,
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
       tls: async () => (server.listening ? { ok: true } : { ok: false, error: 'mTLS listener not listening' }),
+      hasher: () => argon2.health(),
     },
   });
 
   const gateway: Gateway = {
     deps,
+    argon2,
     server,
     ops,
     port: 0,
@@ -118,6 +152,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     async close() {
       shuttingDown = true;
+      stopRotation();
       await drain(server, config.timeouts.shutdownGraceMs);
       await notifier.stop();
       await upstream.close().catch(() => undefined);
@@ -130,6 +165,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
   };
   return gateway;
+}
+
+/** A tenth of the shorter timeout, between 50 ms and 1 s: a cut comes within ~10 % of the configured time. */
+export function checkingInterval(headersMs: number, requestMs: number): number {
+  return Math.max(50, Math.min(1000, Math.floor(Math.min(headersMs, requestMs) / 10)));
 }
 
 function listenOn(server: HttpServer | HttpsServer, host: string, port: number): Promise<void> {

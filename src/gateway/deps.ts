@@ -29,4 +29,6 @@ export interface GatewayDeps {
   applications: ApplicationService;
   /** Present when CERTGATE_CRL is set. */
   crl: RevocationList | undefined;
+  /** The time the request path works with (tests inject one instead of waiting). */
+  clock: () => number;
 }

@@ -22,9 +22,12 @@ export interface GatewayState {
   registration?: Registration;
   /** Read in the same round trip as the registry entry. */
   maintenance?: MaintenanceState;
+  /** The request's time, read once by the certificate gate (deps.clock) and used by later steps. */
+  now?: number;
   /**
    * Started by the certificate gate in parallel with the registry lookup when a valid session
    * cookie came with the request (one round trip for both); awaited by the session middleware.
+   * Read-only (SessionStore.peek): a request the gate or maintenance refuses touches no session.
    */
   sessionLookup?: { userId: string; sid: string; result: Promise<TouchResult> };
   /** Parsed application/x-www-form-urlencoded body of an /auth POST (src/auth/form-body.ts). */

@@ -9,8 +9,30 @@ export interface MetricSamplers {
   registryStats: () => Promise<RegistryStats>;
 }
 
-/** Certificate counts scan the whole registry: sample them at most this often. */
-const REGISTRY_SAMPLE_MS = 30_000;
+/**
+ * Session and certificate counts walk every user and the whole registry: they are sampled at most
+ * this often, by one refresh shared by all scrapes meanwhile, so a scrape's cost does not grow with
+ * the number of users and concurrent scrapes cannot pile up store work (README "Operations").
+ */
+export const SAMPLE_MS = 30_000;
+
+/** A value computed at most once per `everyMs`; callers during a refresh share it; a failure is retried next time. */
+function sampled<T>(load: () => Promise<T>, everyMs: number): () => Promise<T> {
+  let at = 0;
+  let value: Promise<T> | undefined;
+  return () => {
+    const now = Date.now();
+    if (!value || now - at > everyMs) {
+      at = now;
+      const p = load();
+      value = p;
+      p.catch(() => {
+        if (value === p) value = undefined;
+      });
+    }
+    return value;
+  };
+}
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -36,28 +58,21 @@ export interface GatewayMetrics {
   notifications: Counter<'kind' | 'outcome'>;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean; samplers?: MetricSamplers } = {}): GatewayMetrics {
+export function createMetrics(options: { defaultMetrics?: boolean; samplers?: MetricSamplers; sampleEveryMs?: number } = {}): GatewayMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'certgate_' });
   const registers = [registry];
   const samplers = options.samplers;
-  let statsAt = 0;
-  let stats: Promise<RegistryStats> | undefined;
-  const registryStats = () => {
-    if (!samplers) return undefined;
-    if (!stats || Date.now() - statsAt > REGISTRY_SAMPLE_MS) {
-      statsAt = Date.now();
-      stats = samplers.registryStats();
-    }
-    return stats;
-  };
-  // Sampled when scraped (also in cluster workers, whose values the primary merges with `max`:
-  // every worker sees the same store). A store error keeps the last value; the scrape still answers.
+  const every = options.sampleEveryMs ?? SAMPLE_MS;
+  const registryStats = samplers ? sampled(samplers.registryStats, every) : undefined;
+  const activeSessions = samplers ? sampled(samplers.activeSessions, every) : undefined;
+  // In a cluster only one worker gets samplers (the primary merges with `max`: every worker sees
+  // the same store). A store error keeps the last value; the scrape still answers.
   const sample = async (update: () => Promise<void>) => {
     try {
       await update();
     } catch {
-      stats = undefined;
+      // retried at the next scrape
     }
   };
   return {
@@ -85,7 +100,7 @@ export function createMetrics(options: { defaultMetrics?: boolean; samplers?: Me
       aggregator: 'max',
       registers,
       async collect() {
-        if (samplers) await sample(async () => this.set(await samplers.activeSessions()));
+        if (activeSessions) await sample(async () => this.set(await activeSessions()));
       },
     }),
     certificates: new Gauge({
@@ -95,7 +110,7 @@ export function createMetrics(options: { defaultMetrics?: boolean; samplers?: Me
       aggregator: 'max',
       registers,
       async collect() {
-        const pending = registryStats();
+        const pending = registryStats?.();
         if (pending) await sample(async () => Object.entries((await pending).byState).forEach(([state, n]) => this.set({ state }, n)));
       },
     }),
@@ -112,7 +127,7 @@ export function createMetrics(options: { defaultMetrics?: boolean; samplers?: Me
       aggregator: 'max',
       registers,
       async collect() {
-        const pending = registryStats();
+        const pending = registryStats?.();
         if (pending) await sample(async () => Object.entries((await pending).expiringWithin).forEach(([d, n]) => this.set({ within_days: d }, n)));
       },
     }),

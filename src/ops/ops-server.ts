@@ -1,5 +1,6 @@
 // The plain-HTTP ops listener: /healthz (process alive), /readyz (dependencies), /metrics.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { runChecks, type Check } from './readiness.js';
 
 /** A prom-client Registry, or the cluster primary's aggregate of its workers' registries. */
@@ -13,6 +14,16 @@ export interface OpsServerOptions {
   registry: MetricsSource;
   /** True once shutdown started: readiness turns 503 so load balancers drain this instance. */
   isShuttingDown: () => boolean;
+  /** CERTGATE_METRICS_TOKEN: when set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string | undefined;
+}
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison of the bearer token (hashed first, so lengths do not leak either). */
+function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const match = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? '');
+  return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
 }
 
 export function createOpsServer(options: OpsServerOptions): Server {
@@ -30,6 +41,10 @@ export function createOpsServer(options: OpsServerOptions): Server {
       return;
     }
     if (path === '/metrics') {
+      if (options.metricsToken && !bearerMatches(req, options.metricsToken)) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="certgate metrics"');
+        return json(res, 401, { error: 'a bearer token is required (CERTGATE_METRICS_TOKEN)' });
+      }
       void (async () => {
         try {
           const text = await options.registry.metrics();

@@ -18,8 +18,8 @@ export type PasswordError = (typeof PASSWORD_ERRORS)[number];
 
 export type SessionEndReason = 'idle' | 'expired' | 'ended' | 'cert-changed';
 export type MultipleLoginReason = 'replaced' | 'rejected';
-export type SystemErrorReason = 'store-unavailable' | 'upstream-refused' | 'upstream-timeout' | 'overloaded' | 'internal' | 'csrf';
-export type LoginError = 'invalid-credentials' | 'account-locked';
+export type SystemErrorReason = 'store-unavailable' | 'upstream-refused' | 'upstream-timeout' | 'overloaded' | 'internal' | 'csrf' | 'bad-request';
+export type LoginError = 'invalid-credentials' | 'account-locked' | 'too-many-attempts';
 export type CertState = 'registered' | 'unregistered' | 'expired' | 'not-yet-valid';
 
 export const SECTIONS = ['registration', 'review', 'auction', 'contract'] as const;

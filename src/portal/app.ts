@@ -10,13 +10,19 @@ import { pickLang, type Lang } from '../pages/i18n.js';
 import { portalPages } from '../pages/portal-pages.js';
 import { serveAssets } from '../pages/serve-assets.js';
 import type { PageFrame, Section } from '../pages/types.js';
-import { verifyIdentity, type Identity } from '../proxy/assertion.js';
+import type { Identity } from '../proxy/assertion.js';
+import { AssertionVerifier } from '../proxy/assertion-verifier.js';
 import { contentDisposition } from './disposition.js';
 import { createNoticeStore } from './content.js';
 import { operationsFor } from './menu.js';
 
 export interface PortalAppOptions {
-  secret: Buffer;
+  /** CERTGATE_ASSERTION_KEY (or the key derived from CERTGATE_SECRET): verifies X-Certgate-Assertion v2. */
+  assertionKey: Buffer;
+  /** CERTGATE_ASSERTION_MAX_AGE in ms (default 30 s). */
+  assertionMaxAgeMs?: number;
+  /** Clock for the assertion window; tests inject one. */
+  now?: () => number;
   contentDir: string;
   logger: Logger;
   /** Show the renewal banner when the certificate expires within this many days (CERTGATE_CERT_WARN_DAYS). */
@@ -45,7 +51,9 @@ function sendHtml(ctx: Ctx, status: number, html: string): void {
 }
 
 export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
-  const { secret, logger } = opts;
+  const { logger } = opts;
+  const verifier = new AssertionVerifier(opts.assertionKey, opts.assertionMaxAgeMs === undefined ? {} : { maxAgeMs: opts.assertionMaxAgeMs });
+  const clock = opts.now ?? Date.now;
   const warnDays = opts.certWarnDays ?? 60;
   const pageSize = opts.pageSize ?? 5;
   const notices = createNoticeStore(opts.contentDir, { logger, ...(opts.contentTtlMs === undefined ? {} : { ttlMs: opts.contentTtlMs }) });
@@ -84,16 +92,19 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
     );
   });
 
-  // Identity: only the gateway can produce a valid assertion; nothing else is trusted.
+  // Identity: only the gateway can produce a valid assertion, for this very request, once.
   app.use(async (ctx, next) => {
-    const identity = verifyIdentity(secret, ctx.headers);
-    if (!identity) {
-      logger.warn({ path: ctx.path, remote: ctx.socket.remoteAddress, hasAssertion: Boolean(ctx.get('x-certgate-assertion')) }, 'portal request refused: no valid gateway assertion');
+    const verdict = verifier.verify({ method: ctx.method, url: ctx.req.url ?? '', headers: ctx.headers }, clock());
+    if (!verdict.ok) {
+      logger.warn(
+        { path: ctx.path, remote: ctx.socket.remoteAddress, hasAssertion: Boolean(ctx.get('x-certgate-assertion')), reason: verdict.reason },
+        'portal request refused: no valid gateway assertion',
+      );
       ctx.set('Cache-Control', 'no-store');
       sendHtml(ctx, 401, portalPages.unauthorized({ lang: ctx.state.lang }));
       return;
     }
-    ctx.state.identity = identity;
+    ctx.state.identity = verdict.identity;
     return next();
   });
 

@@ -14,19 +14,19 @@ export interface RunningPortal {
 const CLOSE_GRACE_MS = 5000;
 
 export async function servePortal(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningPortal> {
-  const config = loadConfig(env);
+  const config = loadConfig(env, { purpose: 'portal' });
   // The gateway's development secret is random per process, so a generated one here could never
-  // verify its assertions: the portal needs the same explicit secret.
-  if (config.secretGenerated) {
+  // verify its assertions: the portal needs the assertion key (or the same explicit secret).
+  if (config.secretGenerated && !env.CERTGATE_ASSERTION_KEY) {
     throw errors.configInvalid(
       'invalid configuration:\n  - CERTGATE_SECRET must be set for `certgate portal`, to the same value the gateway uses ' +
-        '(the gateway generates a random one per process in development, which the portal cannot know); ' +
-        'e.g. `export CERTGATE_SECRET="$(openssl rand -base64 48)"` for both',
+        '(the gateway generates a random one per process in development, which the portal cannot know), ' +
+        'or better CERTGATE_ASSERTION_KEY alone (print it with `certgate assertion-key` where CERTGATE_SECRET is set)',
     );
   }
   const log = logger ?? createLogger({ level: config.logLevel, name: 'certgate-portal' });
   const contentDir = config.portalContentDir ?? demoContentDir();
-  const app = createPortalApp({ secret: config.secret, contentDir, logger: log, certWarnDays: Number(config.certWarnDays) });
+  const app = createPortalApp({ assertionKey: config.keys.assertion, assertionMaxAgeMs: config.assertion.maxAgeMs, contentDir, logger: log, certWarnDays: Number(config.certWarnDays) });
   const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, app.callback());
   server.keepAliveTimeout = 65_000; // longer than the gateway pool's idle time, so it never reuses a closing socket
 

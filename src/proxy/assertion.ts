@@ -1,5 +1,7 @@
-// The upstream assertion: an HMAC over the identity headers, so the portal can refuse any request
-// that did not pass through the gateway. Shared by the gateway (sign) and the portal (verify).
+// The upstream assertion v2: an HMAC that binds the identity headers to this one request (method,
+// target, request id, forwarded values) and a 30 s window, so the portal can refuse anything that did
+// not come through the gateway and any replay of what did. Shared by the gateway (sign) and the
+// portal (verify); README "Security" gives the exact signed bytes for upstreams in other languages.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface Identity {
@@ -23,37 +25,70 @@ export const IDENTITY_HEADERS = {
   assertion: 'x-certgate-assertion',
 } as const;
 
-const VERSION = 'v1';
-/** An assertion older (or newer) than this is refused, which bounds replay of a captured one. */
-export const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const FORWARDED_HEADERS = { for: 'x-forwarded-for', host: 'x-forwarded-host', proto: 'x-forwarded-proto' } as const;
 
-function mac(secret: Buffer, timestamp: number, values: Record<keyof Omit<typeof IDENTITY_HEADERS, 'assertion'>, string>): Buffer {
-  // Length-prefixed fields: no value can be shifted into its neighbour to forge another identity.
-  const fields = [VERSION, String(timestamp), values.user, values.userName, values.operator, values.roles, values.certSerial, values.certNotAfter];
-  const h = createHmac('sha256', secret);
-  for (const f of fields) h.update(`${Buffer.byteLength(f)}:${f};`);
-  return h.digest();
+const VERSION = 'v2';
+const CONTEXT = 'certgate-assertion-v2';
+/** Default accepted age of an assertion (CERTGATE_ASSERTION_MAX_AGE). */
+export const DEFAULT_MAX_AGE_MS = 30_000;
+const ASSERTION = /^v2\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+
+/** What the assertion binds besides the identity: the request exactly as the upstream receives it. */
+export interface SignedRequest {
+  method: string;
+  /** Path with query, as the upstream sees it (base path of CERTGATE_UPSTREAM included). */
+  target: string;
+  requestId: string;
+  forwardedFor: string;
+  forwardedHost: string;
+  forwardedProto: string;
 }
 
-/** The header values to send upstream, assertion included. */
-export function identityHeaders(secret: Buffer, identity: Identity, now = Date.now()): Record<string, string> {
-  const values = {
-    user: identity.user,
-    userName: encodeURIComponent(identity.userName),
-    operator: identity.operator,
-    roles: identity.roles.join(','),
-    certSerial: identity.certSerial,
-    certNotAfter: identity.certNotAfter,
-  };
-  const ts = Math.floor(now / 1000);
-  const signature = mac(secret, ts, values).toString('base64url');
+/**
+ * The exact bytes under the MAC: fixed lines, then every X-Certgate-* header but the assertion as
+ * `name:value`, names lower-case and sorted, each line ending in "\n". No value can hold a newline
+ * (HTTP forbids it in header values and request targets), so lines cannot be shifted.
+ */
+export function signedString(ts: number, req: SignedRequest, identity: Record<string, string>): string {
+  let out = `${CONTEXT}\n${ts}\n${req.method}\n${req.target}\n${req.requestId}\n${req.forwardedFor}\n${req.forwardedHost}\n${req.forwardedProto}\n`;
+  for (const name of Object.keys(identity).sort()) out += `${name}:${identity[name]}\n`;
+  return out;
+}
+
+const mac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text, 'utf8').digest();
+
+/** The web identity as header values (names lower-case). Other identities (e.g. API clients) add their own X-Certgate-* names. */
+export function webIdentityHeaders(identity: Identity): Record<string, string> {
   return {
-    [IDENTITY_HEADERS.user]: values.user,
-    [IDENTITY_HEADERS.userName]: values.userName,
-    [IDENTITY_HEADERS.operator]: values.operator,
-    [IDENTITY_HEADERS.roles]: values.roles,
-    [IDENTITY_HEADERS.certSerial]: values.certSerial,
-    [IDENTITY_HEADERS.certNotAfter]: values.certNotAfter,
+    [IDENTITY_HEADERS.user]: identity.user,
+    [IDENTITY_HEADERS.userName]: encodeURIComponent(identity.userName),
+    [IDENTITY_HEADERS.operator]: identity.operator,
+    [IDENTITY_HEADERS.roles]: identity.roles.join(','),
+    [IDENTITY_HEADERS.certSerial]: identity.certSerial,
+    [IDENTITY_HEADERS.certNotAfter]: identity.certNotAfter,
+  };
+}
+
+/**
+ * Every header the gateway sends upstream for this request: the identity headers given (any list of
+ * X-Certgate-* names), X-Request-Id, X-Forwarded-*, and the assertion over all of them.
+ */
+export function signUpstreamHeaders(key: Buffer, req: SignedRequest, identity: Record<string, string>, now = Date.now()): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const [name, value] of Object.entries(identity)) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('x-certgate-') || lower === IDENTITY_HEADERS.assertion) throw new Error(`not an identity header: ${name}`);
+    names[lower] = value;
+  }
+  const ts = Math.floor(now / 1000);
+  const signature = mac(key, signedString(ts, req, names)).toString('base64url');
+  return {
+    ...names,
+    [REQUEST_ID_HEADER]: req.requestId,
+    [FORWARDED_HEADERS.for]: req.forwardedFor,
+    [FORWARDED_HEADERS.host]: req.forwardedHost,
+    [FORWARDED_HEADERS.proto]: req.forwardedProto,
     [IDENTITY_HEADERS.assertion]: `${VERSION}.${ts}.${signature}`,
   };
 }
@@ -64,38 +99,65 @@ const single = (headers: HeaderBag, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
-/** The identity carried by verified headers, or undefined when anything is missing, stale or forged. */
-export function verifyIdentity(secret: Buffer, headers: HeaderBag, now = Date.now(), maxSkewMs = DEFAULT_MAX_SKEW_MS): Identity | undefined {
-  const assertion = single(headers, IDENTITY_HEADERS.assertion);
-  const match = assertion ? /^v1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(assertion) : null;
+export interface VerifiedAssertion {
+  /** Unix seconds of signing. */
+  ts: number;
+  requestId: string;
+  /** Every X-Certgate-* header covered by the MAC (lower-case names), assertion excluded. */
+  identity: Record<string, string>;
+}
+
+/**
+ * Stateless check of one request's assertion: MAC over this method, target and headers, within
+ * `maxAgeMs` of `now` either way. Replay (a second use of the request id) is AssertionVerifier's job.
+ */
+export function checkAssertion(
+  key: Buffer,
+  request: { method: string; url: string; headers: HeaderBag },
+  now = Date.now(),
+  maxAgeMs = DEFAULT_MAX_AGE_MS,
+): VerifiedAssertion | undefined {
+  const match = ASSERTION.exec(single(request.headers, IDENTITY_HEADERS.assertion) ?? '');
   if (!match) return undefined;
   const ts = Number(match[1]);
-  if (Math.abs(now - ts * 1000) > maxSkewMs) return undefined;
-  const values = {
-    user: single(headers, IDENTITY_HEADERS.user),
-    userName: single(headers, IDENTITY_HEADERS.userName),
-    operator: single(headers, IDENTITY_HEADERS.operator),
-    roles: single(headers, IDENTITY_HEADERS.roles),
-    certSerial: single(headers, IDENTITY_HEADERS.certSerial),
-    certNotAfter: single(headers, IDENTITY_HEADERS.certNotAfter),
-  };
-  if (Object.values(values).some((v) => v === undefined)) return undefined;
-  const complete = values as Record<keyof typeof values, string>;
-  const expected = mac(secret, ts, complete);
+  if (Math.abs(now - ts * 1000) > maxAgeMs) return undefined;
+  const requestId = single(request.headers, REQUEST_ID_HEADER);
+  const fwd = [FORWARDED_HEADERS.for, FORWARDED_HEADERS.host, FORWARDED_HEADERS.proto].map((n) => single(request.headers, n));
+  if (!requestId || fwd.some((v) => v === undefined)) return undefined;
+  const identity: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!name.startsWith('x-certgate-') || name === IDENTITY_HEADERS.assertion) continue;
+    if (typeof value !== 'string') return undefined; // a repeated header is never what the gateway sent
+    identity[name] = value;
+  }
+  const text = signedString(
+    ts,
+    { method: request.method, target: request.url, requestId, forwardedFor: fwd[0]!, forwardedHost: fwd[1]!, forwardedProto: fwd[2]! },
+    identity,
+  );
   const given = Buffer.from(match[2]!, 'base64url');
+  const expected = mac(key, text);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  return { ts, requestId, identity };
+}
+
+/** The web identity from verified headers, or undefined when one of its headers is missing. */
+export function identityOf(verified: VerifiedAssertion): Identity | undefined {
+  const h = verified.identity;
+  const user = h[IDENTITY_HEADERS.user];
+  const userNameRaw = h[IDENTITY_HEADERS.userName];
+  const operator = h[IDENTITY_HEADERS.operator];
+  const roles = h[IDENTITY_HEADERS.roles];
+  const certSerial = h[IDENTITY_HEADERS.certSerial];
+  const certNotAfter = h[IDENTITY_HEADERS.certNotAfter];
+  if (user === undefined || userNameRaw === undefined || operator === undefined || roles === undefined || certSerial === undefined || certNotAfter === undefined) {
+    return undefined;
+  }
   let userName: string;
   try {
-    userName = decodeURIComponent(complete.userName);
+    userName = decodeURIComponent(userNameRaw);
   } catch {
     return undefined;
   }
-  return {
-    user: complete.user,
-    userName,
-    operator: complete.operator,
-    roles: complete.roles ? complete.roles.split(',') : [],
-    certSerial: complete.certSerial,
-    certNotAfter: complete.certNotAfter,
-  };
+  return { user, userName, operator, roles: roles ? roles.split(',') : [], certSerial, certNotAfter };
 }

@@ -1,6 +1,7 @@
-// Header hygiene between client and upstream: hop-by-hop headers, every header named in
-// Connection, and every client-sent X-Certgate-* / X-Forwarded-* / Forwarded are removed before
-// the gateway sets its own; the gateway's cookies never leave it in either direction.
+// Header hygiene between client and upstream: hop-by-hop headers, Expect, every header named in
+// Connection, every client header with `_` in its name, and every client-sent X-Certgate-* /
+// X-Forwarded-* / Forwarded are removed before the gateway sets its own; the gateway's cookies never
+// leave it in either direction.
 import type { IncomingHttpHeaders } from 'node:http';
 
 const HOP_BY_HOP = new Set([
@@ -15,11 +16,21 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'host',
   'http2-settings',
+  // Node answers 100-continue itself; undici refuses to send Expect at all (that was a 500).
+  'expect',
 ]);
 
-/** Client headers that only the gateway may set. */
+/**
+ * Client headers that only the gateway may set. A name with `_` is dropped whatever it says (nginx's
+ * default): WSGI/CGI upstreams read `X_Certgate_User` and `X-Certgate-User` as the same variable.
+ */
 const GATEWAY_OWNED = (name: string): boolean =>
-  name.startsWith('x-certgate-') || name.startsWith('x-forwarded-') || name === 'forwarded' || name === 'x-real-ip' || name === 'x-request-id';
+  name.includes('_') ||
+  name.startsWith('x-certgate-') ||
+  name.startsWith('x-forwarded-') ||
+  name === 'forwarded' ||
+  name === 'x-real-ip' ||
+  name === 'x-request-id';
 
 export const GATEWAY_COOKIE_PREFIX = '__Host-certgate-';
 

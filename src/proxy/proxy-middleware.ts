@@ -1,34 +1,57 @@
 // Request path step 4: forward to the portal with clean headers and the signed identity, streaming
 // both ways; a client that goes away aborts the upstream request instead of hurting the process.
-import { identityHeaders } from './assertion.js';
+import type { Socket } from 'node:net';
+import { signUpstreamHeaders, webIdentityHeaders } from './assertion.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { BASELINE_HEADERS } from '../gateway/middleware/security-headers.js';
 import type { GatewayDeps } from '../gateway/deps.js';
-import type { GatewayMiddleware } from '../gateway/state.js';
+import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
 import { errors } from '../errors/certgate-error.js';
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/**
+ * Headers the gateway set on this response before proxying that may stay on a proxied one: HSTS
+ * belongs to whoever terminates TLS, the request id helps support. Everything else the gateway's
+ * own pages carry (its CSP, X-Frame-Options…) would break the portal's pages and is removed.
+ */
+const KEPT_GATEWAY_HEADERS = new Set(['strict-transport-security', 'x-request-id', 'set-cookie']);
+
+/** The listener's own address, when CERTGATE_PUBLIC_HOST is not set (never the client's Host). */
+function listenerHost(socket: Socket): string {
+  const address = (socket.localAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return `${address.includes(':') ? `[${address}]` : address}:${socket.localPort ?? ''}`;
+}
+
+function upstreamHeaders(ctx: GatewayContext, deps: GatewayDeps, target: string): Record<string, string> {
+  const session = ctx.state.session;
+  const cert = ctx.state.cert;
+  if (!session || !cert) throw errors.internal('proxy reached without a session and a certificate');
+  return signUpstreamHeaders(
+    deps.config.keys.assertion,
+    {
+      method: ctx.method,
+      target,
+      requestId: ctx.state.requestId,
+      forwardedFor: ctx.req.socket.remoteAddress ?? '',
+      forwardedHost: deps.config.publicHost ?? listenerHost(ctx.req.socket),
+      forwardedProto: 'https',
+    },
+    webIdentityHeaders({
+      user: session.userId,
+      userName: session.name,
+      operator: session.operatorId,
+      roles: session.roles,
+      certSerial: cert.serial,
+      certNotAfter: cert.notAfter.toISOString(),
+    }),
+  );
+}
 
 export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
-  const { config, upstream, metrics } = deps;
+  const { upstream, metrics } = deps;
   return async function proxyMiddleware(ctx) {
-    const session = ctx.state.session;
-    const cert = ctx.state.cert;
-    if (!session || !cert) throw errors.internal('proxy reached without a session and a certificate');
-    const own = {
-      ...identityHeaders(config.secret, {
-        user: session.userId,
-        userName: session.name,
-        operator: session.operatorId,
-        roles: session.roles,
-        certSerial: cert.serial,
-        certNotAfter: cert.notAfter.toISOString(),
-      }),
-      'x-forwarded-for': ctx.req.socket.remoteAddress ?? '',
-      'x-forwarded-proto': 'https',
-      'x-forwarded-host': ctx.get('host'),
-      'x-request-id': ctx.state.requestId,
-    };
+    // ctx.url is origin-form with dot segments resolved (gateway/middleware/request-target.ts).
+    const target = upstream.targetFor(ctx.url);
+    const own = upstreamHeaders(ctx, deps, target);
     const abort = new AbortController();
     const onClose = () => {
       if (!ctx.res.writableFinished) abort.abort();
@@ -39,18 +62,16 @@ export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
     try {
       await upstream.forward({
         method: ctx.method,
-        path: ctx.url,
+        path: target,
         headers: upstreamRequestHeaders(ctx.req.headers, own),
         body: NO_BODY.has(ctx.method) ? null : ctx.req,
         signal: abort.signal,
         onHeaders: (status, headers) => {
           metrics.upstreamLatency.observe({ status_class: `${Math.floor(status / 100)}xx` }, Number(process.hrtime.bigint() - started) / 1e9);
           ctx.status = status;
-          const out = clientResponseHeaders(headers);
-          for (const [name, value] of Object.entries(BASELINE_HEADERS)) {
-            if (out[name.toLowerCase()] === undefined) out[name.toLowerCase()] = value;
-          }
-          ctx.res.writeHead(status, out);
+          for (const name of ctx.res.getHeaderNames()) if (!KEPT_GATEWAY_HEADERS.has(name)) ctx.res.removeHeader(name);
+          // writeHead's values take precedence over the kept ones: the upstream's header always wins.
+          ctx.res.writeHead(status, clientResponseHeaders(headers));
           return ctx.res;
         },
       });

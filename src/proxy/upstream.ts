@@ -38,14 +38,18 @@ export class Upstream {
     });
   }
 
-  /** Stream one request through; rejects with UPSTREAM_REFUSED / UPSTREAM_TIMEOUT before headers. */
+  /** The target the upstream receives for an origin-form client target: CERTGATE_UPSTREAM's path + it. */
+  targetFor(clientTarget: string): string {
+    return this.url.pathname.replace(/\/$/, '') + clientTarget;
+  }
+
+  /** Stream one request through (`path` from targetFor); rejects with UPSTREAM_REFUSED / UPSTREAM_TIMEOUT before headers. */
   async forward(req: ForwardRequest): Promise<void> {
-    const basePath = this.url.pathname.replace(/\/$/, '');
     try {
       await this.pool.stream(
         {
           method: req.method as 'GET',
-          path: basePath + req.path,
+          path: req.path,
           headers: req.headers,
           body: req.body,
           signal: req.signal,

@@ -68,12 +68,25 @@ export class Registry {
     this.operators = new OperatorStore(redis, audit);
   }
 
-  async add(r: Registration, opts: { replace?: boolean; by?: AuditBy } = {}): Promise<Registration> {
+  /**
+   * Register a certificate. With `replace`, a registration whose operator or validity window changes
+   * ends the sessions bound to that certificate (`sessionsEnded` on the result): a certificate moved
+   * to another operator must not keep a session of the old operator's user.
+   */
+  async add(r: Registration, opts: { replace?: boolean; by?: AuditBy } = {}): Promise<Registration & { sessionsEnded?: number }> {
     if (!(await this.operators.exists(r.operatorId))) throw unknownOperator(r.operatorId);
     const field = registryField(r.issuerId, r.serial);
     const value = encodeRegistration(r);
+    let sessionsEnded: number | undefined;
     if (opts.replace) {
-      await storeCall(() => this.redis.hset(keys.registry, field, value));
+      // One key, so the read of the old value and the write are atomic on Cluster too.
+      const replies = await storeCall(async () => (await this.redis.multi().hget(keys.registry, field).hset(keys.registry, field, value).exec()) ?? []);
+      const [err, previous] = replies[0] ?? [null, null];
+      if (err) throw errors.storeUnavailable(err);
+      const old = typeof previous === 'string' ? decodeRegistration(field, previous) : undefined;
+      if (old && (old.operatorId !== r.operatorId || old.notBefore !== r.notBefore || old.notAfter !== r.notAfter)) {
+        sessionsEnded = await endSessionsForCertificates(this.redis, [field]);
+      }
     } else if ((await storeCall(() => this.redis.hsetnx(keys.registry, field, value))) === 0) {
       const existing = await this.get(r.issuerId, r.serial);
       throw errors.conflict(
@@ -84,8 +97,9 @@ export class Registry {
       operator: r.operatorId,
       label: r.label,
       notAfter: r.notAfter === undefined ? undefined : new Date(r.notAfter).toISOString(),
+      ...(sessionsEnded !== undefined ? { sessionsEnded } : {}),
     });
-    return r;
+    return sessionsEnded === undefined ? r : { ...r, sessionsEnded };
   }
 
   async get(issuerId: string, serial: string): Promise<Registration | undefined> {

@@ -1,5 +1,6 @@
-// Request path step 3: a live session bound to this certificate, still the user's current one, with
-// no password change pending — else the page the manual names (timeout, multiple login) or a redirect.
+// Request path step 3: a live session bound to this certificate, still the user's current one, of the
+// certificate's current operator, with no password change pending — else the page the manual names
+// (timeout, multiple login) or a redirect. Only here, after the gate, is a session refreshed or ended.
 import { gatewayPages } from '../pages/gateway-pages.js';
 import { pageFrame, sendPage } from '../gateway/respond.js';
 import { registryField } from '../store/keys.js';
@@ -18,13 +19,36 @@ export interface RequireSessionOptions {
   allowMustChange?: boolean;
 }
 
-/** The touch result for this request: the one the certificate gate started, or a fresh one. */
-function lookup(ctx: GatewayContext, deps: GatewayDeps): Promise<TouchResult> | undefined {
-  if (ctx.state.sessionLookup) return ctx.state.sessionLookup.result;
-  const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
+interface Lookup {
+  userId: string;
+  sid: string;
+  certField: string;
+  now: number;
+  /** Read-only verdict (SessionStore.peek): the one the certificate gate started, or a fresh one. */
+  peeked: Promise<TouchResult>;
+}
+
+function lookup(ctx: GatewayContext, deps: GatewayDeps): Lookup | undefined {
   const cert = ctx.state.cert;
-  if (!cookie || !cert) return undefined;
-  return deps.sessions.touch(cookie.userId, cookie.sid, registryField(cert.issuerId, cert.serial));
+  if (!cert) return undefined;
+  const certField = registryField(cert.issuerId, cert.serial);
+  const now = ctx.state.now ?? deps.clock();
+  const started = ctx.state.sessionLookup;
+  if (started) return { userId: started.userId, sid: started.sid, certField, now, peeked: started.result };
+  const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
+  if (!cookie) return undefined;
+  return { ...cookie, certField, now, peeked: deps.sessions.peek(cookie.userId, cookie.sid, certField, now) };
+}
+
+/**
+ * The request has passed the gate and maintenance: now it may act on the session. An ending verdict
+ * (idle, expired, other certificate) is applied by the touch script, which checks again atomically;
+ * a live session is refreshed once lastSeen is older than SessionStore.refreshAfterMs.
+ */
+async function settle(l: Lookup, peeked: TouchResult, deps: GatewayDeps): Promise<TouchResult> {
+  if (peeked.status === 'gone' || peeked.status === 'replaced') return peeked;
+  if (peeked.status === 'ok' && l.now - peeked.session.lastSeen < deps.sessions.refreshAfterMs) return peeked;
+  return deps.sessions.touch(l.userId, l.sid, l.certField, l.now);
 }
 
 function redirectToLogin(ctx: GatewayContext): void {
@@ -45,7 +69,17 @@ export async function resolveSession(ctx: GatewayContext, deps: GatewayDeps, opt
     return undefined;
   }
   // A store failure propagates: the error page says "system error", never "logged in".
-  const result = await pending;
+  const peeked = await pending.peeked;
+  const registration = ctx.state.registration;
+  if (peeked.status === 'ok' && registration && registration.operatorId !== peeked.session.operatorId) {
+    // The certificate now belongs to another operator (serial add --replace): the session is over.
+    await deps.sessions.end(pending.userId, pending.sid);
+    ctx.append('Set-Cookie', clearSessionCookieHeader());
+    ctx.state.outcome = 'session-operator-changed';
+    sendPage(ctx, 401, gatewayPages.sessionTimeout(pageFrame(ctx, deps), { reason: 'cert-changed' }));
+    return undefined;
+  }
+  const result = await settle(pending, peeked, deps);
   if (result.status === 'ok') {
     ctx.state.session = result.session;
     if (result.session.mustChange && !options.allowMustChange) {

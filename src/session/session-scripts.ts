@@ -25,6 +25,26 @@ redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], math.floor(math.min(idle, created + maxAge - now) + tonumber(ARGV[6])))
 return {'ok', s[1], s[2], s[3] or '', s[4] or '', s[5] or '', tostring(created), ARGV[3], s[8] or '0'}`,
   },
+  /**
+   * KEYS: session. ARGV: sid, cert, now, idleMs, maxAgeMs. Same verdicts as cgSessionTouch but
+   * read-only: it runs in parallel with the certificate gate, before anyone knows whether the
+   * request will be refused, so it must neither refresh nor end anything (cgSessionTouch does that
+   * once the request is accepted).
+   */
+  cgSessionPeek: {
+    numberOfKeys: 1,
+    lua: `
+local s = redis.call('HMGET', KEYS[1], 'sid', 'cert', 'operator', 'roles', 'name', 'createdAt', 'lastSeen', 'mustChange')
+if not s[1] then return {'gone'} end
+if s[1] ~= ARGV[1] then return {'replaced'} end
+if s[2] ~= ARGV[2] then return {'cert-mismatch'} end
+local now = tonumber(ARGV[3])
+local created = tonumber(s[6]) or 0
+local seen = tonumber(s[7]) or 0
+if now - created >= tonumber(ARGV[5]) then return {'expired'} end
+if now - seen >= tonumber(ARGV[4]) then return {'idle'} end
+return {'ok', s[1], s[2], s[3] or '', s[4] or '', s[5] or '', tostring(created), tostring(seen), s[8] or '0'}`,
+  },
   /** KEYS: session. ARGV: sid → 1 deleted, 0 not this session (a newer login is never ended by an old cookie). */
   cgSessionEnd: {
     numberOfKeys: 1,
@@ -37,4 +57,5 @@ return 0`,
 export interface SessionScripts {
   cgSessionTouch(session: string, sid: string, cert: string, now: string, idleMs: string, maxAgeMs: string, graceMs: string): Promise<string[]>;
   cgSessionEnd(session: string, sid: string): Promise<number>;
+  cgSessionPeek(session: string, sid: string, cert: string, now: string, idleMs: string, maxAgeMs: string): Promise<string[]>;
 }

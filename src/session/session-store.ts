@@ -50,27 +50,23 @@ export class SessionStore {
     const reply = await storeCall(() =>
       this.r.cgSessionTouch(keys.session(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs), String(SESSION_GRACE_MS)),
     );
-    const status = reply[0];
-    if (status === 'ok') {
-      const [, rsid, cert, operatorId, roles, name, createdAt, lastSeen, mustChange] = reply as string[];
-      return {
-        status: 'ok',
-        session: {
-          userId,
-          sid: rsid!,
-          cert: cert!,
-          operatorId: operatorId!,
-          roles: roles ? roles.split(',') : [],
-          name: name!,
-          createdAt: Number(createdAt),
-          lastSeen: Number(lastSeen),
-          mustChange: mustChange === '1',
-        },
-      };
-    }
-    if (status && TOUCH_STATUSES.has(status)) return { status } as TouchResult;
-    // Anything else is a broken script or store: never read it as a live session.
-    throw errors.internal(`unexpected session script reply ${JSON.stringify(status)}`);
+    return decodeTouch(userId, reply);
+  }
+
+  /** The verdict touch() would give, without refreshing or ending anything (see cgSessionPeek). */
+  async peek(userId: string, sid: string, certField: string, now = Date.now()): Promise<TouchResult> {
+    const { idleTimeoutMs, maxAgeMs } = this.options;
+    const reply = await storeCall(() => this.r.cgSessionPeek(keys.session(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs)));
+    return decodeTouch(userId, reply);
+  }
+
+  /**
+   * How stale lastSeen may get before an accepted request refreshes it: a minute, or a thirtieth of
+   * the idle timeout when that is shorter. Most requests then need no write at all; a session may
+   * end that much earlier than CERTGATE_SESSION_IDLE_TIMEOUT after its last request.
+   */
+  get refreshAfterMs(): number {
+    return Math.min(60_000, Math.floor(this.options.idleTimeoutMs / 30));
   }
 
   /** The user's session as stored (live or not yet purged), without refreshing it. */
@@ -94,7 +90,6 @@ export class SessionStore {
     return out;
   }
 
-
   async countActive(now = Date.now()): Promise<number> {
     return (await this.list(now)).length;
   }
@@ -110,6 +105,30 @@ export class SessionStore {
     if (!isUserId(userId)) return false;
     return (await storeCall(() => this.r.cgSessionEnd(keys.session(userId), sid))) === 1;
   }
+}
+
+function decodeTouch(userId: string, reply: string[]): TouchResult {
+  const status = reply[0];
+  if (status === 'ok') {
+    const [, rsid, cert, operatorId, roles, name, createdAt, lastSeen, mustChange] = reply as string[];
+    return {
+      status: 'ok',
+      session: {
+        userId,
+        sid: rsid!,
+        cert: cert!,
+        operatorId: operatorId!,
+        roles: roles ? roles.split(',') : [],
+        name: name!,
+        createdAt: Number(createdAt),
+        lastSeen: Number(lastSeen),
+        mustChange: mustChange === '1',
+      },
+    };
+  }
+  if (status && TOUCH_STATUSES.has(status)) return { status } as TouchResult;
+  // Anything else is a broken script or store: never read it as a live session.
+  throw errors.internal(`unexpected session script reply ${JSON.stringify(status)}`);
 }
 
 export function decodeSession(userId: string, h: Record<string, string>): SessionRecord | undefined {

@@ -49,6 +49,12 @@ export const keys = {
   userNotify: (userId: string) => `cg:{u:${userId}}:notify`,
   /** Hash: whether one recipient got its reminder mail on one day (field `day`); `recipient` is a digest. */
   recipientDay: (recipient: string, day: string) => `cg:{r:${recipient}}:notify-day:${day}`,
+  /**
+   * String counter: failed (and in-flight) logins with one certificate, expiring a cooling-off
+   * period after the last one. `certField` is registryField(issuerId, serial), so the hash tag is
+   * the agreed per-certificate `{c:<issuerId>:<serial>}`.
+   */
+  certLoginFailures: (certField: string) => `cg:{c:${certField}}:login-failures`,
 } as const;
 
 /** Registry field for one certificate. */

@@ -132,7 +132,7 @@ function readPkcs12(data: Buffer, password: string | undefined): { leaf: Buffer;
     if (/password|MAC|decrypt/i.test(message)) {
       throw errors.certInvalid(
         password === undefined
-          ? 'the PKCS#12 file is password-protected; give its password with --password'
+          ? 'the PKCS#12 file is password-protected; give its password with --password, CERTGATE_P12_PASSWORD or --password-stdin'
           : 'wrong password for the PKCS#12 file; check the password the certificate was issued with',
         err,
       );

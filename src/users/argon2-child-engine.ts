@@ -1,4 +1,6 @@
-// Argon2 in a low-priority child process, so a login storm cannot take CPU from the event loop that proxies.
+// Argon2 in a low-priority child process, so a login storm cannot take CPU from the event loop that
+// proxies. Every call has a deadline: a child that does not answer in time (hung, stopped) is
+// killed and replaced, its waiting logins get 503, and health() reports it until a child answers again.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { errors } from '../errors/certgate-error.js';
@@ -26,11 +28,45 @@ function track(child: ChildProcess): void {
   });
 }
 
+export interface Argon2ChildOptions {
+  /** Longest one hash/verify may take in the child (CERTGATE_ARGON2_TIMEOUT); default 10 s. */
+  deadlineMs?: number;
+  /** Called when a child is killed for missing its deadline (for the log). */
+  onHung?: (info: { pid: number | undefined; deadlineMs: number }) => void;
+}
+
+/** Extra time a freshly forked child gets for its first answer (loading Node and argon2 on a busy host). */
+const STARTUP_GRACE_MS = 10_000;
+
 export class Argon2ChildEngine implements Argon2Engine {
+  /** Children that have answered at least once (past their start-up). */
+  private readonly started = new WeakSet<ChildProcess>();
   private child: ChildProcess | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closed = false;
+  private readonly deadlineMs: number;
+  /** Set when a child missed its deadline; cleared by the next answer from a child. */
+  private unhealthy: string | undefined;
+
+  constructor(private readonly options: Argon2ChildOptions = {}) {
+    this.deadlineMs = options.deadlineMs ?? 10_000;
+  }
+
+  /**
+   * Readiness of the hasher: a child that exists must answer a ping within the deadline (a
+   * stopped child does not, and is replaced); after a replacement, unhealthy until a child answers.
+   */
+  async health(): Promise<{ ok: true } | { ok: false; error: string }> {
+    if (this.child && !this.closed) {
+      try {
+        await this.call({ op: 'ping' }, Math.min(this.deadlineMs, 2000));
+      } catch {
+        // call() has replaced the child and recorded why.
+      }
+    }
+    return this.unhealthy ? { ok: false, error: this.unhealthy } : { ok: true };
+  }
 
   /** The running child's pid (undefined before first use, after a crash and after close); for tests. */
   get pid(): number | undefined {
@@ -58,19 +94,40 @@ export class Argon2ChildEngine implements Argon2Engine {
     clearTimeout(kill);
   }
 
-  private call(request: Record<string, unknown>): Promise<unknown> {
+  private call(request: Record<string, unknown>, deadlineMs = this.deadlineMs): Promise<unknown> {
     if (this.closed) return Promise.reject(errors.overloaded());
     const child = this.child ?? this.spawn();
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(
+        () => {
+          if (this.pending.has(id)) this.hung(child, deadlineMs);
+        },
+        deadlineMs + (this.started.has(child) ? 0 : STARTUP_GRACE_MS),
+      );
+      timer.unref();
+      const done = (fn: (v: unknown) => void) => (v: unknown) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject) });
       this.updateRef(child);
       child.send({ id, ...request }, (err) => {
         if (!err) return;
         // The channel is gone: the child is exiting and its 'exit' handler settles everything else.
-        if (this.settle(id)) reject(errors.overloaded());
+        this.settle(id)?.reject(errors.overloaded());
       });
     });
+  }
+
+  /** The child missed a deadline: kill it (SIGKILL works on a stopped process too), fail its work, start another. */
+  private hung(child: ChildProcess, deadlineMs: number): void {
+    if (this.child !== child) return;
+    this.unhealthy = `argon2 child ${child.pid ?? '?'} did not answer within ${deadlineMs} ms; it was killed and replaced`;
+    this.options.onHung?.({ pid: child.pid, deadlineMs });
+    child.kill('SIGKILL');
+    this.lost(child);
+    if (!this.closed) this.updateRef(this.spawn());
   }
 
   private spawn(): ChildProcess {
@@ -83,6 +140,8 @@ export class Argon2ChildEngine implements Argon2Engine {
     this.child = child;
     track(child);
     child.on('message', (reply: Reply) => {
+      this.started.add(child);
+      if (this.child === child) this.unhealthy = undefined;
       const p = this.settle(reply.id);
       if (!p) return;
       if (reply.ok) p.resolve(reply.value);

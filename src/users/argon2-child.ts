@@ -27,7 +27,7 @@ function reniceExistingThreads(): void {
 
 interface Request {
   id: number;
-  op: 'hash' | 'verify';
+  op: 'hash' | 'verify' | 'ping';
   password: string;
   params?: { memoryCost: number; timeCost: number; parallelism: number };
   hash?: string;
@@ -43,6 +43,8 @@ process.on('message', (msg: Request) => {
 process.on('disconnect', () => process.exit(0));
 
 async function answer(msg: Request): Promise<void> {
+  // Readiness probe: answered by the event loop, so a stopped or wedged process is told apart from a busy one.
+  if (msg.op === 'ping') return void process.send?.({ id: msg.id, ok: true, value: true });
   try {
     const e = await engine;
     const value = msg.op === 'hash' ? await e.hash(msg.password, msg.params!) : await e.verify(msg.hash!, msg.password);

@@ -11,7 +11,7 @@ let stack: Stack;
 let reviewer: string;
 
 t.before(async () => {
-  stack = await startStack({ register: ['demo'], env: { CERTGATE_LOCKOUT_THRESHOLD: '3' } });
+  stack = await startStack({ register: ['demo'], env: { CERTGATE_LOCKOUT_THRESHOLD: '3', CERTGATE_CERT_FAILURE_LIMIT: '4' } });
   await stack.redis.client().hset(keys.operators, 'OCCTO', JSON.stringify({ name: 'OCCTO', createdAt: Date.now() }));
   await stack.register('demo-ec', 'OCCTO');
   reviewer = await userSession(stack, 'demo-ec', 'rev', 'OCCTO', ['market-reviewer']);
@@ -104,4 +104,15 @@ t.test('a reviewer rejection with a reason reaches the applicant on /auth/cert',
   t.match(seen.body, /data-state="rejected"/);
   t.match(seen.body, /利用申込書が未着です/);
   t.match(seen.body, /data-renewal/, 'after a rejection the user may apply again');
+});
+
+t.test('the per-certificate failure limit applies to applications as to logins: 429 with Retry-After', async (t) => {
+  const c = stack.pki.issueClient();
+  const token = await formOf(stack, c, '/auth/cert');
+  for (let i = 0; i < 4; i++) t.equal((await apply(c, `nobody${i}`, 'Wrong#pass123', token)).status, 401);
+  const blocked = await apply(c, 'renewer', PASSWORD, token);
+  t.equal(blocked.status, 429);
+  t.equal(blocked.error, 'too-many-attempts');
+  t.ok(Number(blocked.headers['retry-after']) > 0);
+  t.equal(await stack.redis.client().exists(keys.certificateApplication(stack.pki.trustedCas[0]!.id, c.serial)), 0, 'nothing applied');
 });

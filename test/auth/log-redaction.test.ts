@@ -34,7 +34,7 @@ t.test('a login flow leaves no secret in the log', async (t) => {
   const sid = await stack.redis.client().hget(keys.session('logged'), 'sid');
   t.equal((await stack.request('demo', '/me', { cookie })).status, 200);
   const assertion = String(stack.upstream.received.at(-1)?.headers['x-certgate-assertion'] ?? '');
-  t.match(assertion, /^v1\./);
+  t.match(assertion, /^v2\./);
   form = await formOf(stack, 'demo', '/auth/logout', cookie);
   t.equal((await post('/auth/logout', form.cookie, { _csrf: form.csrf })).status, 303);
 

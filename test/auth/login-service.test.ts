@@ -22,7 +22,8 @@ const PASSWORD = 'Abcdef12!x';
 
 /** A service with its own connection, hasher and metrics (threshold / single-login per test). */
 async function service(env: Record<string, string> = {}) {
-  const config = loadConfig({ CERTGATE_SECRET: 's'.repeat(32), REDIS_URL: server.url, CERTGATE_LOGIN_QUEUE: '1000', ...env });
+  // Bursts below use one certificate: its own failure limit is tested separately (high here).
+  const config = loadConfig({ CERTGATE_SECRET: 's'.repeat(32), REDIS_URL: server.url, CERTGATE_LOGIN_QUEUE: '1000', CERTGATE_CERT_FAILURE_LIMIT: '100000', ...env });
   const redis = createRedis(server.url);
   await connectRedis(redis);
   const audit = new AuditLog(redis);
@@ -206,4 +207,53 @@ t.test('overload at the hasher frees the attempt slot', async (t) => {
   t.equal(await raw.zcard(keys.attempts('ivan')), 0, 'their slots were released');
   t.equal(Number(await raw.hget(keys.user('ivan'), 'failures')), 5 - overloaded.length, 'refused attempts were not counted');
   t.equal(await s.metric('overloaded'), overloaded.length);
+});
+
+t.test('another operator cannot lock a user out, nor learn that the account is locked', async (t) => {
+  const s = await service({ CERTGATE_LOCKOUT_THRESHOLD: '3' });
+  await s.user('mallory-target');
+  for (let i = 0; i < 5; i++) {
+    t.same(await s.login.login({ userId: 'mallory-target', password: i % 2 ? PASSWORD : 'Wrong123!', cert: OTHER_OPERATOR_CERT }), { status: 'invalid-credentials' });
+  }
+  t.equal(await raw.hget(keys.user('mallory-target'), 'failures'), '0', 'nothing counted against the user');
+  t.equal(await raw.hget(keys.user('mallory-target'), 'locked'), '0');
+  t.same(await s.reasons('mallory-target'), ['operator-mismatch', 'operator-mismatch', 'operator-mismatch', 'operator-mismatch', 'operator-mismatch']);
+  t.equal((await s.login.login({ userId: 'mallory-target', password: PASSWORD, cert: CERT })).status, 'ok', 'the user still logs in with their own certificate');
+  await raw.hset(keys.user('mallory-target'), 'locked', '1');
+  const before = s.hasher.stats.verifications;
+  t.same(await s.login.login({ userId: 'mallory-target', password: PASSWORD, cert: OTHER_OPERATOR_CERT }), { status: 'invalid-credentials' }, 'a locked account looks unknown to another operator');
+  t.equal(s.hasher.stats.verifications - before, 1, 'still one (dummy) verification');
+});
+
+t.test('failures per certificate: past the limit 429 for the cooling-off period, no argon2 work', async (t) => {
+  const s = await service({ CERTGATE_CERT_FAILURE_LIMIT: '3', CERTGATE_CERT_COOLDOWN: '10m' });
+  await s.user('kumi');
+  const cert = { field: 'issuer1:CE27', operatorId: 'OP1' };
+  await raw.del(keys.certLoginFailures(cert.field));
+  t.equal((await s.login.login({ userId: 'kumi', password: PASSWORD, cert })).status, 'ok', 'a success does not count');
+  for (const userId of ['nobody1', 'kumi', 'nobody2']) {
+    t.same(await s.login.login({ userId, password: 'Wrong123!', cert }), { status: 'invalid-credentials' });
+  }
+  const before = s.hasher.stats.verifications;
+  const refused = await s.login.login({ userId: 'kumi', password: PASSWORD, cert });
+  t.equal(refused.status, 'too-many-attempts', 'even the right password waits');
+  t.ok(refused.status === 'too-many-attempts' && refused.retryAfterSeconds > 500 && refused.retryAfterSeconds <= 600, 'Retry-After is the rest of the cooling-off period');
+  t.equal(s.hasher.stats.verifications, before, 'no argon2 for a refused certificate');
+  t.equal((await s.login.login({ userId: 'kumi', password: PASSWORD, cert: { field: 'issuer1:0FFE', operatorId: 'OP1' } })).status, 'ok', 'other certificates are not affected');
+  const audited = (await s.audit.list({ count: 1000 })).filter((e) => e.action === 'login.refused' && e.detail.reason === 'cert-too-many-attempts');
+  t.equal(audited.length, 1, 'the refusal is audited with its true reason');
+  t.equal(await raw.pttl(keys.certLoginFailures(cert.field)) > 0, true, 'the counter expires by itself');
+  t.match(keys.certLoginFailures(cert.field), /^cg:\{c:issuer1:CE27\}:/, 'per-certificate hash tag');
+  // The cooling-off period ends: the key expires (simulated by removing it, as Redis would).
+  await raw.del(keys.certLoginFailures(cert.field));
+  t.equal((await s.login.login({ userId: 'kumi', password: PASSWORD, cert })).status, 'ok');
+});
+
+t.test('a burst from one certificate never runs more checks than its limit', async (t) => {
+  const s = await service({ CERTGATE_CERT_FAILURE_LIMIT: '5' });
+  const cert = { field: 'issuer1:B0B0', operatorId: 'OP1' };
+  const before = s.hasher.stats.verifications;
+  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => s.login.login({ userId: `ghost${i}`, password: 'Wrong123!', cert })));
+  t.equal(results.filter((r) => r.status === 'too-many-attempts').length, 25);
+  t.equal(s.hasher.stats.verifications - before, 5);
 });

@@ -1,8 +1,8 @@
 // In Chromium, through the gateway to the real portal: a session replaced by a login in another browser
 // (multiple-login screen) and a session ended by the idle timeout (session-timeout screen).
-import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import type { Browser } from 'playwright-core';
+import { testClock } from '../helpers/stack.js';
 import { clientContext, japaneseFontNote, launchBrowser, markers, pathOf, screenshot, skipBrowser, startPortalStack, submitLogin, type PortalStack } from '../helpers/browser.js';
 
 if (skipBrowser) {
@@ -53,7 +53,9 @@ if (skipBrowser) {
   });
 
   t.test('an idle session ends: the next page is the session-timeout screen', async (t) => {
-    const ps: PortalStack = await startPortalStack({ env: { CERTGATE_SESSION_IDLE_TIMEOUT: '1s' } });
+    // The gateway's clock is injected: the test moves it past the idle limit instead of waiting.
+    const clock = testClock();
+    const ps: PortalStack = await startPortalStack({ clock: clock.now, env: { CERTGATE_SESSION_IDLE_TIMEOUT: '1s' } });
     t.teardown(() => ps.close());
     const userId = 'browser-idle';
     const password = await ps.stack.createUser(userId);
@@ -63,8 +65,8 @@ if (skipBrowser) {
     await submitLogin(page, userId, password);
     t.same(await markers(page), { page: 'section', reason: null, error: null, section: 'auction' }, 'logged in');
 
-    // Past the 1 s idle limit with some room for a late favicon request, which also counts as activity.
-    await sleep(1500);
+    // Past the 1 s idle limit.
+    clock.advance(1500);
     const res = await page.goto(`${ps.origin}/contract`);
     t.equal(res?.status(), 401);
     t.same(await markers(page), { page: 'session-timeout', reason: 'idle', error: null, section: null });

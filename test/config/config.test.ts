@@ -66,3 +66,35 @@ t.test('max age may not be shorter than the idle timeout', async (t) => {
     /CERTGATE_SESSION_MAX_AGE/,
   );
 });
+
+t.test('production refuses the development TLS files: every missing variable is named', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production', CERTGATE_SECRET: SECRET }), /CERTGATE_TLS_CERT, CERTGATE_TLS_KEY, CERTGATE_CLIENT_CA must be set when NODE_ENV=production/);
+  t.throws(() => loadConfig({ NODE_ENV: 'production', CERTGATE_SECRET: SECRET, CERTGATE_TLS_CERT: '/tls/c', CERTGATE_TLS_KEY: '/tls/k' }), /CERTGATE_CLIENT_CA must be set/);
+  const c = loadConfig({ NODE_ENV: 'production', CERTGATE_SECRET: SECRET, CERTGATE_TLS_CERT: '/tls/c', CERTGATE_TLS_KEY: '/tls/k', CERTGATE_CLIENT_CA: '/tls/ca' });
+  t.same(c.tls, { certFile: '/tls/c', keyFile: '/tls/k', clientCaFile: '/tls/ca', crlFile: undefined, ticketRotationMs: 12 * 3_600_000 });
+  t.match(loadConfig({ CERTGATE_SECRET: SECRET }).tls.certFile, /certs-dev\/server\.crt$/, 'outside production the dev files stay the default');
+});
+
+t.test('hardening variables: defaults, and keys derived per purpose', async (t) => {
+  const c = loadConfig({ CERTGATE_SECRET: SECRET });
+  t.equal(c.assertion.maxAgeMs, 30_000);
+  t.same(c.certLogin, { failureLimit: 20, cooldownMs: 15 * 60_000 });
+  t.equal(c.publicHost, undefined);
+  t.equal(c.metricsToken, undefined);
+  const distinct = new Set([c.keys.cookie, c.keys.csrf, c.keys.assertion, c.secret].map((k) => k.toString('hex')));
+  t.equal(distinct.size, 4, 'cookie, CSRF and assertion keys differ from each other and from the secret');
+  const set = loadConfig({
+    CERTGATE_SECRET: SECRET,
+    CERTGATE_ASSERTION_MAX_AGE: '10s',
+    CERTGATE_CERT_FAILURE_LIMIT: '3',
+    CERTGATE_CERT_COOLDOWN: '2m',
+    CERTGATE_PUBLIC_HOST: 'portal.example.jp:8443',
+    CERTGATE_ASSERTION_KEY: c.keys.assertion.toString('base64url'),
+  });
+  t.equal(set.assertion.maxAgeMs, 10_000);
+  t.same(set.certLogin, { failureLimit: 3, cooldownMs: 120_000 });
+  t.equal(set.publicHost, 'portal.example.jp:8443');
+  t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_ASSERTION_KEY: 'short', CERTGATE_PUBLIC_HOST: 'a b', CERTGATE_METRICS_TOKEN: 'x' }), /CERTGATE_ASSERTION_KEY[\s\S]*CERTGATE_PUBLIC_HOST[\s\S]*CERTGATE_METRICS_TOKEN|CERTGATE_PUBLIC_HOST[\s\S]*CERTGATE_METRICS_TOKEN[\s\S]*CERTGATE_ASSERTION_KEY/);
+  t.equal(loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_ARGON2_MEMORY_KIB: '65536' }).argon2.memoryCost, 65536, 'variables with digits in their names are read');
+  t.equal(loadConfig({ CERTGATE_PORTAL_LISTEN: '127.0.0.1:0', CERTGATE_ASSERTION_KEY: c.keys.assertion.toString('base64url') }, { purpose: 'portal' }).keys.assertion.equals(c.keys.assertion), true, 'the portal needs the assertion key alone');
+});

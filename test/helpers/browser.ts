@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createLogger } from '../../src/log/logger.js';
 import { createPortalApp } from '../../src/portal/app.js';
+import { deriveKeys } from '../../src/config/derived-keys.js';
 import { startStack, TEST_SECRET, type Stack, type StackOptions } from './stack.js';
 import type { DevClientName } from './pki.js';
 
@@ -57,7 +58,7 @@ export interface PortalStack {
 /** The real portal backend on a loopback port, and a gateway (startStack) proxying to it. */
 export async function startPortalStack(options: Omit<StackOptions, 'upstreamUrl'> = {}): Promise<PortalStack> {
   const quiet = new Writable({ write: (_chunk, _enc, cb) => cb() });
-  const app = createPortalApp({ secret: Buffer.from(TEST_SECRET), contentDir: CONTENT_DIR, logger: createLogger({ level: 'warn' }, quiet) });
+  const app = createPortalApp({ assertionKey: deriveKeys(Buffer.from(TEST_SECRET)).assertion, contentDir: CONTENT_DIR, logger: createLogger({ level: 'warn' }, quiet) });
   const server: Server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

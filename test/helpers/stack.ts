@@ -51,6 +51,14 @@ export interface StackOptions {
   logger?: Logger;
   /** Proxy to this upstream (e.g. a real portal) instead of the recording stub. */
   upstreamUrl?: string;
+  /** The gateway's clock: tests move it (see testClock) instead of sleeping. */
+  clock?: () => number;
+}
+
+/** A clock a test moves by hand: starts at the real time, `advance(ms)` jumps ahead. */
+export function testClock(start = Date.now()): { now: () => number; advance(ms: number): void; set(ms: number): void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms), set: (ms) => void (t = ms) };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -80,7 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
   const logger = options.logger ?? createLogger({ level: 'info' }, sink);
-  const gateway = await createGateway(config, { logger });
+  const gateway = await createGateway(config, { logger, ...(options.clock ? { clock: options.clock } : {}) });
   await gateway.listen();
   let adminClient = redis.client();
   // redis.stop() closes its clients: take a new one after a restart.

@@ -63,6 +63,16 @@ export async function startUpstreamStub(): Promise<UpstreamStub> {
         });
         return void res.end('ok');
       }
+      if (path === '/own-headers') {
+        // A portal page with its own policy: the gateway must pass these through untouched.
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'",
+          'x-frame-options': 'SAMEORIGIN',
+          'referrer-policy': 'no-referrer',
+        });
+        return void res.end('<!doctype html><script>1</script>');
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'stub' });
       res.end(JSON.stringify(entry));
     });

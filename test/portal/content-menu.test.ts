@@ -12,7 +12,8 @@ import { asciiFallback, contentDisposition } from '../../src/portal/disposition.
 import { OPERATIONS, operationsFor, roleTableMarkdown } from '../../src/portal/menu.js';
 import { createPortalApp } from '../../src/portal/app.js';
 import { servePortal } from '../../src/portal/serve.js';
-import { identityHeaders } from '../../src/proxy/assertion.js';
+import { signedHeaders } from '../helpers/assertion.js';
+import { deriveKeys } from '../../src/config/derived-keys.js';
 import { ROLES } from '../../src/users/roles.js';
 import { bodyAttrs } from '../helpers/html.js';
 
@@ -108,7 +109,7 @@ t.test('servePortal', async (t) => {
   const secret = 'serve-test-secret-serve-test-secret-0123';
   const running = await servePortal({ CERTGATE_SECRET: secret, CERTGATE_PORTAL_LISTEN: '127.0.0.1:0', LOG_LEVEL: 'silent' });
   t.ok(running.port > 0);
-  const headers = identityHeaders(Buffer.from(secret), {
+  const headers = signedHeaders(deriveKeys(Buffer.from(secret)).assertion, 'GET', '/', {
     user: 'u', userName: 'U', operator: 'OP', roles: ['operator-staff'], certSerial: '01', certNotAfter: new Date(Date.now() + 1e10).toISOString(),
   });
   const res = await fetch(`http://127.0.0.1:${running.port}/`, { headers });
@@ -122,11 +123,11 @@ t.test('servePortal', async (t) => {
 t.test('an unreadable content folder is a 500 system-error page without internals', async (t) => {
   const dir = t.testdir({ notices: 'a file where a folder should be' });
   const secret = Buffer.from('unreadable-test-secret-0123456789abcdef');
-  const app = createPortalApp({ secret, contentDir: dir, logger: quiet() });
+  const app = createPortalApp({ assertionKey: secret, contentDir: dir, logger: quiet() });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   t.teardown(() => new Promise((r) => server.close(r)));
-  const headers = identityHeaders(secret, {
+  const headers = signedHeaders(secret, 'GET', '/', {
     user: 'u', userName: 'U', operator: 'OP', roles: [], certSerial: '01', certNotAfter: new Date(Date.now() + 1e10).toISOString(),
   });
   const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { headers });

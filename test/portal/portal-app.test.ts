@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import t from 'tap';
 import { createLogger } from '../../src/log/logger.js';
 import { createPortalApp } from '../../src/portal/app.js';
-import { identityHeaders, type Identity } from '../../src/proxy/assertion.js';
+import type { Identity } from '../../src/proxy/assertion.js';
+import { signedHeaders } from '../helpers/assertion.js';
 import { bodyAttrs, htmlLang, inlineCode, tags, text, accessibilityProblems } from '../helpers/html.js';
 
 const SECRET = Buffer.from('portal-test-secret-0123456789abcdef0123456789');
@@ -53,14 +54,14 @@ t.test('portal', async (t) => {
       cb();
     },
   });
-  const app = createPortalApp({ secret: SECRET, contentDir: dir, logger: createLogger({ level: 'info' }, sink), contentTtlMs: 0 });
+  const app = createPortalApp({ assertionKey: SECRET, contentDir: dir, logger: createLogger({ level: 'info' }, sink), contentTtlMs: 0 });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   t.teardown(() => new Promise((r) => server.close(r)));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const get = (path: string, id: Identity | null = identity(), headers: Record<string, string> = {}) =>
-    fetch(`${base}${path}`, { headers: { ...(id ? identityHeaders(SECRET, id) : {}), ...headers }, redirect: 'manual' });
+    fetch(`${base}${path}`, { headers: { ...(id ? signedHeaders(SECRET, 'GET', path, id) : {}), ...headers }, redirect: 'manual' });
   const page = async (path: string, id?: Identity | null, headers?: Record<string, string>) => {
     const res = await get(path, id, headers);
     const html = await res.text();
@@ -76,14 +77,14 @@ t.test('portal', async (t) => {
     const spoofed = await page('/', null, { 'x-certgate-user': 'admin', 'x-certgate-roles': 'operator-admin' });
     t.equal(spoofed.res.status, 401, 'identity headers alone are not trusted');
 
-    const signed = identityHeaders(SECRET, identity());
+    const signed = signedHeaders(SECRET, 'GET', '/registration', identity());
     const tampered = await fetch(`${base}/registration`, { headers: { ...signed, 'x-certgate-roles': 'operator-admin' } });
     t.equal(tampered.status, 401, 'changing a signed value breaks the assertion');
 
-    const forged = identityHeaders(Buffer.from('another-secret-another-secret-0000000'), identity());
+    const forged = signedHeaders(Buffer.from('another-secret-another-secret-0000000'), 'GET', '/', identity());
     t.equal((await fetch(`${base}/`, { headers: forged })).status, 401, 'signed with another secret');
 
-    const stale = identityHeaders(SECRET, identity(), Date.now() - 60 * 60_000);
+    const stale = signedHeaders(SECRET, 'GET', '/', identity(), Date.now() - 60 * 60_000);
     t.equal((await fetch(`${base}/`, { headers: stale })).status, 401, 'an old assertion is refused');
 
     t.equal((await get('/assets/app.css', null)).status, 401, 'assets too');
@@ -234,12 +235,12 @@ t.test('portal', async (t) => {
     t.equal(missing.res.status, 404);
     t.equal(missing.body['data-page'], 'not-found');
     t.equal(missing.body['data-reason'], 'not-found');
-    const post = await fetch(`${base}/`, { method: 'POST', headers: identityHeaders(SECRET, identity()) });
+    const post = await fetch(`${base}/`, { method: 'POST', headers: signedHeaders(SECRET, 'POST', '/', identity()) });
     t.equal(post.status, 405);
   });
 
   t.test('logs never contain the assertion', async (t) => {
-    const signed = identityHeaders(SECRET, identity());
+    const signed = signedHeaders(SECRET, 'GET', '/', identity());
     await fetch(`${base}/`, { headers: signed });
     const all = logLines.join('');
     t.notMatch(all, signed['x-certgate-assertion']!.split('.')[2]!);

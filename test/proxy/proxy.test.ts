@@ -3,7 +3,13 @@
 import t from 'tap';
 import { request as httpsRequest } from 'node:https';
 import { startStack, TEST_SECRET, type Stack } from '../helpers/stack.js';
-import { verifyIdentity } from '../../src/proxy/assertion.js';
+import { checkAssertion, identityOf } from '../../src/proxy/assertion.js';
+import { deriveKeys } from '../../src/config/derived-keys.js';
+
+const verifyIdentity = (key: Buffer, got: { method: string; url: string; headers: Record<string, string> }) => {
+  const checked = checkAssertion(key, got);
+  return checked ? identityOf(checked) : undefined;
+};
 
 let stack: Stack;
 let cookie: string;
@@ -47,10 +53,10 @@ t.test('the upstream receives the signed identity and nothing the client invente
   t.equal(got.headers['x-hop-secret'], undefined, 'header named in Connection removed');
   t.equal(got.headers['x-custom'], 'kept');
   t.equal(got.headers.cookie, 'portal-pref=blue', "the gateway's cookies stay at the gateway");
-  const identity = verifyIdentity(Buffer.from(TEST_SECRET), got.headers as Record<string, string>);
+  const identity = verifyIdentity(deriveKeys(Buffer.from(TEST_SECRET)).assertion, got as never);
   t.ok(identity, 'assertion verifies with the shared secret');
   t.equal(identity?.userName, '山田 太郎');
-  t.equal(verifyIdentity(Buffer.from('another-secret-another-secret-xx'), got.headers as Record<string, string>), undefined);
+  t.equal(verifyIdentity(deriveKeys(Buffer.from('another-secret-another-secret-xx')).assertion, got as never), undefined);
 });
 
 t.test('request bodies stream to the upstream', async (t) => {

@@ -1,14 +1,15 @@
 // Session rules over real TLS with CERTGATE_SINGLE_LOGIN=reject and a 1 s idle timeout: the second
-// login is refused (409) while the first lives; idle → 401 session-timeout; kill → ended.
+// login is refused (409) while the first lives; idle → 401 session-timeout; kill → ended. Time is the
+// gateway's injected clock, moved by the test: nothing sleeps.
 import t from 'tap';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startStack, formOf, mergeCookies, type Stack } from '../helpers/stack.js';
+import { startStack, formOf, mergeCookies, testClock, type Stack } from '../helpers/stack.js';
 import { keys } from '../../src/store/keys.js';
 import type { DevClientName } from '../helpers/pki.js';
 
 let stack: Stack;
+const clock = testClock();
 t.before(async () => {
-  stack = await startStack({ env: { CERTGATE_SINGLE_LOGIN: 'reject', CERTGATE_SESSION_IDLE_TIMEOUT: '1s' } });
+  stack = await startStack({ clock: clock.now, env: { CERTGATE_SINGLE_LOGIN: 'reject', CERTGATE_SESSION_IDLE_TIMEOUT: '1s' } });
 });
 t.teardown(() => stack.close());
 
@@ -35,11 +36,11 @@ t.test('reject: a second login while the first session lives gets 409 multiple-l
 });
 
 t.test('idle past the timeout: 401 session-timeout (idle), then the slot is free again', async (t) => {
-  await sleep(1200); // the session of the previous test goes idle
+  clock.advance(1200); // the session of the previous test goes idle
   const first = await postLogin('demo', 'alice', 'Portal#2026ok');
   t.equal(first.res.status, 303, 'an idle session no longer blocks a new login');
   t.equal((await stack.request('demo', '/', { cookie: first.cookie })).status, 200);
-  await sleep(1200);
+  clock.advance(1200);
   const idle = await stack.request('demo', '/', { cookie: first.cookie });
   t.equal(idle.status, 401);
   t.equal(idle.page, 'session-timeout');

@@ -1,6 +1,5 @@
 // SessionStore.touch against a real redis-server: every status, the refresh, and the listing helpers.
 import t from 'tap';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startRedis } from '../helpers/redis-server.js';
 import { createRedis, connectRedis } from '../../src/store/redis.js';
 import { keys } from '../../src/store/keys.js';
@@ -54,12 +53,14 @@ t.test('TTL never runs past the absolute age', async (t) => {
   t.ok((await raw.pttl(keys.session('bob'))) <= 5 * 60_000 + SESSION_GRACE_MS);
 });
 
-t.test('idle, with a real 1 s timeout', async (t) => {
+t.test('idle after a 1 s timeout (injected time)', async (t) => {
   const store = new SessionStore(redis, { idleTimeoutMs: 1000, maxAgeMs: 60_000, singleLogin: 'replace' });
-  await seed('carol', 'sid-c', Date.now());
-  t.equal((await store.touch('carol', 'sid-c', CERT)).status, 'ok');
-  await sleep(1200);
-  t.same(await store.touch('carol', 'sid-c', CERT), { status: 'idle' });
+  const now = Date.now();
+  await seed('carol', 'sid-c', now);
+  t.equal((await store.touch('carol', 'sid-c', CERT, now)).status, 'ok');
+  t.same(await store.peek('carol', 'sid-c', CERT, now + 1200), { status: 'idle' }, 'peek sees it');
+  t.equal(await raw.exists(keys.session('carol')), 1, 'and changes nothing');
+  t.same(await store.touch('carol', 'sid-c', CERT, now + 1200), { status: 'idle' });
   t.equal(await raw.exists(keys.session('carol')), 0, 'the session is gone');
   t.same(await store.touch('carol', 'sid-c', CERT), { status: 'gone' });
 });
@@ -78,6 +79,8 @@ t.test('replaced leaves the newer session alone; cert mismatch ends it', async (
   await seed('erin', 'new-sid', Date.now());
   t.same(await store.touch('erin', 'old-sid', CERT), { status: 'replaced' });
   t.equal(await raw.hget(keys.session('erin'), 'sid'), 'new-sid');
+  t.same(await store.peek('erin', 'new-sid', 'issuer:FFFF'), { status: 'cert-mismatch' }, 'peek: same verdict');
+  t.equal(await raw.exists(keys.session('erin')), 1, 'peek never ends a session');
   t.same(await store.touch('erin', 'new-sid', 'issuer:FFFF'), { status: 'cert-mismatch' });
   t.equal(await raw.exists(keys.session('erin')), 0);
   t.same(await store.touch('nobody', 'x', CERT), { status: 'gone' });

@@ -79,3 +79,40 @@ t.test('close() leaves no child running and refuses later work', async (t) => {
   await t.rejects(pending, { code: 'OVERLOADED' }, 'work in flight at close gets a retryable 503');
   await t.rejects(hasher.hash('Abcdef1!'), { code: 'OVERLOADED' });
 });
+
+t.test('a stopped (SIGSTOP) child misses its deadline: killed, pending work fails with 503, a new child serves', async (t) => {
+  const hung: Array<number | undefined> = [];
+  const engine = new Argon2ChildEngine({ deadlineMs: 800, onHung: ({ pid }) => hung.push(pid) });
+  t.teardown(() => engine.close());
+  const hash = await engine.hash('Abcdef1!', DEFAULT_ARGON2);
+  const stopped = engine.pid!;
+  t.same(await engine.health(), { ok: true }, 'healthy while the child answers');
+  process.kill(stopped, 'SIGSTOP');
+  t.teardown(() => {
+    if (alive(stopped)) process.kill(stopped, 'SIGKILL');
+  });
+  const results = await Promise.allSettled([engine.verify(hash, 'Abcdef1!'), engine.verify(hash, 'wrong')]);
+  for (const r of results) t.ok(r.status === 'rejected' && overloaded(r.reason), 'waiting work fails with OVERLOADED (503)');
+  t.same(hung, [stopped], 'reported once');
+  for (let i = 0; i < 50 && alive(stopped); i++) await new Promise((r) => setTimeout(r, 20));
+  t.notOk(alive(stopped), 'the stopped child was killed');
+  const health = await engine.health();
+  t.equal(health.ok, true, 'the replacement answers the readiness ping');
+  t.not(engine.pid, stopped, 'a new child');
+  t.equal(await engine.verify(hash, 'Abcdef1!'), true, 'and does the work');
+});
+
+t.test('health reports a stopped child before any login notices', async (t) => {
+  const engine = new Argon2ChildEngine({ deadlineMs: 500 });
+  t.teardown(() => engine.close());
+  await engine.hash('Abcdef1!', DEFAULT_ARGON2);
+  const stopped = engine.pid!;
+  process.kill(stopped, 'SIGSTOP');
+  t.teardown(() => {
+    if (alive(stopped)) process.kill(stopped, 'SIGKILL');
+  });
+  const health = await engine.health();
+  t.equal(health.ok, false);
+  t.match(!health.ok ? health.error : '', /did not answer within 500 ms/);
+  t.same(await engine.health(), { ok: true }, 'the replacement is healthy');
+});

@@ -5,7 +5,7 @@ import type { CliContext } from '../context.js';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('portal')
-    .description('run the minimal portal backend (put it behind the gateway; needs the same CERTGATE_SECRET)')
+    .description('run the minimal portal backend (put it behind the gateway; needs CERTGATE_ASSERTION_KEY or the same CERTGATE_SECRET)')
     .action(async () => {
       // Loaded on demand: administration commands must not pay for (or depend on) the portal's modules.
       const { runPortal } = await import('../../portal/serve.js');

@@ -39,7 +39,29 @@ interface AddOptions {
   issuer?: string;
   cert?: string;
   password?: string;
+  passwordStdin?: boolean;
   replace?: boolean;
+}
+
+/** Name of the variable that may carry the PKCS#12 password (not on the command line, so not in `ps`). */
+export const P12_PASSWORD_VARIABLE = 'CERTGATE_P12_PASSWORD';
+
+/**
+ * The PKCS#12 password: --password, else CERTGATE_P12_PASSWORD, else --password-stdin; when none was
+ * given and the file needs one, asked on the terminal without echo.
+ */
+async function loadWithPassword(ctx: CliContext, data: Buffer, o: AddOptions): Promise<{ leaf: Buffer }> {
+  if (o.password !== undefined && o.passwordStdin) throw errors.usage('give the password with --password or --password-stdin, not both');
+  let password = o.password ?? (ctx.env[P12_PASSWORD_VARIABLE] || undefined);
+  if (password === undefined && o.passwordStdin) password = (ctx.io.readStdin ? await ctx.io.readStdin() : '').split(/\r?\n/)[0] ?? '';
+  try {
+    return loadCertificateFile(data, password);
+  } catch (err) {
+    const needsPassword = password === undefined && err instanceof Error && /password-protected/.test(err.message);
+    const typed = needsPassword && ctx.io.promptHidden ? await ctx.io.promptHidden('PKCS#12 password: ') : undefined;
+    if (typed === undefined) throw err;
+    return loadCertificateFile(data, typed);
+  }
 }
 
 async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions): Promise<void> {
@@ -57,7 +79,7 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
     } catch {
       throw errors.notFound(`cannot read the certificate file ${o.cert}; check the path`);
     }
-    const { leaf } = loadCertificateFile(data, o.password);
+    const { leaf } = await loadWithPassword(ctx, data, o);
     const facts = readCertificate(leaf);
     const ca = findIssuingCa(ctx.trustedCas(), leaf);
     if (!ca) {
@@ -82,10 +104,11 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
   if (o.label !== undefined && o.label !== '') reg.label = o.label;
   reg.addedBy = ctx.by.actor;
   const registry = await ctx.registry();
-  await registry.add(reg, { replace: o.replace === true, by: ctx.by });
+  const added = await registry.add(reg, { replace: o.replace === true, by: ctx.by });
   ctx.print(
     `registered serial ${displaySerial(reg.serial)} for operator ${operatorId}` +
-      (reg.notAfter !== undefined ? `, valid until ${localDate(reg.notAfter)}` : ', no expiry recorded'),
+      (reg.notAfter !== undefined ? `, valid until ${localDate(reg.notAfter)}` : ', no expiry recorded') +
+      (added.sessionsEnded !== undefined ? `; ${added.sessionsEnded} session(s) bound to it ended` : ''),
   );
 }
 
@@ -192,7 +215,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--label <text>', 'free text shown in lists (e.g. the holder)')
     .option('--issuer <CA file or fingerprint>', 'issuing CA; may be omitted when one client CA is trusted')
     .option('--cert <file>', 'read serial, issuer and validity from the certificate (PEM, DER or PKCS#12)')
-    .option('--password <p12 password>', 'password of a PKCS#12 --cert file')
+    .option('--password <p12 password>', 'password of a PKCS#12 --cert file (visible in the process list: prefer CERTGATE_P12_PASSWORD, --password-stdin or the prompt)')
+    .option('--password-stdin', 'read the PKCS#12 password from the first line of standard input')
     .option('--replace', 'overwrite an existing registration of the same certificate')
     .action((s: string | undefined, o: AddOptions) => add(ctx, s, o));
   serial

@@ -30,14 +30,15 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
   const { config, metrics } = deps;
   const warnMs = config.certWarnDays * DAY_MS;
   return async function certificateGateMiddleware(ctx, next) {
-    const now = Date.now();
+    const now = deps.clock();
+    ctx.state.now = now;
     const peer = peerCertificateOf(ctx.req.socket as TLSSocket, deps.trustedCas);
     const facts = peer.present ? peer.facts : undefined;
     let reason = tlsVerdict(peer, deps.crl, now);
     if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
 
     if (reason === undefined && facts) {
-      startSessionTouch(ctx, deps, registryField(facts.issuerId, facts.serial), now);
+      startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
       const gate = await storeCall(() => lookupGate(deps.redis, facts.issuerId, facts.serial));
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
@@ -56,11 +57,14 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
   };
 }
 
-/** Start the session check now so it shares the registry lookup's round trip. */
-function startSessionTouch(ctx: GatewayContext, deps: GatewayDeps, certField: string, now: number): void {
-  const cookie = decodeSessionCookie(deps.config.secret, ctx.cookies.get(SESSION_COOKIE));
+/**
+ * Start the session check now so it shares the registry lookup's round trip. Only a read: whether
+ * this request may refresh or end the session is known once the gate and maintenance have passed.
+ */
+function startSessionPeek(ctx: GatewayContext, deps: GatewayDeps, certField: string, now: number): void {
+  const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
   if (!cookie) return;
-  const result = deps.sessions.touch(cookie.userId, cookie.sid, certField, now);
+  const result = deps.sessions.peek(cookie.userId, cookie.sid, certField, now);
   // The session middleware awaits it; if the request ends before that, the rejection is not unhandled.
   result.catch(() => undefined);
   ctx.state.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };

@@ -206,6 +206,7 @@ export const adminEn: AdminMessages = {
     errors: {
       'invalid-credentials': 'The user ID or password is incorrect.',
       'account-locked': 'This account is locked. Ask your operator\'s administrator to unlock it.',
+      'too-many-attempts': 'Too many wrong entries came from this certificate. Wait a while and try again.',
       'not-applicable': 'This certificate cannot be applied for (it is registered or expired).',
       'already-applied': 'An application for this certificate is already pending.',
     },

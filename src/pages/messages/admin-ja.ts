@@ -5,7 +5,7 @@ import type { ProblemCode } from '../../applications/problems.js';
 
 export type AdminUserError = 'user-id' | 'exists' | 'name' | 'email' | 'roles' | 'self' | 'last-admin' | 'busy';
 export type ReviewError = 'own-application' | 'not-pending' | 'reason' | 'approval-failed';
-export type RenewalError = 'invalid-credentials' | 'account-locked' | 'not-applicable' | 'already-applied';
+export type RenewalError = 'invalid-credentials' | 'account-locked' | 'too-many-attempts' | 'not-applicable' | 'already-applied';
 
 export const adminJa = {
   nav: {
@@ -218,6 +218,7 @@ export const adminJa = {
     errors: {
       'invalid-credentials': 'ユーザIDまたはパスワードが正しくありません。',
       'account-locked': 'このアカウントはロックされています。事業者の管理者にロックの解除を依頼してください。',
+      'too-many-attempts': 'この証明書からの誤った入力が続いたため、しばらく受け付けを停止しています。時間をおいて再度お試しください。',
       'not-applicable': 'この証明書は申請の対象ではありません(登録済みまたは期限切れ)。',
       'already-applied': 'この証明書は既に申請中です。',
     } satisfies Record<RenewalError, string>,

@@ -187,6 +187,10 @@ export const en: Messages = {
         title: 'This screen has expired',
         lead: 'The submitted form could not be verified, so nothing was changed. Reopen the screen and try again.',
       },
+      'bad-request': {
+        title: 'This request cannot be processed',
+        lead: 'The browser sent a request this system does not accept. Open the page again from the Home screen.',
+      },
     },
   },
   notFound: {
@@ -204,6 +208,7 @@ export const en: Messages = {
     errors: {
       'invalid-credentials': 'The user ID or password is incorrect. Check what you entered and try again.',
       'account-locked': 'This account is locked after too many wrong passwords. Ask your operator administrator to unlock it.',
+      'too-many-attempts': 'Too many failed logins from this certificate. Please wait a while before trying again.',
     },
     lockNote: 'Your account is locked after a number of wrong passwords in a row.',
     forgot: 'If you forgot your password, ask your operator administrator to issue a new one.',
