@@ -59,7 +59,7 @@ export function submitApplication(deps: GatewayDeps): GatewayMiddleware {
     const actor = actorOf(ctx);
     const form = ctx.state.form ?? {};
     const by = webBy(ctx);
-    const now = Date.now();
+    const now = (ctx.state.now ?? deps.clock());
     const serials = (ctx.state.formAll ?? []).filter(([k]) => k === 'serials').map(([, v]) => v);
     const removal = form.kind === 'removal' || (form.kind !== 'registration' && serials.length > 0);
     try {
@@ -71,7 +71,7 @@ export function submitApplication(deps: GatewayDeps): GatewayMiddleware {
         const tooLarge = files.filter((f) => f.truncated).map((f): ApplicationProblem => ({ code: 'file-too-large', item: f.name }));
         if (tooLarge.length > 0) throw new ApplicationRefused(tooLarge);
         const app = await deps.applications.applyRegistration(
-          { operatorId: actor.operatorId, applicant: actor.userId, files: files.map((f) => ({ name: f.name, data: f.data })), manual: manualRows(ctx) },
+          { operatorId: actor.operatorId, applicant: actor.userId, files: files.map((f) => ({ name: f.name, data: f.data })), manual: manualRows(ctx), timeZone: deps.config.timeZone },
           by,
           now,
         );
@@ -104,7 +104,7 @@ export function withdrawApplication(deps: GatewayDeps): GatewayMiddleware {
       return;
     }
     try {
-      await deps.applications.withdraw(actor.operatorId, id, webBy(ctx), Date.now());
+      await deps.applications.withdraw(actor.operatorId, id, webBy(ctx), (ctx.state.now ?? deps.clock()));
     } catch (err) {
       if (!isCertgateError(err) || err.code !== 'CONFLICT') throw err;
       await render(ctx, deps, 409, { problems: [adminMessages(ctx.state.lang).review.errors['not-pending']], error: 'not-pending' });

@@ -40,7 +40,7 @@ const isoDay = (ms: number | undefined): string => (ms === undefined ? '' : new 
 export function listCertificates(deps: GatewayDeps): GatewayMiddleware {
   return async function listCertificatesHandler(ctx) {
     const actor = actorOf(ctx);
-    const now = Date.now();
+    const now = (ctx.state.now ?? deps.clock());
     const order = ctx.query.order === 'desc' ? 'desc' : 'asc';
     // Registry.list sorts by expiry, soonest first.
     const regs = await deps.registry.list({ operatorId: actor.operatorId, now });

@@ -54,8 +54,8 @@ export function decide(deps: GatewayDeps, fixed?: 'approve' | 'reject'): Gateway
     const reason = (form.reason ?? '').trim();
     if (decision === 'reject' && (reason === '' || reason.length > 500)) return refuse('reason', 422);
     try {
-      if (decision === 'approve') await deps.applications.approve(id, webBy(ctx), Date.now());
-      else await deps.applications.reject(id, reason, webBy(ctx), Date.now());
+      if (decision === 'approve') await deps.applications.approve(id, webBy(ctx), (ctx.state.now ?? deps.clock()));
+      else await deps.applications.reject(id, reason, webBy(ctx), (ctx.state.now ?? deps.clock()));
     } catch (err) {
       if (!isCertgateError(err) || !['CONFLICT', 'NOT_FOUND', 'INPUT_INVALID'].includes(err.code)) throw err;
       return refuse(decision === 'approve' ? 'approval-failed' : 'not-pending', 409, decision === 'approve' ? err.message : undefined);

@@ -38,7 +38,7 @@ export function listUsers(deps: GatewayDeps): GatewayMiddleware {
     const users = (await deps.users.list({ operatorId: actor.operatorId })).filter(
       (u) => needle === '' || u.userId.toLowerCase().includes(needle) || u.name.toLowerCase().includes(needle),
     );
-    const now = Date.now();
+    const now = (ctx.state.now ?? deps.clock());
     const rows: AdminUserRow[] = [];
     for (const u of users) rows.push(await rowOf(deps, u, now));
     const removed = typeof ctx.query.removed === 'string' && isUserId(ctx.query.removed) ? ctx.query.removed : undefined;
@@ -109,7 +109,7 @@ async function target(ctx: GatewayContext, deps: GatewayDeps): Promise<UserRecor
 
 async function renderUser(ctx: GatewayContext, deps: GatewayDeps, user: UserRecord, extra: { notice?: string; error?: AdminUserError; temporaryPassword?: string }, status = 200) {
   const actor = actorOf(ctx);
-  const row = await rowOf(deps, user, Date.now());
+  const row = await rowOf(deps, user, (ctx.state.now ?? deps.clock()));
   sendPage(ctx, status, adminUser(pageFrame(ctx, deps), { user: row, self: user.userId === actor.userId, ...extra }));
 }
 

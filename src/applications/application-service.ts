@@ -8,6 +8,7 @@ import type { CertKey, Registry } from '../registry/registry.js';
 import { registryField } from '../store/keys.js';
 import { isSerial, normaliseSerial } from '../tls/serial.js';
 import { resolveIssuer, type TrustedCa } from '../tls/trusted-cas.js';
+import { DEFAULT_TIME_ZONE, parseZonedDate } from '../time/zone.js';
 import {
   type AppliedCertificate,
   type Application,
@@ -25,7 +26,6 @@ import { ApplicationRefused, type ApplicationProblem } from './problems.js';
 export const MAX_CERTIFICATES = 100;
 const MAX_REASON = 500;
 const STALE_CLAIM_MS = 60_000;
-const JST_OFFSET_MS = 9 * 3_600_000;
 
 export interface RegistrationInput {
   operatorId: string;
@@ -34,17 +34,8 @@ export interface RegistrationInput {
   manual?: Array<{ serial: string; notAfter: string; label?: string }>;
   /** The certificate presented on the live connection (renewal from /auth/cert). */
   presented?: AppliedCertificate;
-}
-
-/** YYYY-MM-DD (or YYYY/MM/DD) → the last millisecond of that day in Japan time; undefined when not a date. */
-export function endOfDayJst(text: string): number | undefined {
-  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const start = Date.UTC(y, mo - 1, d);
-  const check = new Date(start);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
-  return start + 86_400_000 - JST_OFFSET_MS - 1;
+  /** Zone of typed dates (CERTGATE_TIME_ZONE): an expiry date means the end of that day there. */
+  timeZone?: string;
 }
 
 export class ApplicationService {
@@ -71,7 +62,7 @@ export class ApplicationService {
         problems.push({ code: 'serial-invalid', item });
         continue;
       }
-      const notAfter = endOfDayJst(row.notAfter);
+      const notAfter = /^\d{4}[-/]\d{1,2}[-/]\d{1,2}$/.test(row.notAfter.trim()) ? parseZonedDate(row.notAfter.trim(), input.timeZone ?? DEFAULT_TIME_ZONE, 'end') : undefined;
       if (notAfter === undefined) {
         problems.push({ code: 'date-invalid', item });
         continue;

@@ -14,14 +14,14 @@ import type { RenewalError } from '../pages/messages/admin-ja.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
 import { certState } from './cert-info-handler.js';
+import { certDaysLeft } from '../time/renewal.js';
 import { renewalProps } from './renewal-state.js';
 import { checkCsrf } from './csrf.js';
 import { readForm } from './form-body.js';
 
-const DAY_MS = 86_400_000;
 
 function send(ctx: GatewayContext, deps: GatewayDeps, status: number, cert: CertificateFacts, renewal: RenewalProps): void {
-  const now = Date.now();
+  const now = (ctx.state.now ?? deps.clock());
   const registration = ctx.state.registration;
   sendPage(
     ctx,
@@ -32,7 +32,7 @@ function send(ctx: GatewayContext, deps: GatewayDeps, status: number, cert: Cert
       subject: cert.subject,
       notBefore: cert.notBefore,
       notAfter: cert.notAfter,
-      daysLeft: Math.floor((cert.notAfter.getTime() - now) / DAY_MS),
+      daysLeft: certDaysLeft(cert.notAfter, now, deps.config.timeZone),
       state: certState(cert, registration, now),
       ...(registration ? { operatorId: registration.operatorId } : {}),
       renewal,
@@ -47,7 +47,7 @@ export function submitRenewal(deps: GatewayDeps): GatewayMiddleware {
     if (!cert) throw errors.internal('/auth/cert reached without a certificate');
     const form = await readForm(ctx);
     const userId = (form.userId ?? '').trim();
-    const now = Date.now();
+    const now = (ctx.state.now ?? deps.clock());
     const current = await renewalProps(deps, cert, ctx.state.registration, now);
     const fail = (status: number, error: RenewalError, application?: Application) => {
       ctx.state.outcome = `renewal-${error}`;

@@ -31,6 +31,11 @@ export const keys = {
   operatorAdminLease: (operatorId: string) => `cg:{o:${operatorId}}:admin-lease`,
   /** String: `<operatorId>/<applicationId>` of the newest application naming this certificate. */
   certificateApplication: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:application`,
+  /**
+   * String "<sid>|<reason>": why an administrator ended the user's session (lock, password reset,
+   * session kill), kept as long as the session would have lived so its screen can name the reason.
+   */
+  sessionEnded: (userId: string) => `cg:{u:${userId}}:session-ended`,
   /** String: the notification sender's lease (value: holder id; PX expiry). One sender at a time. */
   notifyLease: 'cg:notify:lease',
   /** String: audit stream id up to which the notifier has read account events. */
