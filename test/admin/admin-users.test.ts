@@ -20,7 +20,7 @@ t.teardown(() => stack.close());
 
 const get = (path: string, cookie = adminCookie) => stack.request('demo', path, { cookie });
 async function post(path: string, fields: Record<string, string | string[]> = {}, cookie = adminCookie) {
-  const page = await formOf(stack, 'demo', '/auth/admin/users', cookie);
+  const page = await formOf(stack, 'demo', '/auth/admin/users/new', cookie);
   const body = new URLSearchParams();
   body.append('_csrf', page.csrf);
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
