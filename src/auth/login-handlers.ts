@@ -7,7 +7,7 @@ import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 import { clearCookieHeader, sessionCookieHeader } from '../session/cookie.js';
 import { LOGGED_OUT_NOTICE, NOTICE_COOKIE } from './logout-handlers.js';
-import { PASSWORD_PATH } from '../session/middleware.js';
+import { PASSWORD_PATH } from './session-step.js';
 import { csrfChecked } from './csrf.js';
 import { formOf } from './form-body.js';
 import { safeNextPath } from '../kernel/next-path.js';

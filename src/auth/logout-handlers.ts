@@ -6,7 +6,7 @@ import { pageFrame, sendPage } from '../kernel/respond.js';
 import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayMiddleware } from '../kernel/state.js';
 import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie, setCookieHeader } from '../session/cookie.js';
-import { LOGIN_PATH } from '../session/middleware.js';
+import { LOGIN_PATH } from './session-step.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { csrfChecked } from './csrf.js';
 import { seeOther } from '../kernel/redirects.js';

@@ -10,6 +10,8 @@ import type { TrustedCa } from '../tls/trusted-cas.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
 import type { MaintenanceCache } from '../maintenance/maintenance-cache.js';
+import type { Registry } from '../registry/registry.js';
+import type { ApplicationService } from '../applications/application-service.js';
 
 import type { Store } from '../store/store.js';
 
@@ -31,5 +33,8 @@ declare module '../kernel/deps.js' {
     trustedCas: TrustedCa[];
     /** CRLs and OCSP answers in force (CERTGATE_CRL, CERTGATE_CRL_URL, CERTGATE_OCSP). */
     revocation: Revocation;
+    /** Registry and certificate applications, for the operator administration pages. */
+    registry: Registry;
+    applications: ApplicationService;
   }
 }

@@ -34,6 +34,10 @@ export interface GatewayState {
   sessionLookup?: { userId: string; sid: string; result: Promise<TouchResult> };
   /** Parsed application/x-www-form-urlencoded body of an /auth POST (src/auth/form-body.ts). */
   form?: Record<string, string>;
+  /** Every field of that body in order, repeated names included (checkbox groups such as `roles`). */
+  formAll?: Array<[string, string]>;
+  /** Files of a multipart/form-data body (src/admin/multipart.ts), read within its limits. */
+  files?: Array<{ field: string; name: string; data: Buffer; truncated: boolean }>;
   /** Set by the session step once the session is accepted. */
   session?: SessionRecord;
   banner?: CertBanner;

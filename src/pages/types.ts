@@ -77,4 +77,6 @@ export interface Operation {
   roles: readonly Role[];
   title: LocalizedText;
   description: LocalizedText;
+  /** A gateway page that carries out the operation (operator administration, review). */
+  href?: string;
 }

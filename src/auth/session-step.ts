@@ -9,8 +9,8 @@ import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 import { nextParamFor } from '../kernel/next-path.js';
 import { seeOther } from '../kernel/redirects.js';
-import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie } from './cookie.js';
-import type { SessionRecord, TouchResult } from './session-store.js';
+import { SESSION_COOKIE, clearSessionCookieHeader, decodeSessionCookie } from '../session/cookie.js';
+import type { SessionRecord, TouchResult } from '../session/session-store.js';
 
 export const LOGIN_PATH = '/auth/login';
 export const PASSWORD_PATH = '/auth/password';
