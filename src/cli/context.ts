@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { AuditLog, osActor } from '../audit/audit-log.js';
 import { devCertsDir } from '../config/paths.js';
 import { loadConfig, type Config } from '../config/config.js';
-import { errors } from '../errors/certgate-error.js';
+import { errors, isCertgateError } from '../errors/certgate-error.js';
 import { Registry, type AuditBy } from '../registry/registry.js';
 import { connectStore, createStore, type Store } from '../store/redis.js';
 import { maskRedisUrl } from '../store/redis-url.js';
@@ -84,7 +84,15 @@ export function createContext(io: CliIo): CliContext {
     config: () => {
       if (config) return config;
       ctx.timeZone(); // a bad CERTGATE_TIME_ZONE keeps its own usage error (exit 2) rather than the general one
-      return (config = loadConfig(env, { purpose: 'cli' }));
+      try {
+        return (config = loadConfig(env, { purpose: 'cli' }));
+      } catch (err) {
+        // The CLI's one stderr line names the variables themselves: "REDIS_URL …; CERTGATE_… …".
+        if (isCertgateError(err) && err.code === 'CONFIG_INVALID') {
+          throw errors.configInvalid(err.message.replace(/^invalid configuration:\s*-\s*/, '').split(/\n\s*-\s*/).join('; '));
+        }
+        throw err;
+      }
     },
     by: { actor: osActor(env), source: 'cli' },
     redis: () => (connecting ??= connect()),

@@ -93,7 +93,7 @@ t.test('settings come from src/config: a mistyped value names its variable inste
   ] as const) {
     const r = await cliFor({ REDIS_URL: `redis://127.0.0.1:${port}`, [name]: value })(...args);
     t.equal(r.code, 1, `${name}=${value}`);
-    t.match(r.err, new RegExp(`^certgate: invalid configuration: .*${name}`), name);
+    t.match(r.err, new RegExp(`^certgate: ${name} `), name);
     t.equal(r.err.split('\n').filter(Boolean).length, 1, 'one stderr line');
     t.equal(r.out, '');
   }
