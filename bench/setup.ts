@@ -34,6 +34,8 @@ export interface BenchStack {
   nginx: NginxInfo | undefined;
   nginxProxyPort: number | undefined;
   nginxAuthPort: number | undefined;
+  /** The bare node:https server with the gateway's certificate (handshake floor). */
+  barePort: number;
   notes: string[];
 }
 
@@ -96,6 +98,16 @@ export async function setUp(dir: string, root: string, plan: CpuPlan, workers: n
   const cookie = sessionOnly(await loginWithPasswordChange(gw.port, tls, BENCH_USER, added.temporaryPassword, BENCH_PASSWORD));
   await expectProxied('gateway', gw.port, tls, cookie);
 
+  const barePort = await freePort();
+  await startStandin(
+    'bare node:https',
+    './bare-https.js',
+    { BENCH_BARE_PORT: String(barePort), BENCH_BARE_CERT: gw.certFile, BENCH_BARE_KEY: gw.keyFile, BENCH_BARE_CA: gw.caFile, BENCH_WORKERS: String(workers) },
+    barePort,
+    plan,
+  );
+  await expectProxied('bare node:https', barePort, tls, undefined);
+
   const nginx = findNginx();
   let nginxProxyPort: number | undefined;
   let nginxAuthPort: number | undefined;
@@ -156,6 +168,7 @@ export async function setUp(dir: string, root: string, plan: CpuPlan, workers: n
     nginx,
     nginxProxyPort,
     nginxAuthPort,
+    barePort,
     notes,
   };
 }
