@@ -19,7 +19,17 @@ export interface HttpJob {
   /** Fixed overall request rate; unset = as fast as the server answers. */
   rate?: number;
   storm?: Omit<StormSpec, 'durationMs'>;
+  /**
+   * Seconds of load before the measured window on the same connections (no storm): the load
+   * generator prints MARK_START / MARK_END lines around the window, so the bench reads the servers'
+   * CPU time without the connections' handshakes, and only responses inside it are counted.
+   */
+  leadInS?: number;
 }
+
+/** Lines the load generator prints on stdout around a lead-in job's measured window. */
+export const MARK_START = 'certgate-bench:mark-start';
+export const MARK_END = 'certgate-bench:mark-end';
 
 export interface HttpResult {
   reqPerSec: number;
@@ -55,7 +65,7 @@ interface Tally {
   ok: number;
 }
 
-function cannon(job: HttpJob, durationS: number, tally?: Tally): Promise<CannonResult> {
+function cannon(job: HttpJob, durationS: number, tally?: Tally, window?: { open: boolean }): Promise<CannonResult> {
   // At a fixed rate each connection sends every `interval` ms (see Samples.addCorrected).
   const interval = job.rate ? (job.connections / job.rate) * 1000 : 0;
   return new Promise((resolve, reject) => {
@@ -72,7 +82,7 @@ function cannon(job: HttpJob, durationS: number, tally?: Tally): Promise<CannonR
       (err, result) => (err ? reject(err) : resolve(result)),
     );
     instance.on('response', (_client, status, _bytes, ms) => {
-      if (!tally) return;
+      if (!tally || (window && !window.open)) return;
       tally.codes[status] = (tally.codes[status] ?? 0) + 1;
       if (status < 200 || status >= 300) return;
       tally.ok++;
@@ -81,7 +91,50 @@ function cannon(job: HttpJob, durationS: number, tally?: Tally): Promise<CannonR
   });
 }
 
+/** One autocannon run of leadInS + durationS seconds, counting (and marking) only the last durationS. */
+async function runWithLeadIn(job: HttpJob, leadInS: number): Promise<HttpResult> {
+  const tally: Tally = { samples: new Samples(), codes: {}, ok: 0 };
+  const window = { open: false };
+  let opened = process.hrtime.bigint();
+  let closed: bigint | undefined;
+  const start = setTimeout(() => {
+    window.open = true;
+    opened = process.hrtime.bigint();
+    process.stdout.write(`${MARK_START}\n`);
+  }, leadInS * 1000);
+  const end = setTimeout(
+    () => {
+      window.open = false;
+      closed = process.hrtime.bigint();
+      process.stdout.write(`${MARK_END}\n`);
+    },
+    (leadInS + job.durationS) * 1000,
+  );
+  const result = await cannon(job, leadInS + job.durationS, tally, window);
+  clearTimeout(start);
+  clearTimeout(end);
+  // autocannon may stop a little before the timer: then the window closes with it.
+  if (closed === undefined) {
+    closed = process.hrtime.bigint();
+    if (window.open) process.stdout.write(`${MARK_END}\n`);
+  }
+  const seconds = Number(closed - opened) / 1e9 || job.durationS;
+  return {
+    reqPerSec: Math.round(tally.ok / seconds),
+    ok: tally.ok,
+    non2xx: Object.entries(tally.codes).reduce((n, [code, c]) => (Number(code) >= 300 || Number(code) < 200 ? n + c : n), 0),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: tally.codes,
+    latency: tally.samples.summary(),
+  };
+}
+
 async function runHttp(job: HttpJob): Promise<HttpResult> {
+  if (job.leadInS && job.leadInS > 0 && !job.storm) {
+    if (job.warmupS > 0) await cannon(job, job.warmupS);
+    return runWithLeadIn(job, job.leadInS);
+  }
   const stormReady = job.storm ? prepareStorm({ ...job.storm, durationMs: job.durationS * 1000 }) : undefined;
   if (job.warmupS > 0) await cannon(job, job.warmupS);
   const storm = await stormReady;

@@ -12,7 +12,7 @@ import { fillRegistry, usedMemory, writeImportCsv } from './registry-data.js';
 import { BENCH_OPERATOR } from './shared.js';
 import type { BenchStack } from './setup.js';
 import type { Settings } from './settings.js';
-import type { HttpJob, HttpResult, Job, LookupJob, LookupResult } from './loadgen.js';
+import { MARK_END, MARK_START, type HttpJob, type HttpResult, type Job, type LookupJob, type LookupResult } from './loadgen.js';
 import type { HandshakeResult } from './handshake.js';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
@@ -35,7 +35,7 @@ export interface CpuUse {
 function answered(job: Job, result: unknown): number | undefined {
   if (job.mode === 'http') {
     const r = result as HttpResult;
-    return job.warmupS > 0 ? undefined : r.ok + r.non2xx;
+    return job.warmupS > 0 && !job.leadInS ? undefined : r.ok + r.non2xx;
   }
   if (job.mode === 'handshake') {
     const r = result as HandshakeResult;
@@ -44,21 +44,30 @@ function answered(job: Job, result: unknown): number | undefined {
   return undefined;
 }
 
+/** Everything read from /proc at one instant: CPU busy per CPU, the bench's own and the machine's jiffies, server CPU. */
+function readings() {
+  return { cpus: cpuSnapshot(), mark: { own: ownJiffies(), machine: machineJiffies() }, servers: serverCpu() };
+}
+
 async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
-  const before = cpuSnapshot();
-  const mark = { own: ownJiffies(), machine: machineJiffies() };
-  const serversBefore = serverCpu();
+  let start = readings();
+  let end: ReturnType<typeof readings> | undefined;
   const r = await runToEnd(`load generator (${job.mode})`, process.execPath, [LOADGEN], {
     input: JSON.stringify(job),
+    // A lead-in job marks its measured window: every CPU figure is read at the marks.
+    onLine: (line) => {
+      if (line === MARK_START) start = readings();
+      else if (line === MARK_END) end = readings();
+    },
     timeoutMs: (seconds + 60) * 1000,
     ...(stack.plan.pinned ? { cpus: stack.plan.loadCpus } : {}),
   });
   if (r.code !== 0) throw new Error(`load generator failed (${r.code}): ${r.stderr.trim().slice(-2000)}`);
-  const after = cpuSnapshot();
-  const serverMs = cpuBetween(serversBefore, serverCpu());
-  const foreign = foreignShare(mark, { own: ownJiffies(), machine: machineJiffies() });
+  end ??= readings();
+  const serverMs = cpuBetween(start.servers, end.servers);
+  const foreign = foreignShare(start.mark, end.mark);
   const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as T & CpuUse;
-  result.cpu = { servers: busyBetween(before, after, stack.plan.serverCpus), loadGenerator: busyBetween(before, after, stack.plan.loadCpus), foreign };
+  result.cpu = { servers: busyBetween(start.cpus, end.cpus, stack.plan.serverCpus), loadGenerator: busyBetween(start.cpus, end.cpus, stack.plan.loadCpus), foreign };
   if (serverMs) {
     result.serverMs = serverMs;
     const ops = answered(job, result);
@@ -145,7 +154,8 @@ export async function keepAlive(stack: BenchStack, s: Settings): Promise<Array<R
       name,
       // The warm-up is its own job, so the measured job's CPU per request holds no warm-up time.
       warm: s.warmupS > 0 ? () => runJob<HttpResult>(stack, httpJob(stack, s, url, { durationS: s.warmupS, warmupS: 0 }), s.warmupS) : undefined,
-      run: () => runJob<HttpResult>(stack, httpJob(stack, s, url, { warmupS: 0 }), s.durationS),
+      // One second on the same connections before the window: their handshakes stay out of CPU per request.
+      run: () => runJob<HttpResult>(stack, httpJob(stack, s, url, { warmupS: 0, leadInS: 1 }), s.durationS + 1),
     };
   });
   return interleaved('keep-alive', targets, s.rounds, aggregateHttp);

@@ -31,7 +31,7 @@ export function planCpus(): CpuPlan {
   const plan = { pinned: true, serverCpus: range(0, serverCount - 1), loadCpus: range(serverCount, cpus - 1), serverCpuCount: serverCount };
   return {
     ...plan,
-    note: `servers (gateway, nginx, Redis, upstream and auth stand-ins) on CPU ${plan.serverCpus}, load generator on CPU ${plan.loadCpus}`,
+    note: `servers (gateway, nginx, Redis, upstream, auth and bare node:https stand-ins) on CPU ${plan.serverCpus}, load generator on CPU ${plan.loadCpus}`,
   };
 }
 
@@ -114,13 +114,23 @@ export async function runToEnd(
   name: string,
   command: string,
   args: string[],
-  o: { cpus?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs: number },
+  o: { cpus?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs: number; onLine?: (line: string) => void },
 ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = process.hrtime.bigint();
   const t = spawnTracked(name, command, args, { ...o, stdin: true, role: 'client' });
   let stdout = '';
   let stderr = '';
-  t.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  let pending = '';
+  t.child.stdout?.on('data', (c: Buffer) => {
+    const text = c.toString();
+    stdout += text;
+    if (!o.onLine) return;
+    pending += text;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      o.onLine(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+  });
   t.child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   t.child.stdin?.on('error', () => undefined);
   t.child.stdin?.end(o.input ?? '');
