@@ -7,6 +7,7 @@ import { defineGateScript, lookupGate } from '../src/gateway/request-lookup.js';
 import { handshakeLoop, type HandshakeSpec } from './handshake.js';
 import { prepareStorm, type StormResult, type StormSpec } from './storm.js';
 import { Samples, elapsedMs, type LatencySummary } from './stats.js';
+import { MARK_END, MARK_START } from './shared.js';
 
 export interface HttpJob {
   mode: 'http';
@@ -27,9 +28,6 @@ export interface HttpJob {
   leadInS?: number;
 }
 
-/** Lines the load generator prints on stdout around a lead-in job's measured window. */
-export const MARK_START = 'certgate-bench:mark-start';
-export const MARK_END = 'certgate-bench:mark-end';
 
 export interface HttpResult {
   reqPerSec: number;

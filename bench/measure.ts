@@ -9,10 +9,10 @@ import { cpuBetween, serverCpu } from './server-cpu.js';
 import { aggregateHandshakes, aggregateHttp } from './rounds.js';
 import { cli } from './gateway.js';
 import { fillRegistry, usedMemory, writeImportCsv } from './registry-data.js';
-import { BENCH_OPERATOR } from './shared.js';
+import { BENCH_OPERATOR, MARK_END, MARK_START } from './shared.js';
 import type { BenchStack } from './setup.js';
 import type { Settings } from './settings.js';
-import { MARK_END, MARK_START, type HttpJob, type HttpResult, type Job, type LookupJob, type LookupResult } from './loadgen.js';
+import type { HttpJob, HttpResult, Job, LookupJob, LookupResult } from './loadgen.js';
 import type { HandshakeResult } from './handshake.js';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
