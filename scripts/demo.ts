@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pretty from 'pino-pretty';
 import { devCertsDir, packageRoot, varDir } from '../src/config/paths.js';
-import { loadConfig } from '../src/config/config.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { parseHostPort } from '../src/config/schema.js';
 import { createLogger } from '../src/log/logger.js';
 import { generateDevPki, DEV_P12_PASSWORD } from '../src/tls/pki.js';
 import { createGateway } from '../src/gateway/create.js';
@@ -23,6 +24,46 @@ function demoSecret(): string {
   return secret;
 }
 
+/** Where the demo listens unless told otherwise (README "Quick start"). */
+const DEMO_LISTEN = '127.0.0.1:8443';
+const DEMO_PORTAL_LISTEN = '127.0.0.1:3000';
+
+/** The certificates besides demo/demo-ec and the screen each one shows. */
+const OTHER_CERTS: ReadonlyArray<[string, string]> = [
+  ['demo-ec', 'ECDSA key, registered: logs in like demo.p12'],
+  ['expired', 'expired (cert-expired)'],
+  ['not-yet-valid', 'start date ahead (cert-not-yet-valid)'],
+  ['unregistered', 'trusted but not registered (cert-unregistered)'],
+  ['foreign', 'from a CA the gateway does not trust (cert-untrusted)'],
+];
+
+/** http://host:port of a listener address (0.0.0.0 and :: are reached on loopback). */
+function upstreamFor(listen: string): string {
+  const parsed = parseHostPort(listen);
+  if (!parsed) return `http://${listen}`;
+  const host = parsed.host === '0.0.0.0' || parsed.host === '' ? '127.0.0.1' : parsed.host === '::' ? '[::1]' : parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host;
+  return `http://${host}:${parsed.port}`;
+}
+
+/** A busy port becomes one sentence naming the variable that moves it. */
+function explainBusyPort(variable: string | undefined, value: string | undefined, config?: Config) {
+  return (err: unknown): never => {
+    const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (e?.code !== 'EADDRINUSE') throw err;
+    let name = variable;
+    let current = value;
+    if (!name && config) {
+      if (e.port === config.opsListen.port) [name, current] = ['CERTGATE_OPS_LISTEN', `${config.opsListen.host}:${config.opsListen.port}`];
+      else [name, current] = ['CERTGATE_LISTEN', `${config.listen.host}:${config.listen.port}`];
+    }
+    const host = parseHostPort(current ?? '')?.host ?? '127.0.0.1';
+    throw new Error(
+      `${current ?? `port ${e.port}`} is already in use by another program; set ${name ?? 'CERTGATE_LISTEN'} to a free address, ` +
+        `e.g. ${name ?? 'CERTGATE_LISTEN'}=${host.includes(':') ? `[${host}]` : host}:${(e.port ?? 8000) + 10} npm start`,
+    );
+  };
+}
+
 async function main(): Promise<void> {
   mkdirSync(varDir(), { recursive: true });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' }, pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss' }));
@@ -31,11 +72,15 @@ async function main(): Promise<void> {
 
   let redis: RedisProcess | undefined;
   if (!process.env.REDIS_URL) redis = await startRedisProcess({ dir: join(varDir(), 'redis'), preferredPort: 6390, persist: true });
+  const portalListen = process.env.CERTGATE_PORTAL_LISTEN || DEMO_PORTAL_LISTEN;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     REDIS_URL: process.env.REDIS_URL ?? redis!.url,
     CERTGATE_SECRET: process.env.CERTGATE_SECRET ?? demoSecret(),
-    CERTGATE_LISTEN: process.env.CERTGATE_LISTEN ?? '127.0.0.1:8443',
+    CERTGATE_LISTEN: process.env.CERTGATE_LISTEN || DEMO_LISTEN,
+    CERTGATE_PORTAL_LISTEN: portalListen,
+    // The gateway proxies to the demo's own portal, wherever CERTGATE_PORTAL_LISTEN put it.
+    CERTGATE_UPSTREAM: process.env.CERTGATE_UPSTREAM || upstreamFor(portalListen),
   };
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -44,12 +89,12 @@ async function main(): Promise<void> {
   };
   try {
     const temporaryPassword = await seedDemo(env, devCertsDir());
-    const portal = await servePortal(env, logger.child({ name: 'portal' }));
+    const portal = await servePortal(env, logger.child({ name: 'portal' })).catch(explainBusyPort('CERTGATE_PORTAL_LISTEN', portalListen));
     stops.push(() => portal.close());
     const config = loadConfig(env);
     const gateway = await createGateway(config, { logger });
-    await gateway.listen();
     stops.push(() => gateway.close());
+    await gateway.listen().catch(explainBusyPort(undefined, undefined, config));
 
     const rel = (p: string) => relative(packageRoot(), p) || p;
     const host = config.listen.host === '0.0.0.0' || config.listen.host === '127.0.0.1' ? 'localhost' : config.listen.host;
@@ -61,7 +106,11 @@ async function main(): Promise<void> {
         `  certificate:  import ${rel(join(certs, 'demo.p12'))} into your browser (password: ${DEV_P12_PASSWORD})`,
         `                trust ${rel(join(certs, 'ca.crt'))} as a CA for the server certificate, or accept the warning`,
         `  login:        user ID "${DEMO_USER}", temporary password "${temporaryPassword}" (you choose your own at first login)`,
-        `  other certs:  ${rel(certs)}/{expired,not-yet-valid,unregistered,foreign}.p12 show the certificate error pages`,
+        `  other certs:  same password; besides demo-ec each shows one certificate error page:`,
+        ...OTHER_CERTS.map(([name, what]) => `                ${rel(join(certs, `${name}.p12`))}  ${what}`),
+        `                ${rel(join(certs, 'revoked.p12'))}  revoked (cert-revoked) when started with CERTGATE_CRL=${rel(join(certs, 'crl.pem'))}` +
+          (config.tls.crlFile ? ' (set)' : ''),
+        `  portal:       http://${config.portalListen.host}:${config.portalListen.port} (CERTGATE_PORTAL_LISTEN), reached only through the gateway`,
         `  ops:          http://${config.opsListen.host}:${gateway.opsPort}/readyz  and /metrics`,
         `  store:        ${redis ? `private redis-server at ${env.REDIS_URL} (data in ${rel(join(varDir(), 'redis'))})` : env.REDIS_URL}`,
         '  Ctrl-C stops everything.',
@@ -69,7 +118,8 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (err) {
-    await stopAll();
+    // Bounded: a listener that never opened must not keep the demo from reporting why.
+    await Promise.race([stopAll(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     throw err;
   }
   let stopping = false;

@@ -9,8 +9,7 @@ import { registrationState, type Registration } from '../registry/registration.j
 import type { CertificateFacts } from '../tls/certificate.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayMiddleware } from '../gateway/state.js';
-
-const DAY_MS = 86_400_000;
+import { certDaysLeft } from '../time/renewal.js';
 
 export function certState(cert: CertificateFacts, registration: Registration | undefined, now: number): CertState {
   if (now > cert.notAfter.getTime()) return 'expired';
@@ -39,7 +38,7 @@ export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
         subject: cert.subject,
         notBefore: cert.notBefore,
         notAfter: cert.notAfter,
-        daysLeft: Math.floor((cert.notAfter.getTime() - now) / DAY_MS),
+        daysLeft: certDaysLeft(cert.notAfter, now, deps.config.timeZone),
         state: certState(cert, registration, now),
         ...(registration ? { operatorId: registration.operatorId } : {}),
       }),

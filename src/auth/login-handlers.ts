@@ -5,7 +5,8 @@ import { pageFrame, sendPage } from '../gateway/respond.js';
 import { registryField } from '../store/keys.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
-import { sessionCookieHeader } from '../session/cookie.js';
+import { clearCookieHeader, sessionCookieHeader } from '../session/cookie.js';
+import { LOGGED_OUT_NOTICE, NOTICE_COOKIE } from './logout-handlers.js';
 import { PASSWORD_PATH } from '../session/middleware.js';
 import { checkCsrf } from './csrf.js';
 import { readForm } from './form-body.js';
@@ -26,7 +27,10 @@ export function showLogin(deps: GatewayDeps): GatewayMiddleware {
   return async function showLoginHandler(ctx) {
     const next = nextOrUndefined(ctx.query.next);
     ctx.state.outcome = 'auth-page';
-    sendPage(ctx, 200, gatewayPages.login(loginFrame(ctx, deps, next), next ? { next } : {}));
+    const loggedOut = ctx.cookies.get(NOTICE_COOKIE) === LOGGED_OUT_NOTICE;
+    // Shown once: the next visit to the login page is an ordinary one.
+    if (ctx.cookies.get(NOTICE_COOKIE) !== undefined) ctx.append('Set-Cookie', clearCookieHeader(NOTICE_COOKIE));
+    sendPage(ctx, 200, gatewayPages.login(loginFrame(ctx, deps, next), { ...(next ? { next } : {}), ...(loggedOut ? { loggedOut } : {}) }));
   };
 }
 

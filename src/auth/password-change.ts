@@ -15,6 +15,8 @@ export interface PasswordChangeInput {
   confirmPassword: string;
   /** Keep the calling session (voluntary change); a forced change ends it and the user logs in again. */
   keepSession: boolean;
+  /** With keepSession: the id the kept session continues under (a password change renews the session id). */
+  newSid?: string;
   cert: { field: string; operatorId: string };
   remoteAddress?: string;
 }
@@ -72,6 +74,7 @@ export async function changePassword(service: LoginService, input: PasswordChang
         String(PASSWORD_HISTORY),
         input.keepSession ? input.sid : '',
         slot.token,
+        input.keepSession ? (input.newSid ?? '') : '',
       ),
     );
     if (outcome === 'stale') return await invalid('wrong-current');

@@ -9,6 +9,7 @@ import { Registry, type AuditBy } from '../registry/registry.js';
 import { connectRedis, createRedis } from '../store/redis.js';
 import { loadTrustedCas, type TrustedCa } from '../tls/trusted-cas.js';
 import type { CliIo } from './io.js';
+import { timeZoneFrom } from '../time/zone.js';
 import { escapeControl } from './safe-text.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -35,6 +36,8 @@ export interface CliContext {
   /** Write one line to stderr (warnings; errors go through thrown CertgateErrors). */
   warn(line: string): void;
   now(): number;
+  /** CERTGATE_TIME_ZONE (default Asia/Tokyo): date-only input and every date printed; a bad value is a usage error. */
+  timeZone(): string;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,11 @@ export function createContext(io: CliIo): CliContext {
     printJson: (value) => io.stdout(`${JSON.stringify(value, null, 2)}\n`),
     warn: (line) => io.stderr(`certgate: ${escapeControl(line, { singleLine: true })}\n`),
     now: () => Date.now(),
+    timeZone: () => {
+      const { zone, problem } = timeZoneFrom(env);
+      if (problem) throw errors.usage(problem);
+      return zone;
+    },
     close: async () => {
       const r = redis;
       redis = undefined;

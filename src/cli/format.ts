@@ -1,4 +1,6 @@
-// Human output: aligned tables that respect full-width (Japanese) characters, and local dates.
+// Human output: aligned tables that respect full-width (Japanese) characters, and dates in the
+// configured zone (CERTGATE_TIME_ZONE) that say which zone they are in.
+import { DEFAULT_TIME_ZONE, formatZonedDate, formatZonedTime, zoneAbbreviation } from '../time/zone.js';
 import { escapeControl } from './safe-text.js';
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
@@ -19,18 +21,21 @@ export function table(headers: string[], rawRows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-/** YYYY-MM-DD in local time; "-" for none. */
-export function localDate(ms: number | undefined): string {
+/**
+ * YYYY-MM-DD in the configured zone (ctx.timeZone(), CERTGATE_TIME_ZONE); "-" for none. Tables that
+ * show these name the zone in their header (zoneHeader), sentences use localDateTime.
+ */
+export function localDate(ms: number | undefined, zone: string = DEFAULT_TIME_ZONE): string {
   if (ms === undefined) return '-';
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return formatZonedDate(ms, zone);
 }
 
-/** YYYY-MM-DD HH:MM:SS in local time. */
-export function localDateTime(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${localDate(ms)} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+/** YYYY-MM-DD HH:MM:SS JST: in the configured zone, naming it. */
+export function localDateTime(ms: number, zone: string = DEFAULT_TIME_ZONE): string {
+  return `${formatZonedDate(ms, zone)} ${formatZonedTime(ms, zone, true)} ${zoneAbbreviation(zone, ms)}`;
 }
+
+/** A table column header naming the zone of its dates: "NOT AFTER (JST)". */
+export const zoneHeader = (name: string, zone: string = DEFAULT_TIME_ZONE): string => `${name} (${zoneAbbreviation(zone)})`;
 
 export const isoOrNull = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());

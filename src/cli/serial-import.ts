@@ -38,7 +38,7 @@ export function readCsvFile(file: string): string {
 
 export async function planImport(
   text: string,
-  o: { issuerId: string; registry: Registry; now: number; addedBy: string },
+  o: { issuerId: string; registry: Registry; now: number; addedBy: string; timeZone?: string },
 ): Promise<ImportPlan> {
   const problems: Array<{ line: number; text: string }> = [];
   const problem = (line: number, msg: string) => problems.push({ line, text: `line ${line}: ${msg}` });
@@ -88,9 +88,9 @@ export async function planImport(
       problem(rec.line, `"${rawSerial}" is not a certificate serial; use hex digits, e.g. 0a:1b:2c or 0a1b2c`);
     }
     if (!OPERATOR_ID.test(operatorId)) problem(rec.line, `"${operatorId}" is not a valid operator id`);
-    const notAfter = rawNotAfter === '' ? undefined : parseDate(rawNotAfter, 'end');
+    const notAfter = rawNotAfter === '' ? undefined : parseDate(rawNotAfter, 'end', o.timeZone);
     if (rawNotAfter !== '' && notAfter === undefined) problem(rec.line, `not_after "${rawNotAfter}" is not a date; use YYYY-MM-DD`);
-    const notBefore = rawNotBefore === '' ? undefined : parseDate(rawNotBefore, 'start');
+    const notBefore = rawNotBefore === '' ? undefined : parseDate(rawNotBefore, 'start', o.timeZone);
     if (rawNotBefore !== '' && notBefore === undefined) problem(rec.line, `not_before "${rawNotBefore}" is not a date; use YYYY-MM-DD`);
     if (notBefore !== undefined && notAfter !== undefined && notBefore > notAfter) problem(rec.line, 'not_before is after not_after');
     if (serial) {

@@ -46,6 +46,8 @@ export interface Config {
     storeMs: number;
   };
   auditMaxLen: number;
+  /** CERTGATE_TIME_ZONE: date-only input and every date shown (src/time/zone.ts). */
+  timeZone: string;
   /** Expiry reminders and account notices (README "Notifications"). */
   notify: NotifyConfig;
   logLevel: string;
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       storeMs: e.CERTGATE_STORE_TIMEOUT,
     },
     auditMaxLen: e.CERTGATE_AUDIT_MAXLEN,
+    timeZone: e.CERTGATE_TIME_ZONE.trim(),
     notify,
     logLevel: e.LOG_LEVEL,
     development,

@@ -14,7 +14,7 @@ export function sendPage(ctx: GatewayContext, status: number, html: string): voi
 
 export function pageFrame(ctx: GatewayContext, deps: GatewayDeps, options: { csrf?: boolean } = {}): PageFrame {
   // The path lets the language switch keep the page and its query.
-  const frame: PageFrame = { lang: ctx.state.lang, path: ctx.url };
+  const frame: PageFrame = { lang: ctx.state.lang, path: ctx.url, timeZone: deps.config.timeZone };
   const session = ctx.state.session;
   if (session) frame.user = { id: session.userId, name: session.name };
   if (ctx.state.banner) frame.banner = ctx.state.banner;

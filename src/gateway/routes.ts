@@ -11,7 +11,8 @@ import { formBody } from '../auth/form-body.js';
 import { verifyCsrf } from '../auth/csrf.js';
 import { showLogin, submitLogin } from '../auth/login-handlers.js';
 import { showPasswordChange, submitPasswordChange } from '../auth/password-handlers.js';
-import { showLogoutConfirm, submitLogout } from '../auth/logout-handlers.js';
+import { showClosed, showLogoutConfirm, submitLogout } from '../auth/logout-handlers.js';
+import { showCertificateHelp } from '../auth/help-handler.js';
 import { showCertInfo } from '../auth/cert-info-handler.js';
 import { proxyToUpstream } from '../proxy/proxy-middleware.js';
 import type { GatewayDeps } from './deps.js';
@@ -40,6 +41,11 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
     // Logging out stays possible during maintenance (closing the maintenance screen logs out).
     ['GET',  '/auth/logout',       [gate, showLogoutConfirm(deps)]],
     ['POST', '/auth/logout',       [gate, form, csrf, submitLogout(deps)]],
+    // Where every error screen's [閉じる] leads; reachable with a refused certificate and during
+    // maintenance, it only ever ends the session (src/auth/logout-handlers.ts).
+    ['GET',  '/auth/closed',       [showClosed(deps)]],
+    // Certificate help (manual chapters 1, 7, 8, 9), public: the login error page links to it.
+    ['GET',  '/auth/help/certificates', [showCertificateHelp(deps)]],
     ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
     ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
   ];

@@ -29,7 +29,7 @@ export async function serveGateway(env: NodeJS.ProcessEnv = process.env): Promis
   const gateway = await createGateway(config, { logger });
   await gateway.listen();
   logger.info(
-    { listen: `${config.listen.host}:${gateway.port}`, ops: `${config.opsListen.host}:${gateway.opsPort}`, upstream: config.upstream.origin },
+    { listen: `${config.listen.host}:${gateway.port}`, ops: `${config.opsListen.host}:${gateway.opsPort}`, upstream: config.upstream.origin, timeZone: config.timeZone },
     'certgate gateway listening',
   );
   let stopping = false;

@@ -35,12 +35,28 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
   return destination ? pino(opts, destination) : pino(opts);
 }
 
+/** How long a log line may wait in the buffer: an operator watching `certgate serve` sees it at once. */
+export const LOG_FLUSH_INTERVAL_MS = 250;
+
 /**
- * Buffered, asynchronous stdout for the serving processes: a request never waits on a write(2).
- * `flush()` before exit writes what is still buffered.
+ * Buffered, asynchronous stdout for the serving processes: a request never waits on a write(2),
+ * and a timer flushes the buffer every LOG_FLUSH_INTERVAL_MS so quiet periods (start-up, "redis not
+ * reachable") still reach the terminal or the log collector within a fraction of a second.
+ * The buffer is flushed synchronously at exit.
  */
-export function stdoutDestination(): ReturnType<typeof pino.destination> {
+export function stdoutDestination(intervalMs = LOG_FLUSH_INTERVAL_MS): ReturnType<typeof pino.destination> {
   const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  process.once('exit', () => dest.flushSync());
+  const timer = setInterval(() => {
+    try {
+      dest.flush();
+    } catch {
+      // a flush already in progress: the next tick writes it
+    }
+  }, intervalMs);
+  timer.unref();
+  process.once('exit', () => {
+    clearInterval(timer);
+    dest.flushSync();
+  });
   return dest;
 }

@@ -20,16 +20,43 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
     );
   });
 
-export const storeCheck =
-  (redis: Redis, timeoutMs = 1000): Check =>
-  async () => {
+/** Where the store is, for messages (never its password). */
+function storeAddress(redis: Redis): string {
+  const o = (redis as { options?: { host?: string; port?: number } }).options;
+  return o?.host ? `${o.host}:${o.port ?? 6379}` : 'the configured address';
+}
+
+/** The client library's message in the words an operator reads on /readyz. */
+export function describeStoreFailure(err: unknown, address: string, timeoutMs: number): string {
+  const e = err as { code?: string; message?: string };
+  const text = `${e.code ?? ''} ${e.message ?? ''}`;
+  let why: string;
+  if (/ECONNREFUSED/.test(text)) why = 'connection refused: is redis-server running there?';
+  else if (/ENOTFOUND|EAI_AGAIN/.test(text)) why = 'host name not found';
+  else if (/did not answer|ETIMEDOUT|timed? ?out/i.test(text)) why = `no answer within ${timeoutMs} ms`;
+  else if (/NOAUTH|WRONGPASS|AUTH/i.test(text)) why = 'authentication failed: check the user and password in REDIS_URL';
+  else if (/LOADING/.test(text)) why = 'redis is still loading its data';
+  else if (/Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test(text)) why = 'not connected (reconnecting)';
+  else why = 'no valid answer';
+  return `store (REDIS_URL) at ${address} is not reachable: ${why}`;
+}
+
+export function storeCheck(redis: Redis, timeoutMs = 1000): Check {
+  // While disconnected the client only says "not writeable": the last connection error says why.
+  let lastConnectionError: unknown;
+  redis.on('error', (err: unknown) => (lastConnectionError = err));
+  redis.on('ready', () => (lastConnectionError = undefined));
+  return async () => {
     try {
       await withTimeout(redis.ping(), timeoutMs, 'redis');
       return { ok: true };
     } catch (err) {
-      return { ok: false, error: (err as Error).message };
+      const notConnected = /Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test((err as Error).message ?? '');
+      const cause = notConnected && lastConnectionError ? lastConnectionError : err;
+      return { ok: false, error: describeStoreFailure(cause, storeAddress(redis), timeoutMs) };
     }
   };
+}
 
 export const tcpCheck =
   (url: URL, timeoutMs = 1000): Check =>

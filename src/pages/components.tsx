@@ -3,27 +3,36 @@ import type { ComponentChildren } from 'preact';
 import { withLang } from './format.js';
 import { messages } from './i18n.js';
 import type { PageFrame } from './types.js';
+import { displaySerial, isSerial, normaliseSerial } from '../tls/serial.js';
 
 export function Csrf({ token }: { token: string | undefined }) {
   return token ? <input type="hidden" name="_csrf" value={token} /> : null;
 }
 
-/** The manual's rule: closing an error screen logs the user out. Without a token there is no session to end. */
-export function CloseAction({ frame }: { frame: PageFrame }) {
+/** Where every error screen's [閉じる] leads: ends the session (if any) and shows the closed screen. */
+export const CLOSE_PATH = '/auth/closed';
+
+/**
+ * The manual's rule (5章, 6章): closing an error screen logs the user out. One plain link for every
+ * error screen, with or without a session or a usable certificate, so it never leads back to the
+ * same refusal. The note only appears while a session is live (a page that already says "logged
+ * out" must not also promise to log out).
+ */
+export function CloseAction({ frame, secondary, sessionOver }: { frame: PageFrame; secondary?: ComponentChildren; sessionOver?: boolean }) {
   const m = messages(frame.lang);
-  if (!frame.csrfToken) {
-    return (
-      <p class="actions">
-        <a class="button button--primary" href={withLang('/auth/login', frame.lang)}>{m.common.toLogin}</a>
-      </p>
-    );
-  }
+  const note = Boolean(frame.user) && !sessionOver;
   return (
-    <form method="post" action={withLang('/auth/logout', frame.lang)} class="actions">
-      <Csrf token={frame.csrfToken} />
-      <button type="submit" class="button button--primary" aria-describedby="close-note">{m.common.close}</button>
-      <p id="close-note" class="note">{m.common.closeNote}</p>
-    </form>
+    <div class="actions">
+      <a class="button button--primary" href={withLang(CLOSE_PATH, frame.lang)} data-action="close" aria-describedby={note ? 'close-note' : undefined}>
+        {m.common.close}
+      </a>
+      {secondary}
+      {note && (
+        <p id="close-note" class="note">
+          {m.common.closeNote}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -35,7 +44,7 @@ export interface ErrorScreenProps {
   steps?: string[] | undefined;
   stepsTitle?: string;
   children?: ComponentChildren;
-  actions: ComponentChildren;
+  actions?: ComponentChildren;
 }
 
 export function ErrorScreen({ kind, eyebrow, title, lead, steps, stepsTitle, children, actions }: ErrorScreenProps) {
@@ -47,15 +56,20 @@ export function ErrorScreen({ kind, eyebrow, title, lead, steps, stepsTitle, chi
       {steps && steps.length > 0 && (
         <>
           {stepsTitle && <h2 class="subheading">{stepsTitle}</h2>}
-          <ol class="steps">
-            {steps.map((s) => (
-              <li>{s}</li>
-            ))}
-          </ol>
+          {/* A single step is a sentence, not a numbered list. */}
+          {steps.length === 1 ? (
+            <p class="step">{steps[0]}</p>
+          ) : (
+            <ol class="steps">
+              {steps.map((s) => (
+                <li>{s}</li>
+              ))}
+            </ol>
+          )}
         </>
       )}
       {children}
-      <div class="panel__actions">{actions}</div>
+      {actions && <div class="panel__actions">{actions}</div>}
     </section>
   );
 }
@@ -73,8 +87,13 @@ export function DetailList({ rows, label }: { rows: [string, ComponentChildren][
   );
 }
 
+/** Any accepted serial form ("0A1B", "0a:1b", "0a 1b") in the one form every page shows. */
+export function serialForDisplay(value: string): string {
+  return isSerial(value) ? displaySerial(normaliseSerial(value)) : value;
+}
+
 /** A serial number, displayed as browsers show it ("0a 1b …"), on one line when it fits, wrapping between bytes, copyable. */
-export const Serial = ({ value }: { value: string }) => <code class="serial">{value}</code>;
+export const Serial = ({ value }: { value: string }) => <code class="serial">{serialForDisplay(value)}</code>;
 
 export interface FieldProps {
   id: string;
@@ -114,7 +133,7 @@ export function Field(p: FieldProps) {
   return (
     <div class={`field${p.error ? ' field--error' : ''}`}>
       <label for={p.id} class="field__label">
-        {p.label} <span class="field__required">({p.requiredLabel})</span>
+        {p.label} <span class="field__required">{p.requiredLabel}</span>
       </label>
       {p.hint && (
         <p id={hintId} class="field__hint">

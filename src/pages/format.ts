@@ -1,34 +1,25 @@
-// Dates in Japan time (Asia/Tokyo), the way each language writes them, plus small text helpers.
+// Dates in the configured zone (CERTGATE_TIME_ZONE, default Asia/Tokyo) the way each language writes
+// them, naming the zone where a time is shown, plus small text helpers.
+import { DEFAULT_TIME_ZONE, formatZonedDate, formatZonedTime, zoneAbbreviation } from '../time/zone.js';
 import type { Lang } from './i18n.js';
 
-const parts = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-function tokyo(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
-  const out = { year: '', month: '', day: '', hour: '', minute: '' };
-  for (const p of parts.formatToParts(date)) if (p.type in out) out[p.type as keyof typeof out] = p.value;
-  return out;
+/** ja: 2026/03/31, en: 2026-03-31 (calendar day in the zone). */
+export function formatDate(date: Date, lang: Lang, zone: string = DEFAULT_TIME_ZONE): string {
+  if (Number.isNaN(date.getTime())) return '-';
+  return formatZonedDate(date.getTime(), zone, lang === 'ja' ? '/' : '-');
 }
 
-/** ja: 2026/03/31, en: 2026-03-31 (both Japan time, the market's official clock). */
-export function formatDate(date: Date, lang: Lang): string {
-  if (Number.isNaN(date.getTime())) return '-';
-  const t = tokyo(date);
-  return lang === 'ja' ? `${t.year}/${t.month}/${t.day}` : `${t.year}-${t.month}-${t.day}`;
+/** The zone as a reader expects it: 日本時間 for Japanese readers in Japan, else JST / UTC / GMT+1. */
+export function zoneLabel(lang: Lang, zone: string = DEFAULT_TIME_ZONE, at = Date.now()): string {
+  return lang === 'ja' && zone === 'Asia/Tokyo' ? '日本時間' : zoneAbbreviation(zone, at);
 }
 
-/** ja: 2026/03/31 18:00, en: 2026-03-31 18:00 JST. */
-export function formatDateTime(date: Date, lang: Lang): string {
+/** ja: 2026/03/31 18:00（日本時間）, en: 2026-03-31 18:00 JST. */
+export function formatDateTime(date: Date, lang: Lang, zone: string = DEFAULT_TIME_ZONE): string {
   if (Number.isNaN(date.getTime())) return '-';
-  const t = tokyo(date);
-  return `${formatDate(date, lang)} ${t.hour}:${t.minute}${lang === 'en' ? ' JST' : ''}`;
+  const label = zoneLabel(lang, zone, date.getTime());
+  const time = formatZonedTime(date.getTime(), zone);
+  return lang === 'ja' ? `${formatDate(date, lang, zone)} ${time}（${label}）` : `${formatDate(date, lang, zone)} ${time} ${label}`;
 }
 
 /** Machine-readable value for <time datetime>. */

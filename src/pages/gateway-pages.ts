@@ -1,23 +1,29 @@
 // The gateway's pages (CONTRACT.md "Pages"): one function per screen, each returning a complete HTML document.
 import type { Lang } from './i18n.js';
 import type { CertReason, CertState, LoginError, MultipleLoginReason, PageFrame, PasswordError, SessionEndReason, SystemErrorReason } from './types.js';
-import { loginError, maintenance, multipleLogin, notFoundView, sessionTimeout, systemError } from './views/gateway-errors.js';
+import { closed, loginError, maintenance, multipleLogin, notFoundView, sessionTimeout, systemError } from './views/gateway-errors.js';
+import { helpCertificates } from './views/help-certificates.js';
 import { certInfo, login, logoutConfirm, passwordChange, passwordChanged } from './views/gateway-forms.js';
 
 export type { Lang, PageFrame, CertReason, PasswordError };
 
 export const gatewayPages: {
   /** data-page="login-error", data-reason=reason; shows the serial so the user can ask for its registration. */
-  loginError(f: PageFrame, p: { reason: CertReason; serial?: string; notAfter?: Date }): string;
+  loginError(f: PageFrame, p: { reason: CertReason; serial?: string; notBefore?: Date; notAfter?: Date }): string;
   sessionTimeout(f: PageFrame, p: { reason: SessionEndReason }): string;
   multipleLogin(f: PageFrame, p: { reason: MultipleLoginReason }): string;
   maintenance(f: PageFrame, p: { message?: string; since?: Date }): string;
   /** Never a stack trace; shows the request id for support. */
   systemError(f: PageFrame, p: { reason: SystemErrorReason; requestId?: string }): string;
   notFound(f: PageFrame): string;
-  login(f: PageFrame, p: { error?: LoginError; userId?: string; next?: string }): string;
+  login(f: PageFrame, p: { error?: LoginError; userId?: string; next?: string; loggedOut?: boolean }): string;
   passwordChange(f: PageFrame, p: { userId: string; forced: boolean; error?: PasswordError }): string;
-  passwordChanged(f: PageFrame): string;
+  /** stillLoggedIn: a change made while logged in (3章(2)) keeps the session and offers the portal. */
+  passwordChanged(f: PageFrame, p?: { stillLoggedIn?: boolean }): string;
+  /** GET /auth/closed: data-page="logged-out", where every error screen's [閉じる] leads. */
+  closed(f: PageFrame): string;
+  /** GET /auth/help/certificates: data-page="help-certificates" (manual chapters 1, 7, 8, 9 for today's browsers). */
+  helpCertificates(f: PageFrame & { origin?: string }): string;
   certInfo(
     f: PageFrame,
     p: { serial: string; issuer: string; subject: string; notBefore: Date; notAfter: Date; daysLeft: number; state: CertState; operatorId?: string },
@@ -36,4 +42,6 @@ export const gatewayPages: {
   passwordChanged,
   certInfo,
   logoutConfirm,
+  closed,
+  helpCertificates,
 };

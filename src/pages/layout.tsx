@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import { assetUrl } from './assets.js';
-import { formatDate, isoDate, withLang } from './format.js';
+import { formatDateTime, isoDate, withLang } from './format.js';
 import { messages, type Lang } from './i18n.js';
 import type { PageFrame, Section } from './types.js';
 
@@ -61,14 +61,12 @@ function Header({ frame, minimal, menu }: Pick<LayoutProps, 'frame' | 'minimal' 
                 <span class="user-bar__label">{m.header.userLabel}</span>{' '}
                 <a href={withLang('/me', frame.lang)}>{user.name || user.id}</a>
               </span>
-              {frame.csrfToken ? (
-                <form method="post" action={withLang('/auth/logout', frame.lang)} class="inline-form" data-confirm={m.header.logoutConfirm}>
-                  <input type="hidden" name="_csrf" value={frame.csrfToken} />
-                  <button type="submit" class="button button--header">{m.header.logout}</button>
-                </form>
-              ) : (
-                <a class="button button--header" href={withLang('/auth/logout', frame.lang)}>{m.header.logout}</a>
-              )}
+              {/* One confirmation style on every page, gateway or portal: app.js asks with a dialog
+                  (the manual, 5章) and posts the logout; without JavaScript the link opens the
+                  confirmation page instead. */}
+              <a class="button button--header" href={withLang('/auth/logout', frame.lang)} data-logout={m.header.logoutConfirm}>
+                {m.header.logout}
+              </a>
             </div>
           )}
         </div>
@@ -93,13 +91,13 @@ function Banner({ frame }: { frame: PageFrame }) {
   const b = frame.banner;
   if (!b) return null;
   return (
-    <div class="banner" role="status">
+    <div class="banner" role="status" data-banner={b.daysLeft < 0 ? 'expired' : 'expiring'}>
       <div class="wrap banner__inner">
         <p class="banner__text">
           <strong>
-            <time datetime={isoDate(b.notAfter)}>{m.banner.text(formatDate(b.notAfter, frame.lang), b.daysLeft)}</time>
+            <time datetime={isoDate(b.notAfter)}>{m.banner.text(formatDateTime(b.notAfter, frame.lang, frame.timeZone), b.daysLeft)}</time>
           </strong>{' '}
-          {m.banner.action}
+          {b.daysLeft < 0 ? m.banner.expiredAction : m.banner.action}
         </p>
         <a class="banner__link" href={withLang('/auth/cert', frame.lang)}>{m.banner.link}</a>
       </div>

@@ -5,7 +5,10 @@ export interface PageFrame {
   lang: Lang;
   csrfToken?: string;
   user?: { id: string; name: string };
+  /** daysLeft counts calendar days in the zone: 0 on the last day, negative once expired. */
   banner?: { notAfter: Date; daysLeft: number };
+  /** CERTGATE_TIME_ZONE (default Asia/Tokyo): every date on the page is shown in it. */
+  timeZone?: string;
   /** Current path and query (e.g. ctx.url); lets the language switch keep the query. Optional. */
   path?: string;
 }
@@ -16,7 +19,9 @@ export type CertReason = (typeof CERT_REASONS)[number];
 export const PASSWORD_ERRORS = ['length', 'charset', 'classes', 'same-as-user-id', 'reused', 'mismatch', 'wrong-current'] as const;
 export type PasswordError = (typeof PASSWORD_ERRORS)[number];
 
-export type SessionEndReason = 'idle' | 'expired' | 'ended' | 'cert-changed';
+/** Why a session ended: timeouts, a certificate change, or an administrator's action (the reason is kept briefly in the store). */
+export const SESSION_END_REASONS = ['idle', 'expired', 'ended', 'cert-changed', 'account-locked', 'password-reset', 'ended-by-admin'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 export type MultipleLoginReason = 'replaced' | 'rejected';
 export type SystemErrorReason = 'store-unavailable' | 'upstream-refused' | 'upstream-timeout' | 'overloaded' | 'internal' | 'csrf' | 'bad-request';
 export type LoginError = 'invalid-credentials' | 'account-locked' | 'too-many-attempts';

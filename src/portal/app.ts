@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from '../log/logger.js';
-import { pickLang, type Lang } from '../pages/i18n.js';
+import { LANG_COOKIE, chooseLang, langCookieHeader, type Lang } from '../pages/i18n.js';
 import { portalPages } from '../pages/portal-pages.js';
 import { serveAssets } from '../pages/serve-assets.js';
 import type { PageFrame, Section } from '../pages/types.js';
@@ -15,6 +15,8 @@ import { AssertionVerifier } from '../proxy/assertion-verifier.js';
 import { contentDisposition } from './disposition.js';
 import { createNoticeStore } from './content.js';
 import { operationsFor } from './menu.js';
+import { DEFAULT_TIME_ZONE } from '../time/zone.js';
+import { renewalBanner } from '../time/renewal.js';
 
 export interface PortalAppOptions {
   /** CERTGATE_ASSERTION_KEY (or the key derived from CERTGATE_SECRET): verifies X-Certgate-Assertion v2. */
@@ -27,6 +29,8 @@ export interface PortalAppOptions {
   logger: Logger;
   /** Show the renewal banner when the certificate expires within this many days (CERTGATE_CERT_WARN_DAYS). */
   certWarnDays?: number;
+  /** CERTGATE_TIME_ZONE: every date on the pages is shown in it (default Asia/Tokyo). */
+  timeZone?: string;
   /** Notices per home page. */
   pageSize?: number;
   /** How long a scan of the content folder is reused (see content.ts). */
@@ -41,8 +45,7 @@ export interface PortalState {
 
 type Ctx = Koa.ParameterizedContext<PortalState>;
 
-const DAY_MS = 86_400_000;
-const CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 function sendHtml(ctx: Ctx, status: number, html: string): void {
   ctx.status = status;
@@ -55,17 +58,22 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
   const verifier = new AssertionVerifier(opts.assertionKey, opts.assertionMaxAgeMs === undefined ? {} : { maxAgeMs: opts.assertionMaxAgeMs });
   const clock = opts.now ?? Date.now;
   const warnDays = opts.certWarnDays ?? 60;
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   const pageSize = opts.pageSize ?? 5;
-  const notices = createNoticeStore(opts.contentDir, { logger, ...(opts.contentTtlMs === undefined ? {} : { ttlMs: opts.contentTtlMs }) });
+  const notices = createNoticeStore(opts.contentDir, {
+    logger,
+    ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+    ...(opts.contentTtlMs === undefined ? {} : { ttlMs: opts.contentTtlMs }),
+  });
   const app = new Koa<PortalState>();
 
   const frame = (ctx: Ctx): PageFrame => {
     const id = ctx.state.identity;
-    const f: PageFrame = { lang: ctx.state.lang, user: { id: id.user, name: id.userName }, path: ctx.url };
+    const f: PageFrame = { lang: ctx.state.lang, user: { id: id.user, name: id.userName }, path: ctx.url, timeZone };
     const notAfter = new Date(id.certNotAfter);
     if (!Number.isNaN(notAfter.getTime())) {
-      const daysLeft = Math.floor((notAfter.getTime() - Date.now()) / DAY_MS);
-      if (daysLeft <= warnDays) f.banner = { notAfter, daysLeft: Math.max(0, daysLeft) };
+      const banner = renewalBanner(notAfter, Date.now(), warnDays, timeZone);
+      if (banner) f.banner = banner;
     }
     return f;
   };
@@ -74,7 +82,10 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
   app.use(async (ctx, next) => {
     const started = process.hrtime.bigint();
     ctx.state.requestId = randomUUID();
-    ctx.state.lang = pickLang(typeof ctx.query.lang === 'string' ? ctx.query.lang : undefined, ctx.get('Accept-Language') || undefined);
+    // Same rule as the gateway (src/pages/i18n.ts): the language cookie passes through the gateway.
+    const choice = chooseLang(ctx.query.lang, ctx.cookies.get(LANG_COOKIE), ctx.get('Accept-Language') || undefined);
+    ctx.state.lang = choice.lang;
+    if (choice.remember) ctx.append('Set-Cookie', langCookieHeader(choice.lang));
     ctx.set('Content-Security-Policy', CSP);
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'same-origin');

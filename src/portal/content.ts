@@ -3,6 +3,7 @@
 // Cache choice: the folder is rescanned at most once per `ttlMs` (default 2 s), and a notice.json is
 // parsed again only when its mtime or size changed. Editors publish by dropping a folder in place,
 // with no restart and at most a couple of seconds of delay; a burst of requests costs one scan.
+import { DEFAULT_TIME_ZONE, parseZonedDate } from '../time/zone.js';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -14,7 +15,7 @@ const NOTICE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const localized = z.object({ ja: z.string().min(1), en: z.string().min(1) });
 const noticeSchema = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD (Japan time)'),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD (a day in CERTGATE_TIME_ZONE)'),
   category: z.enum(NOTICE_CATEGORIES).default('general'),
   title: localized,
   body: localized,
@@ -54,7 +55,9 @@ interface Entry {
   size: number;
 }
 
-export function createNoticeStore(contentDir: string, opts: { logger: Logger; ttlMs?: number }): NoticeStore {
+export function createNoticeStore(contentDir: string, opts: { logger: Logger; ttlMs?: number; timeZone?: string }): NoticeStore {
+  // A publication day is a calendar day in the configured zone (CERTGATE_TIME_ZONE), so the pages show it unchanged.
+  const zone = opts.timeZone ?? DEFAULT_TIME_ZONE;
   const noticesDir = join(contentDir, 'notices');
   const ttlMs = opts.ttlMs ?? 2000;
   let parsed = new Map<string, Entry>();
@@ -105,7 +108,7 @@ export function createNoticeStore(contentDir: string, opts: { logger: Logger; tt
       return undefined;
     }
     const { date, category, title, body } = result.data;
-    const day = new Date(`${date}T00:00:00+09:00`);
+    const day = new Date(parseZonedDate(date, zone, 'start') ?? Number.NaN);
     if (Number.isNaN(day.getTime())) return undefined;
     return { notice: { id, date: day, category, title, body, attachments }, mtimeMs: st.mtimeMs, size: st.size };
   }

@@ -46,7 +46,7 @@ function lookup(ctx: GatewayContext, deps: GatewayDeps): Lookup | undefined {
  * a live session is refreshed once lastSeen is older than SessionStore.refreshAfterMs.
  */
 async function settle(l: Lookup, peeked: TouchResult, deps: GatewayDeps): Promise<TouchResult> {
-  if (peeked.status === 'gone' || peeked.status === 'replaced') return peeked;
+  if (peeked.status === 'gone' || peeked.status === 'replaced' || peeked.status === 'ended') return peeked;
   if (peeked.status === 'ok' && l.now - peeked.session.lastSeen < deps.sessions.refreshAfterMs) return peeked;
   return deps.sessions.touch(l.userId, l.sid, l.certField, l.now);
 }
@@ -89,10 +89,16 @@ export async function resolveSession(ctx: GatewayContext, deps: GatewayDeps, opt
     }
     return result.session;
   }
-  ctx.append('Set-Cookie', clearSessionCookieHeader());
+  // After an administrator's action the cookie stays while the store remembers why (as long as the
+  // session would have lived): a stray background request must not turn the user's next page into a
+  // bare login page instead of the screen that names the reason. [閉じる] and a new login replace it.
+  if (result.status !== 'ended') ctx.append('Set-Cookie', clearSessionCookieHeader());
   ctx.state.outcome = `session-${result.status}`;
   if (result.status === 'replaced') {
     sendPage(ctx, 401, gatewayPages.multipleLogin(pageFrame(ctx, deps), { reason: 'replaced' }));
+  } else if (result.status === 'ended') {
+    ctx.state.outcome = `session-${result.reason}`;
+    sendPage(ctx, 401, gatewayPages.sessionTimeout(pageFrame(ctx, deps), { reason: result.reason }));
   } else {
     const reason = result.status === 'cert-mismatch' ? 'cert-changed' : result.status === 'gone' ? 'ended' : result.status;
     sendPage(ctx, 401, gatewayPages.sessionTimeout(pageFrame(ctx, deps), { reason }));

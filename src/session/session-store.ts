@@ -21,7 +21,14 @@ export interface SessionRecord {
   mustChange: boolean;
 }
 
-export type TouchResult = { status: 'ok'; session: SessionRecord } | { status: 'idle' | 'expired' | 'gone' | 'replaced' | 'cert-mismatch' };
+/** An administrator's action that ended a session (the terminal's next request is told which). */
+export type AdminEndReason = 'account-locked' | 'password-reset' | 'ended-by-admin';
+const ADMIN_END_REASONS: ReadonlySet<string> = new Set<AdminEndReason>(['account-locked', 'password-reset', 'ended-by-admin']);
+
+export type TouchResult =
+  | { status: 'ok'; session: SessionRecord }
+  | { status: 'idle' | 'expired' | 'gone' | 'replaced' | 'cert-mismatch' }
+  | { status: 'ended'; reason: AdminEndReason };
 
 export interface SessionOptions {
   idleTimeoutMs: number;
@@ -48,7 +55,7 @@ export class SessionStore {
   async touch(userId: string, sid: string, certField: string, now = Date.now()): Promise<TouchResult> {
     const { idleTimeoutMs, maxAgeMs } = this.options;
     const reply = await storeCall(() =>
-      this.r.cgSessionTouch(keys.session(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs), String(SESSION_GRACE_MS)),
+      this.r.cgSessionTouch(keys.session(userId), keys.sessionEnded(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs), String(SESSION_GRACE_MS)),
     );
     return decodeTouch(userId, reply);
   }
@@ -56,7 +63,7 @@ export class SessionStore {
   /** The verdict touch() would give, without refreshing or ending anything (see cgSessionPeek). */
   async peek(userId: string, sid: string, certField: string, now = Date.now()): Promise<TouchResult> {
     const { idleTimeoutMs, maxAgeMs } = this.options;
-    const reply = await storeCall(() => this.r.cgSessionPeek(keys.session(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs)));
+    const reply = await storeCall(() => this.r.cgSessionPeek(keys.session(userId), keys.sessionEnded(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs)));
     return decodeTouch(userId, reply);
   }
 
@@ -97,7 +104,7 @@ export class SessionStore {
   /** Ends the user's session whatever its id; true when there was one. */
   async kill(userId: string): Promise<boolean> {
     if (!isUserId(userId)) return false;
-    return (await storeCall(() => this.r.del(keys.session(userId)))) === 1;
+    return (await storeCall(() => this.r.cgSessionKill(keys.session(userId), keys.sessionEnded(userId)))) === 1;
   }
 
   /** Ends the session only if it is still `sid` (logout must not end a newer login elsewhere). */
@@ -125,6 +132,10 @@ function decodeTouch(userId: string, reply: string[]): TouchResult {
         mustChange: mustChange === '1',
       },
     };
+  }
+  if (status === 'ended') {
+    const reason = reply[1];
+    return reason && ADMIN_END_REASONS.has(reason) ? { status: 'ended', reason: reason as AdminEndReason } : { status: 'gone' };
   }
   if (status && TOUCH_STATUSES.has(status)) return { status } as TouchResult;
   // Anything else is a broken script or store: never read it as a live session.

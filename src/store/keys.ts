@@ -19,6 +19,11 @@ export const keys = {
   session: (userId: string) => `cg:{u:${userId}}:session`,
   /** Sorted set: login attempts in progress (member token, score expiry ms). */
   attempts: (userId: string) => `cg:{u:${userId}}:attempts`,
+  /**
+   * String "<sid>|<reason>": why an administrator ended the user's session (lock, password reset,
+   * session kill), kept as long as the session would have lived so its screen can name the reason.
+   */
+  sessionEnded: (userId: string) => `cg:{u:${userId}}:session-ended`,
   /** String: the notification sender's lease (value: holder id; PX expiry). One sender at a time. */
   notifyLease: 'cg:notify:lease',
   /** String: audit stream id up to which the notifier has read account events. */

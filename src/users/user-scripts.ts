@@ -13,6 +13,21 @@ local function push_history(key, hash, max)
 end
 `;
 
+/**
+ * Ends a session on an administrator's action, leaving "<sid>|<reason>" beside it for as long as the
+ * session would have lived, so that terminal is told why (src/session/session-scripts.ts reads it).
+ */
+export const END_SESSION_WITH_REASON = `
+local function end_session(session, ended, reason)
+  local sid = redis.call('HGET', session, 'sid')
+  if sid then
+    local ttl = redis.call('PTTL', session)
+    if ttl > 0 then redis.call('SET', ended, sid .. '|' .. reason, 'PX', ttl) end
+  end
+  return redis.call('DEL', session)
+end
+`;
+
 export const USER_SCRIPTS = {
   /** KEYS: user. ARGV: field, value, ... → 1 created, 0 exists. */
   cgUserCreate: {
@@ -40,12 +55,12 @@ local existed = redis.call('EXISTS', KEYS[1])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return existed`,
   },
-  /** KEYS: user, session. ARGV: now, reason → 0 absent, 1 locked, 2 was already locked. Ends the session. */
+  /** KEYS: user, session, session-ended. ARGV: now, reason → 0 absent, 1 locked, 2 was already locked. Ends the session. */
   cgUserLock: {
-    numberOfKeys: 2,
-    lua: `
+    numberOfKeys: 3,
+    lua: `${END_SESSION_WITH_REASON}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('DEL', KEYS[2])
+end_session(KEYS[2], KEYS[3], 'account-locked')
 if redis.call('HGET', KEYS[1], 'locked') == '1' then return 2 end
 redis.call('HSET', KEYS[1], 'locked', '1', 'lockedAt', ARGV[1], 'lockedReason', ARGV[2])
 return 1`,
@@ -62,20 +77,21 @@ redis.call('DEL', KEYS[2])
 if was == '1' then return 1 end
 return 2`,
   },
-  /** KEYS: user, session. ARGV: hash, now, historyMax → 0 absent, 1 done. Ends the session. */
+  /** KEYS: user, session, session-ended. ARGV: hash, now, historyMax → 0 absent, 1 done. Ends the session. */
   cgUserResetPassword: {
-    numberOfKeys: 2,
-    lua: `${PUSH_HISTORY}
+    numberOfKeys: 3,
+    lua: `${PUSH_HISTORY}${END_SESSION_WITH_REASON}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local history = push_history(KEYS[1], ARGV[1], tonumber(ARGV[3]))
 redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'history', history, 'mustChange', '1', 'passwordChangedAt', ARGV[2])
-redis.call('DEL', KEYS[2])
+end_session(KEYS[2], KEYS[3], 'password-reset')
 return 1`,
   },
   /**
-   * KEYS: user, session, attempts. ARGV: expectedHash, newHash, now, historyMax, keepSid, attemptToken.
+   * KEYS: user, session, attempts. ARGV: expectedHash, newHash, now, historyMax, keepSid, attemptToken, newSid.
    * Compare-and-set on the current hash (a concurrent change or reset wins, this one is 'stale').
-   * The session whose sid is keepSid survives (voluntary change); any other session ends.
+   * The session whose sid is keepSid survives (voluntary change) under the new id newSid when given;
+   * any other session ends.
    */
   cgUserChangePassword: {
     numberOfKeys: 3,
@@ -88,7 +104,11 @@ if u[2] == '1' then return 'locked' end
 local history = push_history(KEYS[1], ARGV[2], tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'history', history, 'mustChange', '0', 'failures', '0', 'passwordChangedAt', ARGV[3])
 if ARGV[5] ~= '' and redis.call('HGET', KEYS[2], 'sid') == ARGV[5] then
-  redis.call('HSET', KEYS[2], 'mustChange', '0')
+  if ARGV[7] and ARGV[7] ~= '' then
+    redis.call('HSET', KEYS[2], 'mustChange', '0', 'sid', ARGV[7])
+  else
+    redis.call('HSET', KEYS[2], 'mustChange', '0')
+  end
 else
   redis.call('DEL', KEYS[2])
 end
@@ -100,9 +120,9 @@ export interface UserScripts {
   cgUserCreate(user: string, ...fieldValues: string[]): Promise<number>;
   cgUserSetFields(user: string, ...fieldValues: string[]): Promise<number>;
   cgUserRemove(user: string, session: string, attempts: string): Promise<number>;
-  cgUserLock(user: string, session: string, now: string, reason: string): Promise<number>;
+  cgUserLock(user: string, session: string, sessionEnded: string, now: string, reason: string): Promise<number>;
   cgUserUnlock(user: string, attempts: string): Promise<number>;
-  cgUserResetPassword(user: string, session: string, hash: string, now: string, historyMax: string): Promise<number>;
+  cgUserResetPassword(user: string, session: string, sessionEnded: string, hash: string, now: string, historyMax: string): Promise<number>;
   cgUserChangePassword(
     user: string,
     session: string,
@@ -113,6 +133,7 @@ export interface UserScripts {
     historyMax: string,
     keepSid: string,
     attemptToken: string,
+    newSid: string,
   ): Promise<'ok' | 'gone' | 'stale' | 'locked'>;
 }
 

@@ -131,7 +131,7 @@ export class UserStore {
   /** Locks the account and ends its session. */
   async lock(userId: string, by?: AuditBy, reason = 'admin'): Promise<'locked' | 'already-locked'> {
     requireUserId(userId);
-    const r = await storeCall(() => this.r.cgUserLock(keys.user(userId), keys.session(userId), String(Date.now()), reason));
+    const r = await storeCall(() => this.r.cgUserLock(keys.user(userId), keys.session(userId), keys.sessionEnded(userId), String(Date.now()), reason));
     if (r === 0) throw notFound(userId);
     if (r === 1) await recordAudit(this.audit, by, 'user.lock', userId, { reason });
     return r === 1 ? 'locked' : 'already-locked';
@@ -153,7 +153,7 @@ export class UserStore {
     const password = temporaryPassword(userId);
     const hash = await this.hasher.hash(password);
     const r = await storeCall(() =>
-      this.r.cgUserResetPassword(keys.user(userId), keys.session(userId), hash, String(Date.now()), String(PASSWORD_HISTORY)),
+      this.r.cgUserResetPassword(keys.user(userId), keys.session(userId), keys.sessionEnded(userId), hash, String(Date.now()), String(PASSWORD_HISTORY)),
     );
     if (r === 0) throw notFound(userId);
     await recordAudit(this.audit, by, 'user.reset-password', userId);

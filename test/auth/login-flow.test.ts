@@ -188,28 +188,40 @@ t.test('logout: confirmation page, POST with CSRF ends the session and clears th
     body: new URLSearchParams({ _csrf: confirm.csrf }).toString(),
   });
   t.equal(out.status, 303);
-  t.equal(out.headers.location, '/auth/login');
+  t.equal(out.headers.location, '/auth/login', 'back to the login screen …');
   t.ok(setCookies(out.headers['set-cookie']).some((c) => /^__Host-certgate-session=; Path=\/; Secure; HttpOnly; SameSite=Strict; Max-Age=0/.test(c)));
+  const after = await stack.request('demo', '/auth/login', { cookie: mergeCookies(confirm.cookie, out.headers['set-cookie']) });
+  t.equal(after.page, 'login');
+  t.match(after.body, 'data-notice="logged-out"', '… which says the user has logged out');
+  t.match(after.body, 'ログアウトしました。');
+  t.ok(setCookies(after.headers['set-cookie']).some((c) => /^__Host-certgate-notice=;.*Max-Age=0/.test(c)), 'once');
+  t.notMatch((await stack.request('demo', '/auth/login')).body, 'data-notice', 'an ordinary visit says nothing');
   t.equal(await stack.redis.client().exists(keys.session('goro')), 0);
   t.equal((await stack.request('demo', '/', { cookie })).status, 401, 'the old cookie is worthless');
 });
 
-t.test('closing an error screen logs out (its form posts to /auth/logout)', async (t) => {
+t.test('closing an error screen logs out ([閉じる] leads to /auth/closed), never the newer login elsewhere', async (t) => {
   const password = await stack.createUser('rokuro');
   const first = await postLogin('demo', 'rokuro', password);
   await postLogin('demo-ec', 'rokuro', password);
   const page = await stack.request('demo', '/', { cookie: first.cookie });
   t.equal(page.page, 'multiple-login');
-  const token = /name="_csrf"[^>]*value="([^"]+)"/.exec(page.body)?.[1] ?? /value="([^"]+)"[^>]*name="_csrf"/.exec(page.body)?.[1];
-  t.ok(token, 'the error page carries a close form with a token');
-  const close = await stack.request('demo', '/auth/logout', {
-    method: 'POST',
-    cookie: mergeCookies(first.cookie, page.headers['set-cookie']),
-    body: new URLSearchParams({ _csrf: token ?? '' }).toString(),
-  });
-  t.equal(close.status, 303);
-  t.equal(close.headers.location, '/auth/login');
+  t.match(page.body, /<a [^>]*href="\/auth\/closed"[^>]*data-action="close"/, 'the error page offers [閉じる]');
+  const close = await stack.request('demo', '/auth/closed', { cookie: first.cookie });
+  t.equal(close.status, 200);
+  t.equal(close.page, 'logged-out');
   t.equal(await stack.redis.client().exists(keys.session('rokuro')), 1, 'the newer session elsewhere is not ended by the old terminal');
+
+  // From a live session, [閉じる] ends it.
+  const third = await postLogin('demo', 'rokuro', password);
+  const closedLive = await stack.request('demo', '/auth/closed', { cookie: third.cookie, headers: { 'sec-fetch-site': 'same-origin' } });
+  t.equal(closedLive.page, 'logged-out');
+  t.ok(setCookies(closedLive.headers['set-cookie']).some((c) => /^__Host-certgate-session=;.*Max-Age=0/.test(c)), 'cookie cleared');
+  t.equal(await stack.redis.client().exists(keys.session('rokuro')), 0, 'the session ended');
+  // A cross-site link (a browser would not even send the SameSite=Strict cookie) ends nothing.
+  const fourth = await postLogin('demo', 'rokuro', password);
+  await stack.request('demo', '/auth/closed', { cookie: fourth.cookie, headers: { 'sec-fetch-site': 'cross-site' } });
+  t.equal(await stack.redis.client().exists(keys.session('rokuro')), 1, 'a cross-site request ends no session');
 });
 
 t.test('CSRF: no token, another session\'s token, cross-site Origin → 403 and nothing changes', async (t) => {

@@ -51,7 +51,10 @@ if (skipBrowser) {
     t.same(await markers(page), { page: 'login-error', reason: 'cert-unregistered', error: null, section: null });
     t.equal(await page.locator('h1').innerText(), 'クライアント証明書が登録されていません');
     t.equal(await page.locator('code.serial').innerText(), displaySerial(ps.stack.pki.clients.unregistered.serial), 'the presented serial, as browsers print it');
-    await t.resolves(page.getByRole('link', { name: 'ログイン画面へ' }).waitFor(), 'offers the way back to the login page');
+    // The way out is [閉じる] (and help), never a link back to the login page that answers the same 403.
+    t.equal(await page.getByRole('link', { name: 'ログイン画面へ' }).count(), 0, 'no button that returns the same 403');
+    await t.resolves(page.getByRole('link', { name: '閉じる' }).waitFor(), 'offers [閉じる]');
+    await t.resolves(page.getByRole('link', { name: 'クライアント証明書の設定・確認方法' }).waitFor(), 'and the certificate help');
     await screenshot(page, '01-cert-unregistered');
     await ctx.close();
 
@@ -93,7 +96,7 @@ if (skipBrowser) {
     await page.locator('#confirmPassword').fill(newPassword);
     await screenshot(page, '04-password-change');
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: '変更' }).click()]);
-    t.same(dialogs, ['パスワードを変更します。よろしいですか?'], 'the form asked for confirmation');
+    t.same(dialogs, ['パスワードを変更します。よろしいですか？'], 'the form asked for confirmation');
     t.equal((await markers(page)).page, 'password-changed');
     t.equal(await page.locator('h1').innerText(), 'パスワードの変更が完了しました');
     await screenshot(page, '05-password-changed');
@@ -128,16 +131,18 @@ if (skipBrowser) {
     const direct = await page.request.get(download.url());
     t.equal(direct.headers()['content-disposition'], `attachment; filename="attachment.csv"; filename*=UTF-8''${encodeURIComponent(name)}`);
 
-    // Portal pages cannot carry the gateway's CSRF token: their logout link opens the confirmation page.
-    await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'ログアウト' }).click()]);
-    t.equal(pathOf(page), '/auth/logout');
+    // Without JavaScript the header's logout link opens the confirmation page (same question, no second dialog).
+    await page.goto(`${ps.origin}/auth/logout`);
     t.equal((await markers(page)).page, 'logout-confirm');
     t.equal(await page.locator('main h1').innerText(), 'ログアウト');
     await screenshot(page, '08-logout-confirm');
-    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'ログアウトする' }).click()]);
-    t.equal(dialogs.length, 1, 'the confirmation page is the confirmation: no second dialog');
+    await page.goBack();
+    // With it, every page (portal pages too) asks with the dialog and logs out at once.
+    await Promise.all([page.waitForURL(/\/auth\/login/), page.getByRole('link', { name: 'ログアウト' }).click()]);
+    t.same(dialogs.slice(1), ['ログアウトしますか？'], 'the portal page asked with the dialog');
     t.equal(pathOf(page), '/auth/login');
     t.equal((await markers(page)).page, 'login');
+    t.match(await page.locator('[data-notice="logged-out"]').innerText(), 'ログアウトしました');
     await screenshot(page, '09-logged-out');
     await page.goto(`${ps.origin}/notices/${noticeId}`);
     t.equal((await markers(page)).page, 'login', 'the session is really gone');
@@ -154,7 +159,7 @@ if (skipBrowser) {
       await submitLogin(page, userId, `Wrong#pass${i}`);
       t.equal((await markers(page)).error, 'invalid-credentials', `wrong password ${i}`);
     }
-    t.match(await page.getByRole('alert').innerText(), 'ユーザIDまたはパスワードが正しくありません。');
+    t.match(await page.getByRole('alert').innerText(), 'ユーザID、パスワード、ブラウザで選択したクライアント証明書');
     await screenshot(page, '10-invalid-credentials');
     await submitLogin(page, userId, 'Wrong#passN');
     const m = await markers(page);
@@ -196,13 +201,13 @@ if (skipBrowser) {
     await a.goto(`${ps.origin}/review`);
     t.equal(await a.locator('[data-operation="operator-review"]').count(), 0, 'operator-admin has no review work');
 
-    // Gateway pages carry the CSRF token: their header logout is a form that asks with a dialog.
+    // Gateway pages ask the same way as portal pages: one confirmation style everywhere.
     const dialogs = acceptDialogs(a);
     await a.goto(`${ps.origin}/auth/cert`);
     t.equal((await markers(a)).page, 'cert-info');
     await screenshot(a, '14-cert-info');
-    await Promise.all([a.waitForEvent('load'), a.getByRole('button', { name: 'ログアウト' }).click()]);
-    t.same(dialogs, ['ログアウトしますか?'], 'logout asked for confirmation');
+    await Promise.all([a.waitForURL(/\/auth\/login/), a.getByRole('link', { name: 'ログアウト' }).click()]);
+    t.same(dialogs, ['ログアウトしますか？'], 'logout asked for confirmation');
     t.equal(pathOf(a), '/auth/login');
     t.equal((await markers(a)).page, 'login');
     await a.goto(`${ps.origin}/registration`);

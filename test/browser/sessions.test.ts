@@ -43,9 +43,10 @@ if (skipBrowser) {
 
     await b.reload();
     t.equal((await markers(b)).page, 'portal-home', 'the newer login carries on');
-    // [閉じる] logs out A (already replaced) and leads to the login page, leaving B alone.
-    await Promise.all([a.waitForEvent('load'), a.getByRole('button', { name: '閉じる' }).click()]);
-    t.equal(pathOf(a), '/auth/login');
+    // [閉じる] closes A's screen (its session is already over) with the logged-out screen, leaving B alone.
+    await Promise.all([a.waitForEvent('load'), a.getByRole('link', { name: '閉じる' }).click()]);
+    t.equal(pathOf(a), '/auth/closed');
+    t.equal((await markers(a)).page, 'logged-out');
     await b.reload();
     t.equal((await markers(b)).page, 'portal-home', 'closing the old screen did not end the new session');
     await ctxA.close();

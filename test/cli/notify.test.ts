@@ -150,7 +150,7 @@ t.test('two `certgate notify run` processes racing: each mail once', { skip: bui
 
 t.test('operator list shows contacts once there are some', async (t) => {
   const out = (await cli('operator', 'list')).out;
-  t.match(out, /^OPERATOR\s+NAME\s+CREATED\s+CONTACTS\nE1\s+東京電力量販\s+\d{4}-\d\d-\d\d\s+ops@e1\.example\.jp\n/);
+  t.match(out, /^OPERATOR\s+NAME\s+CREATED \(JST\)\s+CONTACTS\nE1\s+東京電力量販\s+\d{4}-\d\d-\d\d\s+ops@e1\.example\.jp\n/);
 });
 
 t.test('store unreachable: exit 1, one line, for every notify command', async (t) => {

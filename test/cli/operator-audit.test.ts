@@ -19,7 +19,7 @@ t.test('operator add and list', async (t) => {
   t.match(r.out, /created operator acme-1/);
   await cli('operator', 'add', 'beta', '--name', 'Beta');
   const list = await cli('operator', 'list');
-  t.match(list.out, /^OPERATOR\s+NAME\s+CREATED\nacme-1\s+Acme 電力株式会社\s+\d{4}-\d\d-\d\d\nbeta\s+Beta/);
+  t.match(list.out, /^OPERATOR\s+NAME\s+CREATED \(JST\)\nacme-1\s+Acme 電力株式会社\s+\d{4}-\d\d-\d\d\nbeta\s+Beta/);
   const json = (await cli('operator', 'list', '--json')).json<Array<{ id: string; name: string; createdAt: string }>>();
   t.same(json.map((o) => o.id), ['acme-1', 'beta']);
   t.ok(Date.parse(json[0]!.createdAt) > 0);

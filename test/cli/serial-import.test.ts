@@ -38,6 +38,8 @@ t.test('good file: BOM, CRLF, quotes, optional not_before', async (t) => {
   t.match(r.out, /imported 3 certificate serial\(s\) for 2 operator\(s\)/);
   const get = async (serial: string) => JSON.parse((await redis.hget(keys.registry, registryField(pki.ca.id, serial)))!) as Record<string, unknown>;
   t.match(await get('0A1B2C'), { o: 'acme', l: 'Yamada, Taro' });
+  t.equal((await get('0A1B2C')).na, Date.parse('2027-03-31T23:59:59.999+09:00'), 'not_after: the end of that day in CERTGATE_TIME_ZONE (Asia/Tokyo)');
+  t.equal((await get('8F01')).nb, Date.parse('2025-04-01T00:00:00.000+09:00'), 'not_before: the start of that day there');
   t.match(await get('8F01'), { o: 'beta', l: 'say "hi"' });
   t.ok(typeof (await get('8F01')).nb === 'number');
   t.match(await get('FF'), { o: 'acme', l: 'two\nlines' });

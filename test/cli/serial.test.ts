@@ -12,7 +12,8 @@ const pki = testPki();
 const server = await startRedis();
 t.teardown(() => server.stop());
 const redis = server.client();
-const cli = cliFor({ REDIS_URL: server.url, CERTGATE_CLIENT_CA: pki.file('ca.crt') });
+const env = { REDIS_URL: server.url, CERTGATE_CLIENT_CA: pki.file('ca.crt') };
+const cli = cliFor(env);
 const CA = pki.ca.id;
 
 interface Row {
@@ -40,10 +41,11 @@ const oneErrorLine = (t: Test, err: string, pattern: RegExp) => {
 t.test('add by serial, in the forms browsers print', async (t) => {
   const r = await cli('serial', 'add', '0A:1B:2C', '--operator', 'acme', '--not-after', '2027-03-31', '--label', '山田 太郎');
   t.equal(r.code, 0, r.err);
-  t.match(r.out, /registered serial 0a 1b 2c for operator acme, valid until 2027-03-31/);
+  t.match(r.out, /registered serial 0a 1b 2c for operator acme, valid until 2027-03-31 23:59:59 JST/);
+  t.equal(r.err, '', 'no warning with --not-after');
   const stored = JSON.parse((await redis.hget(keys.registry, registryField(CA, '0A1B2C')))!) as Record<string, unknown>;
   t.match(stored, { o: 'acme', l: '山田 太郎', by: userInfo().username });
-  t.equal(new Date(stored.na as number).getDate(), 31, 'usable through the whole last day (local time)');
+  t.equal(stored.na, Date.parse('2027-03-31T23:59:59.999+09:00'), 'usable through the whole last day, Japan time (CERTGATE_TIME_ZONE default)');
   const dup = await cli('serial', 'add', '00 0a 1b 2c', '--operator', 'acme');
   t.equal(dup.code, 1);
   oneErrorLine(t, dup.err, /already registered for operator "acme"; remove it first or add --replace/);
@@ -87,8 +89,11 @@ t.test('add --cert reads serial, issuer and dates from PEM, DER and PKCS#12', as
   t.equal(missing.code, 1);
   oneErrorLine(t, missing.err, /cannot read the certificate file/);
   const expired = await cli('serial', 'add', '--cert', pki.file('expired.crt'), '--operator', 'acme');
-  t.equal(expired.code, 0, 'an expired certificate can be registered, with a warning');
-  t.match(expired.err, /warning: this certificate expired/);
+  t.equal(expired.code, 2, 'an expired certificate is refused');
+  oneErrorLine(t, expired.err, /expired on \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} JST.*add --allow-expired to register it anyway/);
+  const allowed = await cli('serial', 'add', '--cert', pki.file('expired.crt'), '--operator', 'acme', '--allow-expired');
+  t.equal(allowed.code, 0, '… unless --allow-expired says so');
+  t.match(allowed.err, /warning: this certificate expired on .*--allow-expired/);
 });
 
 t.test('list: columns, filters, JSON, sorted by expiry', async (t) => {
@@ -99,12 +104,12 @@ t.test('list: columns, filters, JSON, sorted by expiry', async (t) => {
   await cli('operator', 'add', 'beta', '--name', 'Beta');
   await cli('serial', 'add', '01', '--operator', 'acme', '--not-after', day(100));
   await cli('serial', 'add', '02', '--operator', 'beta', '--not-after', day(10));
-  await cli('serial', 'add', '03', '--operator', 'acme', '--not-after', day(-5));
+  await cli('serial', 'add', '03', '--operator', 'acme', '--not-after', day(-5), '--allow-expired');
   await cli('serial', 'add', '04', '--operator', 'acme', '--not-before', day(3), '--not-after', day(400));
   const text = await cli('serial', 'list');
   t.equal(text.code, 0);
   const lines = text.out.trim().split('\n');
-  t.match(lines[0], /^SERIAL\s+OPERATOR\s+LABEL\s+NOT BEFORE\s+NOT AFTER\s+DAYS LEFT\s+STATE$/);
+  t.match(lines[0], /^SERIAL\s+OPERATOR\s+LABEL\s+NOT BEFORE \(JST\)\s+NOT AFTER \(JST\)\s+DAYS LEFT\s+STATE$/, 'the date columns name their zone');
   t.same(lines.slice(1).map((l) => l.split(/\s+/)[0]), ['03', '02', '01', '04']);
   t.match(lines[1], /expired$/);
   t.match(lines[4], /not-yet-valid$/);
@@ -149,12 +154,12 @@ t.test('remove ends the session bound to the certificate', async (t) => {
 });
 
 t.test('prune --expired-before, dry run first', async (t) => {
-  await cli('serial', 'add', '01', '--operator', 'acme', '--not-after', '2020-01-31');
-  await cli('serial', 'add', '02', '--operator', 'acme', '--not-after', '2021-06-30');
+  await cli('serial', 'add', '01', '--operator', 'acme', '--not-after', '2020-01-31', '--allow-expired');
+  await cli('serial', 'add', '02', '--operator', 'acme', '--not-after', '2021-06-30', '--allow-expired');
   await cli('serial', 'add', '03', '--operator', 'acme', '--not-after', '2099-01-01');
   const dry = await cli('serial', 'prune', '--expired-before', '2021-01-01', '--dry-run');
   t.equal(dry.code, 0);
-  t.match(dry.out, /would remove 1 certificate serial\(s\) that expired before 2021-01-01 \(dry run: nothing changed\)/);
+  t.match(dry.out, /would remove 1 certificate serial\(s\) that expired before 2021-01-01 00:00:00 JST \(dry run: nothing changed\)/);
   t.equal(await redis.hlen(keys.registry), 3);
   const json = (await cli('serial', 'prune', '--expired-before', '30d', '--dry-run', '--json')).json<{ matched: number; removed: number; dryRun: boolean }>();
   t.match(json, { matched: 2, removed: 0, dryRun: true });
@@ -170,10 +175,38 @@ t.test('prune --expired-before, dry run first', async (t) => {
   oneErrorLine(t, none.err, /required option '--expired-before/);
 });
 
+t.test('CERTGATE_TIME_ZONE: date-only input is the end of that day in the zone, and output names the zone', async (t) => {
+  const jst = await cli('serial', 'add', '0c', '--operator', 'acme', '--not-after', '2028-03-31');
+  t.match(jst.out, 'valid until 2028-03-31 23:59:59 JST');
+  const rowOf = async (serial: string) => (await cli('serial', 'list', '--json')).json<Row[]>().find((r) => r.serial === serial)!;
+  t.equal((await rowOf('0C')).notAfter, '2028-03-31T14:59:59.999Z', 'the end of 31 March in Japan, not 08:59 on 1 April');
+  const utcCli = cliFor({ ...env, CERTGATE_TIME_ZONE: 'UTC' });
+  const utc = await utcCli('serial', 'add', '0d', '--operator', 'acme', '--not-after', '2028-03-31');
+  t.match(utc.out, 'valid until 2028-03-31 23:59:59 UTC');
+  t.equal((await rowOf('0D')).notAfter, '2028-03-31T23:59:59.999Z');
+  const listed = await cli('serial', 'list');
+  t.match(listed.out, /NOT AFTER \(JST\)/);
+  t.match(listed.out.split('\n').find((l) => l.startsWith('0d'))!, /2028-04-01/, 'the UTC end of day is 1 April in Japan');
+  const bad = await cliFor({ ...env, CERTGATE_TIME_ZONE: 'Mars/Base' })('serial', 'list');
+  t.equal(bad.code, 2);
+  oneErrorLine(t, bad.err, /CERTGATE_TIME_ZONE "Mars\/Base" is not a time zone; use an IANA name such as Asia\/Tokyo or UTC/);
+});
+
+t.test('serial add warns when the certificate could never show as expiring', async (t) => {
+  const r = await cli('serial', 'add', '0e', '--operator', 'acme');
+  t.equal(r.code, 0);
+  t.match(r.out, 'no expiry recorded');
+  oneErrorLine(t, r.err, /warning: no expiry recorded, so this certificate will never show as expiring.*--cert <file>.*--not-after <YYYY-MM-DD>/);
+  const past = await cli('serial', 'add', '0f', '--operator', 'acme', '--not-after', '2020-01-01');
+  t.equal(past.code, 2, 'a not-after in the past is refused');
+  oneErrorLine(t, past.err, /expired on 2020-01-01 23:59:59 JST.*--allow-expired/);
+  t.equal(await redis.hexists(keys.registry, registryField(CA, '0F')), 0, 'nothing written');
+});
+
 t.test('every mutation is in the audit log with the OS user', async (t) => {
   await cli('serial', 'add', '0a', '--operator', 'acme');
   await cli('serial', 'remove', '0a');
-  await cli('serial', 'add', '0b', '--operator', 'acme', '--not-after', '2020-01-01');
+  await cli('serial', 'add', '0b', '--operator', 'acme', '--not-after', '2020-01-01', '--allow-expired');
   await cli('serial', 'prune', '--expired-before', '2021-01-01');
   const entries = (await cli('audit', 'list', '--json')).json<Array<{ action: string; actor: string; source: string; target: string }>>();
   t.same(

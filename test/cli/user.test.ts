@@ -56,7 +56,15 @@ t.test('list and show never show hashes', async (t) => {
   t.match(list.out, /alice\s+OP1\s+事業者 太郎\s+operator-staff\s+must-change/);
   const json = (await cli('user', 'list', '--operator', 'OP1', '--json')).json<Array<{ userId: string }>>();
   t.same(json.map((u) => u.userId), ['alice', 'bob']);
-  t.same((await cli('user', 'list', '--operator', 'OTHER', '--json')).json(), []);
+  // A misspelt operator is not "no users yet": it does not exist (exit 1), and nothing is printed on stdout.
+  const nope = await cli('user', 'list', '--operator', 'NOPE');
+  t.equal(nope.code, 1);
+  t.equal(nope.out, '');
+  t.equal(nope.err, 'certgate: operator "NOPE" does not exist; see `certgate operator list`\n');
+  t.equal((await cli('user', 'list', '--operator', 'NOPE', '--json')).code, 1);
+  t.equal((await cli('operator', 'add', 'OTHER', '--name', 'Other')).code, 0);
+  t.same((await cli('user', 'list', '--operator', 'OTHER', '--json')).json(), [], 'an existing operator without users: an empty list');
+  t.match((await cli('user', 'list', '--operator', 'OTHER')).out, 'operator OTHER has no users yet');
   const show = await cli('user', 'show', 'alice', '--json');
   t.match(show.json(), { userId: 'alice', state: 'must-change', locked: false, failures: 0, session: null });
   const human = await cli('user', 'show', 'alice');

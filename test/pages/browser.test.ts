@@ -9,7 +9,7 @@ import { gatewayPages } from '../../src/pages/gateway-pages.js';
 import { serveAssets } from '../../src/pages/serve-assets.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 t.test('confirmation dialogs and CSP', { skip: existsSync(CHROMIUM) ? false : 'chromium not installed' }, async (t) => {
   const posts: string[] = [];
@@ -27,6 +27,11 @@ t.test('confirmation dialogs and CSP', { skip: existsSync(CHROMIUM) ? false : 'c
       return;
     }
     ctx.type = 'html';
+    // The header's logout link leads here; app.js reads the logout form (and its token) from this page.
+    if (ctx.path === '/auth/logout') {
+      ctx.body = gatewayPages.logoutConfirm({ lang: 'ja', csrfToken: 'tok', user: { id: 'u1', name: 'User' } });
+      return;
+    }
     ctx.body = gatewayPages.passwordChange({ lang: 'ja', csrfToken: 'tok', user: { id: 'u1', name: 'User' } }, { userId: 'u1', forced: false });
   });
   const server = createServer(app.callback()).listen(0, '127.0.0.1');
@@ -62,8 +67,8 @@ t.test('confirmation dialogs and CSP', { skip: existsSync(CHROMIUM) ? false : 'c
     dialogs.push(d.message());
     void d.accept();
   });
-  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('.user-bar button')]);
-  t.equal(dialogs[1], 'ログアウトしますか?');
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('.user-bar a[data-logout]')]);
+  t.equal(dialogs[1], 'ログアウトしますか？');
   t.same(posts, ['/auth/password', '/auth/logout']);
   t.same(violations, [], 'no CSP violations');
 });

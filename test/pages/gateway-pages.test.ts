@@ -2,11 +2,13 @@
 import t from 'tap';
 import { gatewayPages, type PageFrame } from '../../src/pages/gateway-pages.js';
 import { CERT_REASONS, PASSWORD_ERRORS } from '../../src/pages/types.js';
-import { accessibilityProblems, bodyAttrs, htmlLang, inlineCode, tags, text, textOfId } from '../helpers/html.js';
+import { SYMBOLS } from '../../src/users/password-policy.js';
+import { accessibilityProblems, decode, bodyAttrs, htmlLang, inlineCode, tags, text, textOfId } from '../helpers/html.js';
 
 const ja: PageFrame = { lang: 'ja' };
 const en: PageFrame = { lang: 'en' };
 const withSession: PageFrame = { lang: 'ja', csrfToken: 'tok-123', user: { id: 'user01', name: '事業者 太郎' } };
+const textOfSymbols = (html: string): string => decode(/<code[^>]*data-symbols[^>]*>([^<]*)<\/code>/.exec(html)?.[1] ?? '');
 const HOSTILE = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
 
 const allPages = (f: PageFrame): Array<[string, string]> => [
@@ -112,7 +114,9 @@ t.test('login form: fields, hidden _csrf and next, error tied to the field', asy
   const user = inputs.find((i) => i.name === 'userId')!;
   t.match(user['aria-describedby'], 'error-summary-title');
   t.match(tags(html, 'div').find((d) => d.role === 'alert')?.class, 'error-summary');
-  t.match(text(html), 'ユーザIDまたはパスワードが正しくありません');
+  // One message for every failure that names all three things the user can check (manual 6章(3)).
+  t.match(text(html), 'ユーザID、パスワード、ブラウザで選択したクライアント証明書');
+  t.notMatch(text(html), 'ユーザIDまたはパスワードが正しくありません', 'no message that blames only the user ID or password');
   // Language switch keeps `next`.
   const sw = tags(html, 'a').find((a) => a.hreflang === 'en');
   t.equal(sw?.href, '/auth/login?next=%2Fauction%3Fx%3D1&lang=en');
@@ -130,7 +134,11 @@ t.test('password change: policy, confirmation, error tied to the right field', a
   for (const name of ['currentPassword', 'newPassword', 'confirmPassword']) {
     t.equal(tags(html, 'input').find((i) => i.name === name)?.type, 'password', name);
   }
-  t.equal(tags(html, 'input').filter((i) => i.name === '_csrf').length, 2, 'form and logout both carry the token');
+  t.equal(tags(html, 'input').filter((i) => i.name === '_csrf').length, 1, 'the form carries the token');
+  t.ok(tags(html, 'a').some((a) => a.href === '/auth/logout' && a['data-logout'] === 'ログアウトしますか？'), 'logout: the same dialog-confirmed link as on every page');
+  t.equal(tags(html, 'code').find((c) => 'data-symbols' in c) !== undefined, true, 'the allowed symbols are listed (3章(3))');
+  t.match(text(html), '使える記号（半角）：');
+  t.equal(tags(html, 'code').find((c) => 'data-symbols' in c) && textOfSymbols(html), SYMBOLS, 'every allowed symbol, exactly');
   const newPw = tags(html, 'input').find((i) => i.name === 'newPassword')!;
   t.equal(newPw['aria-invalid'], 'true');
   t.match(newPw['aria-describedby'], 'newPassword-error');
@@ -150,21 +158,56 @@ t.test('password change: policy, confirmation, error tied to the right field', a
   t.match(text(gatewayPages.passwordChange({ ...withSession, lang: 'en' }, { userId: 'u', forced: false, error: 'reused' })), 'last 4 passwords');
 });
 
-t.test('password changed links back to the login page', async (t) => {
+t.test('password changed: after the forced change back to login, after a change while logged in back to the portal', async (t) => {
   const html = gatewayPages.passwordChanged(ja);
   t.ok(tags(html, 'a').some((a) => a.href === '/auth/login'));
+  t.match(text(html), '再度ログインしてください');
+  const kept = gatewayPages.passwordChanged(withSession, { stillLoggedIn: true });
+  t.ok(tags(kept, 'a').some((a) => a.href === '/' && a['data-action'] === 'home'), 'the way back to the portal top');
+  t.notOk(tags(kept, 'a').some((a) => a.href === '/auth/login'), 'no detour through the login page');
+  t.match(text(kept), 'ログインしたまま');
 });
 
-t.test('error screens: Close logs out with the token, else a link to login', async (t) => {
-  const withToken = gatewayPages.sessionTimeout(withSession, { reason: 'idle' });
-  const form = tags(withToken, 'form').find((f) => f.action === '/auth/logout');
-  t.equal(form?.method, 'post');
-  t.equal(tags(withToken, 'input').find((i) => i.name === '_csrf')?.value, 'tok-123');
-  t.match(text(withToken), '閉じる');
-  t.notMatch(text(withToken), '事業者 太郎', 'error screens have no user bar');
-  const noToken = gatewayPages.multipleLogin(ja, { reason: 'replaced' });
-  t.equal(tags(noToken, 'form').length, 0);
-  t.ok(tags(noToken, 'a').some((a) => a.href === '/auth/login'));
+t.test('error screens: [閉じる] on every one, never a button back to the same refusal', async (t) => {
+  for (const frame of [ja, withSession]) {
+    for (const [name, html] of allPages(frame).filter(([n]) => /^(login-error|session-timeout|multiple-login|maintenance|system-error|not-found)/.test(n))) {
+      const close = tags(html, 'a').filter((a) => a['data-action'] === 'close');
+      t.equal(close.length, 1, `${name}: one [閉じる]`);
+      t.equal(close[0]?.href, '/auth/closed', `${name}: it leads to the closed screen`);
+      t.match(text(html), '閉じる');
+      t.notMatch(text(html), '事業者 太郎', `${name}: error screens have no user bar`);
+      if (name.startsWith('login-error')) {
+        t.notOk(tags(html, 'a').some((a) => a.href === '/auth/login'), `${name}: no button that returns the same 403`);
+        t.ok(tags(html, 'a').some((a) => a.href === '/auth/help/certificates'), `${name}: help for the certificate`);
+      }
+      // A page that already says "logged out" must not also promise that closing logs out.
+      if (text(html).includes('ログアウトしました')) t.notMatch(text(html), '[閉じる]を押すとログアウトします', `${name}: one story`);
+    }
+  }
+  const expired = gatewayPages.loginError(ja, { reason: 'cert-expired', serial: '0a', notBefore: new Date('2024-04-01T00:00:00Z'), notAfter: new Date('2026-03-31T14:59:59Z') });
+  t.match(text(expired), '有効期限 2026/03/31 23:59（日本時間）', 'the expired page shows the expiry date');
+  const future = gatewayPages.loginError(ja, { reason: 'cert-not-yet-valid', serial: '0a', notBefore: new Date('2027-03-31T15:00:00Z'), notAfter: new Date('2029-03-31T14:59:59Z') });
+  t.match(text(future), '有効期間の開始 2027/04/01 00:00（日本時間）', 'the not-yet-valid page shows the start date');
+  t.notMatch(text(future), '2029/03/31');
+});
+
+t.test('screen titles use the manual\'s names; one step is a sentence, not a numbered list', async (t) => {
+  t.match(text(gatewayPages.multipleLogin(ja, { reason: 'replaced' })), '多重ログインエラー');
+  t.match(text(gatewayPages.sessionTimeout(ja, { reason: 'idle' })), 'セッションタイムアウトエラー');
+  t.match(text(gatewayPages.notFound(ja)), '404エラー');
+  for (const html of [gatewayPages.sessionTimeout(ja, { reason: 'idle' }), gatewayPages.maintenance(ja, {})]) {
+    t.notOk(tags(html, 'ol').length > 0 && /<ol[^>]*>\s*<li>[^<]*<\/li>\s*<\/ol>/.test(html), 'no one-item numbered list');
+  }
+  // Japanese prompts use full-width punctuation.
+  t.match(gatewayPages.logoutConfirm(withSession), 'ログアウトしますか？');
+  t.notMatch(gatewayPages.passwordChange(withSession, { userId: 'u', forced: false }), /よろしいですか\?/);
+  t.match(gatewayPages.login(ja, {}), '（必須）');
+});
+
+t.test('an administrator ending the session: the screen names the reason', async (t) => {
+  t.match(text(gatewayPages.sessionTimeout(ja, { reason: 'account-locked' })), '管理者がアカウントをロックしたため');
+  t.match(text(gatewayPages.sessionTimeout(ja, { reason: 'password-reset' })), '管理者がパスワードを再発行したため');
+  t.match(text(gatewayPages.sessionTimeout(en, { reason: 'ended-by-admin' })), 'An administrator ended your session');
 });
 
 t.test('system error shows the request id and no internals', async (t) => {
@@ -184,11 +227,11 @@ t.test('logged-in pages: user bar with a confirmed logout form, menu, renewal ba
   const frame: PageFrame = { ...withSession, banner: { notAfter: new Date('2026-12-31T15:00:00Z'), daysLeft: 12 } };
   const html = gatewayPages.certInfo(frame, { serial: '0A', issuer: 'CN=CA', subject: 'CN=u', notBefore: new Date(), notAfter: new Date(), daysLeft: 12, state: 'registered' });
   t.match(text(html), '事業者 太郎');
-  const logout = tags(html, 'form').find((f) => f.action === '/auth/logout');
-  t.ok(logout?.['data-confirm'], 'logout asks for confirmation');
+  const logout = tags(html, 'a').find((a) => a.href === '/auth/logout');
+  t.equal(logout?.['data-logout'], 'ログアウトしますか？', 'logout asks for confirmation (a dialog; the page without JavaScript)');
   t.ok(tags(html, 'nav').some((n) => n['aria-label'] === 'メインメニュー'));
   for (const label of ['ホーム', '参加登録', '審査', '容量オークション', '容量確保契約']) t.match(text(html), label);
-  t.match(text(html), '2027/01/01');
+  t.match(text(html), '2027/01/01 00:00（日本時間）');
   t.match(text(html), '残り 12 日');
   t.ok(tags(html, 'a').some((a) => a.href === '/auth/cert'));
   // A forced password change has no menu leading away from it.
@@ -201,7 +244,7 @@ t.test('cert info: every field and the state', async (t) => {
     serial: '0A 1B 2C', issuer: 'CN=certgate dev CA', subject: 'CN=user01', notBefore: new Date('2025-01-01T00:00:00Z'),
     notAfter: new Date('2027-01-01T00:00:00Z'), daysLeft: 40, state: 'unregistered',
   });
-  for (const s of ['0A 1B 2C', 'CN=certgate dev CA', 'CN=user01', '2025-01-01', '2027-01-01', '40 days', 'Not registered', 'register this serial']) {
+  for (const s of ['0a 1b 2c', 'CN=certgate dev CA', 'CN=user01', '2025-01-01', '2027-01-01', '40 days', 'Not registered', 'register this serial']) {
     t.match(text(html), s);
   }
 });

@@ -34,9 +34,12 @@ t.test('dates are Japan time', async (t) => {
   const d = new Date('2026-03-31T15:30:00Z'); // 2026-04-01 00:30 JST
   t.equal(formatDate(d, 'ja'), '2026/04/01');
   t.equal(formatDate(d, 'en'), '2026-04-01');
-  t.equal(formatDateTime(d, 'ja'), '2026/04/01 00:30');
+  t.equal(formatDateTime(d, 'ja'), '2026/04/01 00:30（日本時間）', 'a time says which zone');
   t.equal(formatDateTime(d, 'en'), '2026-04-01 00:30 JST');
   t.equal(formatDate(new Date('invalid'), 'ja'), '-');
+  // CERTGATE_TIME_ZONE reaches the pages through the frame.
+  t.equal(formatDateTime(d, 'en', 'UTC'), '2026-03-31 15:30 UTC');
+  t.equal(formatDateTime(d, 'ja', 'UTC'), '2026/03/31 15:30（UTC）');
   t.equal(formatSize(512), '512 B');
   t.equal(formatSize(1536), '1.5 KB');
   t.equal(formatSize(3 * 1024 * 1024), '3.0 MB');

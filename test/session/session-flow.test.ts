@@ -49,14 +49,16 @@ t.test('idle past the timeout: 401 session-timeout (idle), then the slot is free
   t.equal((await postLogin('demo-ec', 'alice', 'Portal#2026ok')).res.status, 303);
 });
 
-t.test('an administrator ending the session: the next request gets session-timeout (ended)', async (t) => {
+t.test('an administrator ending the session: the next request gets the ended-session screen with the reason', async (t) => {
   t.equal(await stack.gateway.deps.sessions.kill('alice'), true, 'the previous test\'s session');
   const { res, cookie } = await postLogin('demo', 'alice', 'Portal#2026ok');
   t.equal(res.status, 303);
   t.equal(await stack.gateway.deps.sessions.kill('alice'), true);
   const r = await stack.request('demo', '/', { cookie });
   t.equal(r.status, 401);
-  t.equal(r.reason, 'ended');
+  t.equal(r.page, 'session-timeout');
+  t.equal(r.reason, 'ended-by-admin', 'the screen says an administrator ended it');
+  t.match(r.body, '管理者がセッションを終了しました');
   t.equal(await stack.redis.client().exists(keys.session('alice')), 0);
 });
 

@@ -13,13 +13,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many entries (default 100)')
     .option('--json', 'one JSON document on stdout')
     .action(async (o: { since?: string; limit?: string; json?: boolean }) => {
-      const since = o.since === undefined ? undefined : new Date(dateOrDaysAgoOption(o.since, '--since', ctx.now()));
+      const since = o.since === undefined ? undefined : new Date(dateOrDaysAgoOption(o.since, '--since', ctx.now(), ctx.timeZone()));
       const count = o.limit === undefined ? 100 : integerOption(o.limit, '--limit', 1, 1_000_000);
       const entries = await (await ctx.audit()).list({ ...(since ? { since } : {}), count });
       if (o.json) return ctx.printJson(entries);
       if (entries.length === 0) return ctx.print('no audit entries');
       const rows = entries.map((e) => [
-        localDateTime(Date.parse(e.time)),
+        localDateTime(Date.parse(e.time), ctx.timeZone()),
         e.source,
         e.actor,
         e.action,

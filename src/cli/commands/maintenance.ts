@@ -31,6 +31,6 @@ export function register(program: Command, ctx: CliContext): void {
       const s = await (await store(ctx)).status();
       if (o.json) return ctx.printJson({ on: s.on, message: s.message ?? null, since: isoOrNull(s.since) });
       if (!s.on) return ctx.print('maintenance mode is off');
-      ctx.print(`maintenance mode is on${s.since ? ` since ${localDateTime(s.since)}` : ''}${s.message ? ` (message: ${s.message})` : ''}`);
+      ctx.print(`maintenance mode is on${s.since ? ` since ${localDateTime(s.since, ctx.timeZone())}` : ''}${s.message ? ` (message: ${s.message})` : ''}`);
     });
 }

@@ -1,7 +1,7 @@
 // `certgate operator …`: business operators (事業者), the owners of users and certificates.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { localDate, table } from '../format.js';
+import { localDate, table, zoneHeader } from '../format.js';
 import { validateEmails } from '../../registry/operators.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -35,7 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (o.json) return ctx.printJson(ops.map((op) => ({ id: op.id, name: op.name, emails: op.emails, createdAt: new Date(op.createdAt).toISOString() })));
       if (ops.length === 0) return ctx.print('no operators yet; create one with `certgate operator add <id> --name <name>`');
       // The contacts column appears once some operator has one (the table stays narrow until then).
-      if (!ops.some((op) => op.emails.length > 0)) return ctx.print(table(['OPERATOR', 'NAME', 'CREATED'], ops.map((op) => [op.id, op.name, localDate(op.createdAt)])));
-      ctx.print(table(['OPERATOR', 'NAME', 'CREATED', 'CONTACTS'], ops.map((op) => [op.id, op.name, localDate(op.createdAt), op.emails.join(', ') || '-'])));
+      if (!ops.some((op) => op.emails.length > 0)) return ctx.print(table(['OPERATOR', 'NAME', zoneHeader('CREATED', ctx.timeZone())], ops.map((op) => [op.id, op.name, localDate(op.createdAt, ctx.timeZone())])));
+      ctx.print(table(['OPERATOR', 'NAME', zoneHeader('CREATED', ctx.timeZone()), 'CONTACTS'], ops.map((op) => [op.id, op.name, localDate(op.createdAt, ctx.timeZone()), op.emails.join(', ') || '-'])));
     });
 }

@@ -9,7 +9,7 @@ import { loadCertificateFile, readCertificate } from '../../tls/certificate.js';
 import { displaySerial, normaliseSerial } from '../../tls/serial.js';
 import { findIssuingCa, resolveIssuer } from '../../tls/trusted-cas.js';
 import type { CliContext } from '../context.js';
-import { isoOrNull, localDate, table } from '../format.js';
+import { isoOrNull, localDate, localDateTime, table, zoneHeader } from '../format.js';
 import { dateOption, dateOrDaysAgoOption, integerOption } from '../parse.js';
 import { planImport, readCsvFile } from '../serial-import.js';
 
@@ -41,6 +41,7 @@ interface AddOptions {
   password?: string;
   passwordStdin?: boolean;
   replace?: boolean;
+  allowExpired?: boolean;
 }
 
 /** Name of the variable that may carry the PKCS#12 password (not on the command line, so not in `ps`). */
@@ -67,6 +68,7 @@ async function loadWithPassword(ctx: CliContext, data: Buffer, o: AddOptions): P
 async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions): Promise<void> {
   const operatorId = validateOperatorId(o.operator);
   const now = ctx.now();
+  const zone = ctx.timeZone();
   let reg: Registration;
   if (o.cert !== undefined) {
     if (serialArg !== undefined) throw errors.usage('give either a serial or --cert <file>, not both');
@@ -90,14 +92,16 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
     if (o.issuer !== undefined && resolveIssuer(ctx.trustedCas(), o.issuer).id !== ca.id) {
       throw errors.usage(`--issuer names a different CA than the one that issued ${o.cert}; leave --issuer out with --cert`);
     }
-    if (facts.notAfter.getTime() < now) ctx.warn(`warning: this certificate expired on ${localDate(facts.notAfter.getTime())}`);
+    if (facts.notAfter.getTime() < now) refuseExpired(facts.notAfter.getTime(), o, zone, ctx);
     reg = { issuerId: ca.id, serial: facts.serial, operatorId, notBefore: facts.notBefore.getTime(), notAfter: facts.notAfter.getTime(), addedAt: now };
   } else {
     if (serialArg === undefined) throw errors.usage('give the certificate serial (e.g. 0a:1b:2c) or --cert <file>');
     const serial = normaliseSerial(serialArg);
-    const notAfter = o.notAfter === undefined ? undefined : dateOption(o.notAfter, '--not-after', 'end');
-    const notBefore = o.notBefore === undefined ? undefined : dateOption(o.notBefore, '--not-before', 'start');
+    const notAfter = o.notAfter === undefined ? undefined : dateOption(o.notAfter, '--not-after', 'end', zone);
+    const notBefore = o.notBefore === undefined ? undefined : dateOption(o.notBefore, '--not-before', 'start', zone);
     if (notAfter !== undefined && notBefore !== undefined && notBefore > notAfter) throw errors.usage('--not-before is after --not-after');
+    if (notAfter !== undefined && notAfter < now) refuseExpired(notAfter, o, zone, ctx);
+
     const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
     reg = { issuerId: ca.id, serial, operatorId, ...(notBefore !== undefined ? { notBefore } : {}), ...(notAfter !== undefined ? { notAfter } : {}), addedAt: now };
   }
@@ -105,18 +109,33 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
   reg.addedBy = ctx.by.actor;
   const registry = await ctx.registry();
   const added = await registry.add(reg, { replace: o.replace === true, by: ctx.by });
+  if (reg.notAfter === undefined) {
+    ctx.warn(
+      'warning: no expiry recorded, so this certificate will never show as expiring in `serial list --expiring-within` or the metrics; ' +
+        'register it with --cert <file> (reads the dates) or give --not-after <YYYY-MM-DD>',
+    );
+  }
   ctx.print(
     `registered serial ${displaySerial(reg.serial)} for operator ${operatorId}` +
-      (reg.notAfter !== undefined ? `, valid until ${localDate(reg.notAfter)}` : ', no expiry recorded') +
+      (reg.notAfter !== undefined ? `, valid until ${localDateTime(reg.notAfter, zone)}` : ', no expiry recorded') +
       (added.sessionsEnded !== undefined ? `; ${added.sessionsEnded} session(s) bound to it ended` : ''),
   );
+}
+
+/** A registration that can never work is a mistake unless the operator says otherwise (e.g. to keep a record). */
+function refuseExpired(notAfter: number, o: AddOptions, zone: string, ctx: CliContext): void {
+  const when = localDateTime(notAfter, zone);
+  if (!o.allowExpired) {
+    throw errors.usage(`the certificate expired on ${when}, so it could not be used to log in; check the date, or add --allow-expired to register it anyway`);
+  }
+  ctx.warn(`warning: this certificate expired on ${when}; registered because of --allow-expired`);
 }
 
 async function importCsv(ctx: CliContext, file: string, o: { issuer?: string }): Promise<void> {
   const text = readCsvFile(ctx.path(file));
   const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
   const registry = await ctx.registry();
-  const plan = await planImport(text, { issuerId: ca.id, registry, now: ctx.now(), addedBy: ctx.by.actor });
+  const plan = await planImport(text, { issuerId: ca.id, registry, now: ctx.now(), addedBy: ctx.by.actor, timeZone: ctx.timeZone() });
   if (plan.problems.length > 0) {
     for (const p of plan.problems.slice(0, MAX_PRINTED_PROBLEMS)) ctx.io.stderr(`${file}: ${p}\n`);
     const more = plan.problems.length - MAX_PRINTED_PROBLEMS;
@@ -137,18 +156,19 @@ async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: st
     ...(o.expired ? { expired: true } : {}),
   };
   const rows = await (await ctx.registry()).list(filter);
+  const zone = ctx.timeZone();
   if (o.json) return ctx.printJson(rows.map((r) => registrationJson(r, now)));
   if (rows.length === 0) return ctx.print('no certificate serials match');
   const lines = rows.map((r) => [
     displaySerial(r.serial),
     r.operatorId,
     r.label ?? '',
-    localDate(r.notBefore),
-    localDate(r.notAfter),
+    localDate(r.notBefore, zone),
+    localDate(r.notAfter, zone),
     String(daysLeft(r, now) ?? '-'),
     registrationState(r, now),
   ]);
-  ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', 'NOT BEFORE', 'NOT AFTER', 'DAYS LEFT', 'STATE'], lines));
+  ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', zoneHeader('NOT BEFORE', zone), zoneHeader('NOT AFTER', zone), 'DAYS LEFT', 'STATE'], lines));
 }
 
 async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: string }): Promise<void> {
@@ -181,7 +201,8 @@ async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: strin
 
 async function prune(ctx: CliContext, o: { expiredBefore: string; dryRun?: boolean; json?: boolean }): Promise<void> {
   const now = ctx.now();
-  const before = dateOrDaysAgoOption(o.expiredBefore, '--expired-before', now);
+  const zone = ctx.timeZone();
+  const before = dateOrDaysAgoOption(o.expiredBefore, '--expired-before', now, zone);
   const result = await (await ctx.registry()).prune({ before, dryRun: o.dryRun === true, by: ctx.by });
   if (o.json) {
     return ctx.printJson({
@@ -195,11 +216,16 @@ async function prune(ctx: CliContext, o: { expiredBefore: string; dryRun?: boole
   }
   const verb = o.dryRun ? 'would remove' : 'removed';
   if (result.entries.length > 0) {
-    ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', 'NOT AFTER'], result.entries.map((r) => [displaySerial(r.serial), r.operatorId, r.label ?? '', localDate(r.notAfter)])));
+    ctx.print(
+      table(
+        ['SERIAL', 'OPERATOR', 'LABEL', zoneHeader('NOT AFTER', zone)],
+        result.entries.map((r) => [displaySerial(r.serial), r.operatorId, r.label ?? '', localDate(r.notAfter, zone)]),
+      ),
+    );
   }
   const count = o.dryRun ? result.entries.length : result.removed;
   ctx.print(
-    `${verb} ${count} certificate serial(s) that expired before ${localDate(before)}` +
+    `${verb} ${count} certificate serial(s) that expired before ${localDateTime(before, zone)}` +
       (o.dryRun ? ' (dry run: nothing changed)' : `; ${result.sessionsEnded} session(s) ended`),
   );
 }
@@ -210,14 +236,15 @@ export function register(program: Command, ctx: CliContext): void {
     .command('add [serial]')
     .description('register a certificate serial (as browsers/OpenSSL print it: "0a 1b 2c", 0A:1B:2C, 0a1b2c), or --cert <file>')
     .requiredOption('--operator <id>', 'operator the certificate belongs to')
-    .option('--not-after <YYYY-MM-DD>', 'last day the certificate may be used')
-    .option('--not-before <YYYY-MM-DD>', 'first day the certificate may be used')
+    .option('--not-after <YYYY-MM-DD>', 'last day the certificate may be used (whole day, CERTGATE_TIME_ZONE)')
+    .option('--not-before <YYYY-MM-DD>', 'first day the certificate may be used (from 00:00, CERTGATE_TIME_ZONE)')
     .option('--label <text>', 'free text shown in lists (e.g. the holder)')
     .option('--issuer <CA file or fingerprint>', 'issuing CA; may be omitted when one client CA is trusted')
     .option('--cert <file>', 'read serial, issuer and validity from the certificate (PEM, DER or PKCS#12)')
     .option('--password <p12 password>', 'password of a PKCS#12 --cert file (visible in the process list: prefer CERTGATE_P12_PASSWORD, --password-stdin or the prompt)')
     .option('--password-stdin', 'read the PKCS#12 password from the first line of standard input')
     .option('--replace', 'overwrite an existing registration of the same certificate')
+    .option('--allow-expired', 'register a certificate whose expiry date has already passed')
     .action((s: string | undefined, o: AddOptions) => add(ctx, s, o));
   serial
     .command('import <file.csv>')

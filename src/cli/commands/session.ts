@@ -54,7 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
       const list = await store.list(ctx.now());
       if (o.json) return ctx.printJson(list.map(sessionJson));
       if (list.length === 0) return ctx.print('no active sessions');
-      const rows = list.map((s) => [s.userId, s.operatorId, s.name, certOf(s.cert).displaySerial, localDateTime(s.createdAt), localDateTime(s.lastSeen)]);
+      const rows = list.map((s) => [s.userId, s.operatorId, s.name, certOf(s.cert).displaySerial, localDateTime(s.createdAt, ctx.timeZone()), localDateTime(s.lastSeen, ctx.timeZone())]);
       ctx.print(table(['USER', 'OPERATOR', 'NAME', 'CERT SERIAL', 'SINCE', 'LAST SEEN'], rows));
     });
   session

@@ -135,10 +135,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--operator <id>', 'only this operator\'s users')
     .option('--json', 'one JSON document on stdout')
     .action(async (o: { operator?: string; json?: boolean }) => {
-      const list = await (await userStore(ctx)).list(o.operator !== undefined ? { operatorId: o.operator } : {});
+      const users = await userStore(ctx);
+      // "No users yet" for a misspelt operator would send the administrator looking in the wrong place.
+      if (o.operator !== undefined && !(await users.operatorExists(o.operator))) {
+        throw errors.notFound(`operator "${o.operator}" does not exist; see \`certgate operator list\``);
+      }
+      const list = await users.list(o.operator !== undefined ? { operatorId: o.operator } : {});
       if (o.json) return ctx.printJson(list.map(userJson));
-      if (list.length === 0) return ctx.print('no users yet; create one with `certgate user add <userId> --operator <id>`');
-      const rows = list.map((u) => [u.userId, u.operatorId, u.name, u.roles.join(','), state(u), String(u.failures), u.lastLoginAt ? localDateTime(u.lastLoginAt) : '-']);
+      if (list.length === 0) {
+        return ctx.print(
+          o.operator !== undefined
+            ? `operator ${o.operator} has no users yet; create one with \`certgate user add <userId> --operator ${o.operator}\``
+            : 'no users yet; create one with `certgate user add <userId> --operator <id>`',
+        );
+      }
+      const rows = list.map((u) => [u.userId, u.operatorId, u.name, u.roles.join(','), state(u), String(u.failures), u.lastLoginAt ? localDateTime(u.lastLoginAt, ctx.timeZone()) : '-']);
       ctx.print(table(['USER', 'OPERATOR', 'NAME', 'ROLES', 'STATE', 'FAILURES', 'LAST LOGIN'], rows));
     });
   user
@@ -159,12 +170,12 @@ export function register(program: Command, ctx: CliContext): void {
         ['roles', u.roles.join(', ')],
         ['email', u.email ?? '-'],
         ['notice language', u.lang],
-        ['state', state(u) + (u.locked && u.lockedReason ? ` (${u.lockedReason}${u.lockedAt ? `, ${localDateTime(u.lockedAt)}` : ''})` : '')],
+        ['state', state(u) + (u.locked && u.lockedReason ? ` (${u.lockedReason}${u.lockedAt ? `, ${localDateTime(u.lockedAt, ctx.timeZone())}` : ''})` : '')],
         ['failures', String(u.failures)],
-        ['created', localDateTime(u.createdAt)],
-        ['password changed', u.passwordChangedAt ? localDateTime(u.passwordChangedAt) : '-'],
-        ['last login', u.lastLoginAt ? localDateTime(u.lastLoginAt) : '-'],
-        ['session', live ? `since ${localDateTime(live.createdAt)}, last seen ${localDateTime(live.lastSeen)}` : 'none'],
+        ['created', localDateTime(u.createdAt, ctx.timeZone())],
+        ['password changed', u.passwordChangedAt ? localDateTime(u.passwordChangedAt, ctx.timeZone()) : '-'],
+        ['last login', u.lastLoginAt ? localDateTime(u.lastLoginAt, ctx.timeZone()) : '-'],
+        ['session', live ? `since ${localDateTime(live.createdAt, ctx.timeZone())}, last seen ${localDateTime(live.lastSeen, ctx.timeZone())}` : 'none'],
       ];
       for (const [k, v] of rows) ctx.print(`${`${k}:`.padEnd(18)}${v}`);
     });

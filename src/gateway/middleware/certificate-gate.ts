@@ -10,10 +10,10 @@ import { peerCertificateOf } from '../peer-certificate.js';
 import { registryVerdict, tlsVerdict, type CertReason } from '../cert-verdict.js';
 import { lookupGate } from '../request-lookup.js';
 import { pageFrame, sendPage } from '../respond.js';
+import { renewalBanner } from '../../time/renewal.js';
+import type { CertificateFacts } from '../../tls/certificate.js';
 import type { GatewayDeps } from '../deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../state.js';
-
-const DAY_MS = 86_400_000;
 
 /** Problems `/auth/cert` may still describe: the certificate is genuine, just not usable here (yet). */
 const INFORMATIONAL_REASONS: ReadonlySet<CertReason> = new Set(['cert-unregistered', 'cert-expired', 'cert-not-yet-valid']);
@@ -28,7 +28,6 @@ export interface CertificateGateOptions {
 
 export function certificateGate(deps: GatewayDeps, options: CertificateGateOptions = {}): GatewayMiddleware {
   const { config, metrics } = deps;
-  const warnMs = config.certWarnDays * DAY_MS;
   return async function certificateGateMiddleware(ctx, next) {
     const now = deps.clock();
     ctx.state.now = now;
@@ -46,13 +45,12 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
     }
 
     if (reason !== undefined && !(options.informational && ctx.state.cert && INFORMATIONAL_REASONS.has(reason))) {
-      refuse(ctx, deps, reason, facts ? displaySerial(facts.serial) : undefined);
+      refuse(ctx, deps, reason, facts);
       metrics.certRejections.inc({ reason });
       return;
     }
-    if (facts && facts.notAfter.getTime() - now <= warnMs) {
-      ctx.state.banner = { notAfter: facts.notAfter, daysLeft: Math.max(0, Math.floor((facts.notAfter.getTime() - now) / DAY_MS)) };
-    }
+    const banner = facts ? renewalBanner(facts.notAfter, now, config.certWarnDays, config.timeZone) : undefined;
+    if (banner) ctx.state.banner = banner;
     await next();
   };
 }
@@ -70,8 +68,10 @@ function startSessionPeek(ctx: GatewayContext, deps: GatewayDeps, certField: str
   ctx.state.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };
 }
 
-function refuse(ctx: GatewayContext, deps: GatewayDeps, reason: CertReason, serial: string | undefined): void {
+function refuse(ctx: GatewayContext, deps: GatewayDeps, reason: CertReason, facts: CertificateFacts | undefined): void {
   ctx.state.outcome = reason;
-  const html = gatewayPages.loginError(pageFrame(ctx, deps, { csrf: false }), { reason, ...(serial ? { serial } : {}) });
+  // An untrusted certificate's dates mean nothing here; a genuine one's tell the user when it expired or starts.
+  const dates = facts && reason !== 'cert-untrusted' ? { notBefore: facts.notBefore, notAfter: facts.notAfter } : {};
+  const html = gatewayPages.loginError(pageFrame(ctx, deps, { csrf: false }), { reason, ...(facts ? { serial: displaySerial(facts.serial) } : {}), ...dates });
   sendPage(ctx, 403, html);
 }

@@ -6,6 +6,10 @@ import type { GatewayMiddleware } from '../state.js';
 
 export function notFoundPage(deps: GatewayDeps): GatewayMiddleware {
   return async function notFoundMiddleware(ctx) {
+    // Same screen as the portal's 404 for a logged-in user (its close note included); a failed
+    // lookup only means the page is shown as to a visitor without a session.
+    const touched = await ctx.state.sessionLookup?.result.catch(() => undefined);
+    if (touched?.status === 'ok') ctx.state.session = touched.session;
     ctx.state.outcome = 'not-found';
     sendPage(ctx, 404, gatewayPages.notFound(pageFrame(ctx, deps)));
   };

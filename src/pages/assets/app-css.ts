@@ -82,6 +82,8 @@ a:hover { color: var(--navy); text-decoration-thickness: 2px; }
 .panel--form { max-width: var(--panel-width); margin-left: auto; margin-right: auto; }
 .panel__actions { margin-top: 1.75rem; padding-top: 1.25rem; border-top: 1px solid var(--line); }
 .panel__actions .actions { justify-content: center; text-align: center; }
+/* A detail list already ends with a rule: no second, empty-looking divider above the buttons. */
+.details + .panel__actions { margin-top: 0; border-top: 0; }
 h1 { margin: 0 0 1rem; color: var(--navy); font-size: 1.55rem; line-height: 1.4; }
 h2, .subheading { margin: 1.5rem 0 0.5rem; color: var(--navy); font-size: 1.1rem; line-height: 1.4; }
 .eyebrow { margin: 0 0 0.25rem; color: var(--muted); font-size: 0.85rem; font-weight: 700; letter-spacing: 0.05em; }
@@ -144,6 +146,14 @@ h2, .subheading { margin: 1.5rem 0 0.5rem; color: var(--navy); font-size: 1.1rem
 .policy ul { margin: 0; padding-left: 1.25rem; }
 .link-list { margin: 1.5rem 0 0; padding: 1rem 0 0; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.9rem; list-style: none; }
 .link-list li + li { margin-top: 0.4rem; }
+.link-list--plain { margin: 0 0 1rem; padding: 0; border-top: 0; font-size: 0.95rem; }
+/* The login form: inputs as wide as the full-width button under them. */
+.form--full .field__input { max-width: none; }
+.policy__symbols { margin: 0.5rem 0 0; }
+.policy__symbols code { padding: 0.05rem 0.35rem; border-radius: 4px; background: #fff; letter-spacing: 0.08em; overflow-wrap: anywhere; }
+.step { margin: 0.5rem 0 1rem; }
+.help-browser { margin: 0 0 1rem; }
+.code { margin: 0.5rem 0 0; padding: 0.75rem 1rem; border-radius: var(--radius); background: var(--bg); font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9rem; white-space: pre-wrap; overflow-wrap: anywhere; user-select: all; }
 
 /* Portal */
 .page-head { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: 0.5rem 1rem; margin-bottom: 1rem; }

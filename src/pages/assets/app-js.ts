@@ -1,11 +1,40 @@
-// The one script of the pages: a confirmation dialog before submitting forms marked data-confirm.
-// Everything else works without it (CSP forbids inline handlers, so this file is the only hook).
+// The one script of the pages: confirmation dialogs (the manual's style, 3章 and 5章) before a form
+// marked data-confirm is sent and before the header's logout. Everything works without it: the
+// logout link then opens the confirmation page (CSP forbids inline handlers, so this file is the only hook).
 export const APP_JS = `'use strict';
 document.addEventListener('submit', function (event) {
   var form = event.target;
   if (!form || !form.getAttribute) return;
   var message = form.getAttribute('data-confirm');
   if (message && !window.confirm(message)) event.preventDefault();
+});
+document.addEventListener('click', function (event) {
+  var link = event.target && event.target.closest ? event.target.closest('a[data-logout]') : null;
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  event.preventDefault();
+  if (!window.confirm(link.getAttribute('data-logout'))) return;
+  var href = link.getAttribute('href');
+  // The confirmation page carries the logout form and its CSRF token: post that form directly.
+  fetch(href, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+    .then(function (res) { return res.text(); })
+    .then(function (html) {
+      var doc = new DOMParser().parseFromString(html, 'text/html');
+      var source = doc.querySelector('form[data-logout-form]');
+      if (!source) throw new Error('no logout form');
+      var form = document.createElement('form');
+      form.method = 'post';
+      form.action = source.getAttribute('action');
+      source.querySelectorAll('input[type="hidden"]').forEach(function (input) {
+        var copy = document.createElement('input');
+        copy.type = 'hidden';
+        copy.name = input.name;
+        copy.value = input.value;
+        form.appendChild(copy);
+      });
+      document.body.appendChild(form);
+      form.submit();
+    })
+    .catch(function () { window.location.href = href; });
 });
 `;
 

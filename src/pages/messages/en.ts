@@ -7,7 +7,7 @@ export const en: Messages = {
   skipToContent: 'Skip to main content',
   footer: 'certgate — client-certificate authentication gateway',
   header: {
-    userLabel: 'User',
+    userLabel: 'Signed in as',
     logout: 'Log out',
     logoutConfirm: 'Do you want to log out?',
     langSwitch: '日本語',
@@ -23,23 +23,28 @@ export const en: Messages = {
   },
   banner: {
     text: (date, days) =>
-      days <= 0
-        ? `Your client certificate expires today (${date}).`
-        : `Your client certificate expires on ${date} (${days} ${days === 1 ? 'day' : 'days'} left).`,
+      days < 0
+        ? `Your client certificate expired on ${date}.`
+        : days === 0
+          ? `Your client certificate expires today (${date}).`
+          : `Your client certificate expires on ${date} (${days} ${days === 1 ? 'day' : 'days'} left).`,
     action: 'Obtain a new certificate before then and ask your operator administrator to register its serial number.',
+    expiredAction: 'Obtain a new certificate and ask your operator administrator to register its serial number.',
     link: 'View certificate details',
   },
   common: {
     close: 'Close',
     closeNote: 'Closing this screen logs you out.',
     toLogin: 'Go to the login screen',
+    loginAgain: 'Log in again',
+    help: 'How to install and check your client certificate',
     toHome: 'Back to Home',
     back: 'Back',
     whatToDo: 'What to do',
     details: 'Details',
     requestId: 'Reference ID',
     requestIdNote: 'Please quote this ID when you contact support.',
-    required: 'required',
+    required: '(required)',
     errorPrefix: 'Error:',
   },
   cert: {
@@ -50,6 +55,7 @@ export const en: Messages = {
     notAfter: 'Valid until',
     daysLeft: 'Days left',
     days: (n) => `${n} ${n === 1 ? 'day' : 'days'}`,
+    expired: 'Expired',
     state: 'Registration',
     operator: 'Operator ID',
   },
@@ -110,7 +116,8 @@ export const en: Messages = {
     },
   },
   sessionTimeout: {
-    heading: 'Session timed out',
+    heading: 'Session timeout',
+    endedHeading: 'Session ended',
     action: 'Log in again to continue.',
     reasons: {
       idle: {
@@ -129,10 +136,24 @@ export const en: Messages = {
         title: 'You were logged out because the client certificate changed',
         lead: 'A different certificate from the one used at login was presented, so the session was ended for safety.',
       },
+      'account-locked': {
+        title: 'You were logged out because an administrator locked your account',
+        lead: 'Your operator administrator locked this user ID. You cannot log in until it is unlocked.',
+        action: 'If you did not expect this, ask your operator administrator.',
+      },
+      'password-reset': {
+        title: 'You were logged out because an administrator reset your password',
+        lead: 'Your operator administrator issued a new temporary password for this user ID.',
+        action: 'Log in with the temporary password you are given and choose a new password.',
+      },
+      'ended-by-admin': {
+        title: 'An administrator ended your session',
+        lead: 'This session was ended by a system administrator.',
+      },
     },
   },
   multipleLogin: {
-    heading: 'Multiple login',
+    heading: 'Multiple login detected',
     reasons: {
       replaced: {
         title: 'Your user ID was used to log in from another device',
@@ -194,6 +215,7 @@ export const en: Messages = {
     },
   },
   notFound: {
+    eyebrow: '404 error',
     heading: 'Page not found',
     lead: 'The page you requested does not exist or may have moved.',
     steps: ['Check that the address (URL) is correct.', 'Open the page again from the Home screen.'],
@@ -206,13 +228,15 @@ export const en: Messages = {
     submit: 'Log in',
     errorTitle: 'Could not log in',
     errors: {
-      'invalid-credentials': 'The user ID or password is incorrect. Check what you entered and try again.',
+      'invalid-credentials':
+        'Login failed. Check your user ID, your password, and the client certificate you chose in the browser (it must be registered to your own business operator), then try again.',
       'account-locked': 'This account is locked after too many wrong passwords. Ask your operator administrator to unlock it.',
       'too-many-attempts': 'Too many failed logins from this certificate. Please wait a while before trying again.',
     },
     lockNote: 'Your account is locked after a number of wrong passwords in a row.',
     forgot: 'If you forgot your password, ask your operator administrator to issue a new one.',
     certLink: 'Check the client certificate of this browser',
+    loggedOut: 'You have logged out. Close the browser if you have finished.',
   },
   passwordChange: {
     heading: 'Change password',
@@ -233,6 +257,7 @@ export const en: Messages = {
       'Not one of your last 4 passwords',
       'Not the same as your user ID',
     ],
+    symbols: 'Symbols you can use (half-width): ',
     errorTitle: 'Your password was not changed',
     errors: {
       length: 'Use 8 to 20 characters for the new password.',
@@ -248,6 +273,8 @@ export const en: Messages = {
     heading: 'Your password has been changed',
     lead: 'You have been logged out for safety. Log in again with your new password.',
     login: 'Log in',
+    keptLead: 'Your password has been changed. You are still logged in and can carry on.',
+    toPortal: 'Back to the portal top',
   },
   certInfo: {
     heading: 'Client certificate',
@@ -272,6 +299,11 @@ export const en: Messages = {
     note: 'After logging out, close the browser.',
     submit: 'Log out',
     cancel: 'Cancel',
+  },
+  closed: {
+    heading: 'You have logged out',
+    lead: 'Thank you. Close every browser window to finish.',
+    note: 'If you switched client certificates, close every browser window before opening this address again.',
   },
   unauthorized: {
     heading: 'Unauthenticated request',
@@ -311,6 +343,7 @@ export const en: Messages = {
     pageOf: (p, n) => `Page ${p} of ${n}`,
     backToList: 'Back to notices',
     attachments: 'Attachments',
+    attachmentCount: (n) => `(${n} ${n === 1 ? 'attachment' : 'attachments'})`,
     attachmentsNote: 'Select a file name to download it.',
     operationsHeading: 'Available operations',
     noOperations: 'Your roles give you no operations in this section.',

@@ -1,6 +1,6 @@
 // Japanese text for every page (the default language). The English file must match this shape exactly.
 import type { Role } from '../../users/roles.js';
-import type { CertReason, CertState, NoticeCategory, PasswordError, Section, SystemErrorReason } from '../types.js';
+import type { CertReason, CertState, NoticeCategory, PasswordError, Section, SessionEndReason, SystemErrorReason } from '../types.js';
 
 type Explained = { title: string; lead: string; steps: string[] };
 
@@ -12,7 +12,7 @@ export const ja = {
   header: {
     userLabel: 'ユーザ名',
     logout: 'ログアウト',
-    logoutConfirm: 'ログアウトしますか?',
+    logoutConfirm: 'ログアウトしますか？',
     langSwitch: 'English',
     langSwitchLabel: 'Display in English',
   },
@@ -26,45 +26,51 @@ export const ja = {
   } satisfies Record<Section | 'home' | 'label', string>,
   banner: {
     text: (date: string, days: number) =>
-      days <= 0
-        ? `クライアント証明書の有効期限は本日(${date})までです。`
-        : `クライアント証明書の有効期限は ${date} です(残り ${days} 日)。`,
+      days < 0
+        ? `クライアント証明書の有効期限（${date}）が過ぎています。`
+        : days === 0
+          ? `クライアント証明書の有効期限は本日（${date}）までです。`
+          : `クライアント証明書の有効期限は ${date} です（残り ${days} 日）。`,
     action: '期限までに新しい証明書を入手し、事業者の管理者にシリアル番号の登録を依頼してください。',
+    expiredAction: '新しい証明書を入手し、事業者の管理者にシリアル番号の登録を依頼してください。',
     link: '証明書の情報を確認する',
   },
   common: {
     close: '閉じる',
     closeNote: '[閉じる]を押すとログアウトします。',
     toLogin: 'ログイン画面へ',
+    loginAgain: '再度ログインする',
+    help: 'クライアント証明書の設定・確認方法',
     toHome: 'ホームへ戻る',
     back: '戻る',
     whatToDo: '対処方法',
     details: '詳細情報',
     requestId: 'お問い合わせ番号',
     requestIdNote: 'お問い合わせの際は、この番号をお伝えください。',
-    required: '必須',
-    errorPrefix: 'エラー:',
+    required: '（必須）',
+    errorPrefix: 'エラー：',
   },
   cert: {
     serial: 'シリアル番号',
     issuer: '発行者',
-    subject: '所有者(サブジェクト)',
+    subject: '所有者（サブジェクト）',
     notBefore: '有効期間の開始',
     notAfter: '有効期限',
     daysLeft: '残り日数',
     days: (n: number) => `${n} 日`,
+    expired: '期限切れ',
     state: '登録状況',
     operator: '事業者ID',
   },
   loginError: {
     heading: 'ログインエラー',
-    adminNote: 'ユーザIDの登録状況も、事業者の管理者(登録作業者)に確認できます。',
+    adminNote: 'ユーザIDの登録状況も、事業者の管理者（登録作業者）に確認できます。',
     reasons: {
       'cert-missing': {
         title: 'クライアント証明書を確認できませんでした',
         lead: 'このシステムを使うには、事業者に発行されたクライアント証明書をブラウザに登録しておく必要があります。',
         steps: [
-          'クライアント証明書(.p12 ファイル)を、利用するブラウザにインポートしてください。',
+          'クライアント証明書（.p12 ファイル）を、利用するブラウザにインポートしてください。',
           'ブラウザをすべて閉じてから再度アクセスし、証明書の選択画面で当システム用の証明書を選んでください。',
           'USB トークンを使う場合は、トークンが端末に接続されているか確認してください。',
         ],
@@ -106,14 +112,15 @@ export const ja = {
         title: 'クライアント証明書が登録されていません',
         lead: 'この証明書のシリアル番号は当システムに登録されていないため、ログインできません。',
         steps: [
-          '事業者の管理者(登録作業者)に、下記のシリアル番号の登録を依頼してください。',
+          '事業者の管理者（登録作業者）に、下記のシリアル番号の登録を依頼してください。',
           '登録が済んだら、ブラウザを再起動してから再度アクセスしてください。',
         ],
       },
     } satisfies Record<CertReason, Explained>,
   },
   sessionTimeout: {
-    heading: 'セッションタイムアウト',
+    heading: 'セッションタイムアウトエラー',
+    endedHeading: 'セッション終了',
     action: '引き続き利用する場合は、再度ログインしてください。',
     reasons: {
       idle: {
@@ -132,16 +139,30 @@ export const ja = {
         title: 'クライアント証明書が変わったため、ログアウトしました',
         lead: 'ログインしたときと異なる証明書での接続を検出したため、安全のためセッションを終了しました。',
       },
-    },
+      'account-locked': {
+        title: '管理者がアカウントをロックしたため、ログアウトしました',
+        lead: '事業者の管理者がこのユーザIDをロックしました。ロックが解除されるまでログインできません。',
+        action: '心当たりがない場合は、事業者の管理者に確認してください。',
+      },
+      'password-reset': {
+        title: '管理者がパスワードを再発行したため、ログアウトしました',
+        lead: '事業者の管理者がこのユーザIDのパスワードを再発行しました。',
+        action: '管理者から通知された仮パスワードでログインし、新しいパスワードを設定してください。',
+      },
+      'ended-by-admin': {
+        title: '管理者がセッションを終了しました',
+        lead: 'システムの管理者の操作によって、このセッションは終了しました。',
+      },
+    } satisfies Record<SessionEndReason, { title: string; lead: string; action?: string }>,
   },
   multipleLogin: {
-    heading: '多重ログイン',
+    heading: '多重ログインエラー',
     reasons: {
       replaced: {
         title: '別の端末から同じユーザIDでログインされました',
         lead: '同じユーザIDで別の端末またはブラウザからログインがあったため、この画面のセッションは終了しました。',
         steps: [
-          '引き続き利用する場合は、再度ログインしてください(もう一方の端末のセッションは終了します)。',
+          '引き続き利用する場合は、再度ログインしてください（もう一方の端末のセッションは終了します）。',
           '心当たりがない場合は、パスワードを変更し、事業者の管理者に連絡してください。',
         ],
       },
@@ -197,9 +218,10 @@ export const ja = {
     } satisfies Record<SystemErrorReason, { title: string; lead: string }>,
   },
   notFound: {
+    eyebrow: '404エラー',
     heading: 'ページが見つかりません',
     lead: 'アクセスしたページは存在しないか、移動した可能性があります。',
-    steps: ['アドレス(URL)に誤りがないか確認してください。', 'ホーム画面から目的のページを開き直してください。'],
+    steps: ['アドレス（URL）に誤りがないか確認してください。', 'ホーム画面から目的のページを開き直してください。'],
   },
   login: {
     heading: 'ログイン',
@@ -209,13 +231,15 @@ export const ja = {
     submit: 'ログイン',
     errorTitle: 'ログインできませんでした',
     errors: {
-      'invalid-credentials': 'ユーザIDまたはパスワードが正しくありません。入力内容を確認して、もう一度ログインしてください。',
+      'invalid-credentials':
+        'ログインできませんでした。ユーザID、パスワード、ブラウザで選択したクライアント証明書（ご自分の事業者に登録されたもの）を確認して、もう一度ログインしてください。',
       'account-locked': 'パスワードを続けて誤ったため、このアカウントはロックされています。事業者の管理者にロックの解除を依頼してください。',
       'too-many-attempts': 'この証明書からのログイン失敗が多すぎます。しばらく時間をおいてから、もう一度お試しください。',
     },
     lockNote: 'パスワードを一定回数続けて誤ると、アカウントがロックされます。',
     forgot: 'パスワードを忘れた場合は、事業者の管理者に再発行を依頼してください。',
     certLink: 'このブラウザのクライアント証明書を確認する',
+    loggedOut: 'ログアウトしました。ご利用を終える場合は、ブラウザを閉じてください。',
   },
   passwordChange: {
     heading: 'パスワード変更',
@@ -225,10 +249,10 @@ export const ja = {
     current: '現在のパスワード',
     currentHintForced: 'メール等で通知された仮パスワードを入力してください。',
     next: '新しいパスワード',
-    confirm: '新しいパスワード(確認)',
+    confirm: '新しいパスワード（確認）',
     confirmHint: '確認のため、新しいパスワードをもう一度入力してください。',
     submit: '変更',
-    confirmDialog: 'パスワードを変更します。よろしいですか?',
+    confirmDialog: 'パスワードを変更します。よろしいですか？',
     policyTitle: 'パスワードの条件',
     policy: [
       '半角の英字・数字・記号で 8 文字以上 20 文字以下',
@@ -236,6 +260,7 @@ export const ja = {
       '過去 4 回分のパスワードと同じものは使えない',
       'ユーザIDと同じ文字列は使えない',
     ],
+    symbols: '使える記号（半角）：',
     errorTitle: 'パスワードを変更できませんでした',
     errors: {
       length: '新しいパスワードは 8 文字以上 20 文字以下で入力してください。',
@@ -251,6 +276,8 @@ export const ja = {
     heading: 'パスワードの変更が完了しました',
     lead: '安全のため、いったんログアウトしました。新しいパスワードで再度ログインしてください。',
     login: 'ログイン',
+    keptLead: 'パスワードを変更しました。ログインしたまま、引き続き利用できます。',
+    toPortal: 'ポータルトップへ戻る',
   },
   certInfo: {
     heading: 'クライアント証明書の情報',
@@ -271,10 +298,15 @@ export const ja = {
   },
   logoutConfirm: {
     heading: 'ログアウト',
-    lead: 'ログアウトしますか?',
+    lead: 'ログアウトしますか？',
     note: 'ログアウトした後は、ブラウザを閉じて終了してください。',
     submit: 'ログアウトする',
     cancel: 'キャンセル',
+  },
+  closed: {
+    heading: 'ログアウトしました',
+    lead: 'ご利用ありがとうございました。ブラウザをすべて閉じて終了してください。',
+    note: 'クライアント証明書を入れ替えた場合も、ブラウザをすべて閉じてから再度アクセスしてください。',
   },
   unauthorized: {
     heading: '認証されていないアクセスです',
@@ -314,6 +346,7 @@ export const ja = {
     pageOf: (p: number, n: number) => `${p} / ${n} ページ`,
     backToList: 'お知らせ一覧へ戻る',
     attachments: '添付ファイル',
+    attachmentCount: (n: number) => `（添付ファイル ${n} 件）`,
     attachmentsNote: 'ファイル名を押すとダウンロードします。',
     operationsHeading: '利用できる業務',
     noOperations: 'あなたの権限で利用できる業務は、この区分にはありません。',

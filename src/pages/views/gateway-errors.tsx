@@ -1,19 +1,43 @@
 // Gateway error screens: login error, session timeout, multiple login, maintenance, system error, 404.
+// Each has the manual's way out (6章): [閉じる] ends the session and never leads back to the same refusal.
 import type { ComponentChildren } from 'preact';
 import { CloseAction, DetailList, ErrorScreen, Serial } from '../components.js';
-import { formatDate, formatDateTime, isoDate, withLang } from '../format.js';
+import { formatDateTime, isoDate, withLang } from '../format.js';
 import { messages } from '../i18n.js';
 import { renderPage } from '../layout.js';
 import type { CertReason, MultipleLoginReason, PageFrame, SessionEndReason, SystemErrorReason } from '../types.js';
 
 const GATEWAY_ASSETS = '/auth/assets/' as const;
+export const HELP_PATH = '/auth/help/certificates';
 
-export function loginError(f: PageFrame, p: { reason: CertReason; serial?: string; notAfter?: Date }): string {
+/** A date and time in the configured zone, with the zone named. */
+export function When({ date, f }: { date: Date; f: PageFrame }) {
+  return <time datetime={isoDate(date)}>{formatDateTime(date, f.lang, f.timeZone)}</time>;
+}
+
+export function HelpLink({ f }: { f: PageFrame }) {
+  return (
+    <a class="button button--secondary" href={withLang(HELP_PATH, f.lang)} data-action="help">
+      {messages(f.lang).common.help}
+    </a>
+  );
+}
+
+export interface LoginErrorProps {
+  reason: CertReason;
+  serial?: string;
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
+export function loginError(f: PageFrame, p: LoginErrorProps): string {
   const m = messages(f.lang);
   const r = m.loginError.reasons[p.reason];
   const rows: [string, ComponentChildren][] = [];
   if (p.serial) rows.push([m.cert.serial, <Serial value={p.serial} />]);
-  if (p.notAfter) rows.push([m.cert.notAfter, <time datetime={isoDate(p.notAfter)}>{formatDate(p.notAfter, f.lang)}</time>]);
+  // The expired page says when it expired; the not-yet-valid page says when it starts.
+  if (p.reason === 'cert-not-yet-valid' && p.notBefore) rows.push([m.cert.notBefore, <When date={p.notBefore} f={f} />]);
+  if (p.reason !== 'cert-not-yet-valid' && p.notAfter) rows.push([m.cert.notAfter, <When date={p.notAfter} f={f} />]);
   return renderPage({
     frame: f,
     page: 'login-error',
@@ -22,7 +46,15 @@ export function loginError(f: PageFrame, p: { reason: CertReason; serial?: strin
     assetBase: GATEWAY_ASSETS,
     minimal: true,
     children: (
-      <ErrorScreen kind="error" eyebrow={m.loginError.heading} title={r.title} lead={r.lead} steps={r.steps} stepsTitle={m.common.whatToDo} actions={<CloseAction frame={f} />}>
+      <ErrorScreen
+        kind="error"
+        eyebrow={m.loginError.heading}
+        title={r.title}
+        lead={r.lead}
+        steps={r.steps}
+        stepsTitle={m.common.whatToDo}
+        actions={<CloseAction frame={f} secondary={<HelpLink f={f} />} />}
+      >
         {rows.length > 0 && <DetailList rows={rows} label={m.common.details} />}
         <p class="note">{m.loginError.adminNote}</p>
       </ErrorScreen>
@@ -30,18 +62,37 @@ export function loginError(f: PageFrame, p: { reason: CertReason; serial?: strin
   });
 }
 
+const ADMIN_REASONS: ReadonlySet<SessionEndReason> = new Set(['account-locked', 'password-reset', 'ended-by-admin']);
+
+/** The session is already over here: [閉じる] finishes, [再度ログインする] starts again (the manual: log in again). */
+function LoginAgain({ f }: { f: PageFrame }) {
+  return (
+    <a class="button button--secondary" href={withLang('/auth/login', f.lang)} data-action="login">
+      {messages(f.lang).common.loginAgain}
+    </a>
+  );
+}
+
 export function sessionTimeout(f: PageFrame, p: { reason: SessionEndReason }): string {
   const m = messages(f.lang);
-  const r = m.sessionTimeout.reasons[p.reason];
+  const r: { title: string; lead: string; action?: string } = m.sessionTimeout.reasons[p.reason];
+  const heading = ADMIN_REASONS.has(p.reason) ? m.sessionTimeout.endedHeading : m.sessionTimeout.heading;
   return renderPage({
     frame: f,
     page: 'session-timeout',
     reason: p.reason,
-    title: m.sessionTimeout.heading,
+    title: heading,
     assetBase: GATEWAY_ASSETS,
     minimal: true,
     children: (
-      <ErrorScreen kind="warning" eyebrow={m.sessionTimeout.heading} title={r.title} lead={r.lead} steps={[m.sessionTimeout.action]} actions={<CloseAction frame={f} />} />
+      <ErrorScreen
+        kind="warning"
+        eyebrow={heading}
+        title={r.title}
+        lead={r.lead}
+        steps={[r.action ?? m.sessionTimeout.action]}
+        actions={<CloseAction frame={f} sessionOver secondary={p.reason === 'account-locked' ? undefined : <LoginAgain f={f} />} />}
+      />
     ),
   });
 }
@@ -57,7 +108,15 @@ export function multipleLogin(f: PageFrame, p: { reason: MultipleLoginReason }):
     assetBase: GATEWAY_ASSETS,
     minimal: true,
     children: (
-      <ErrorScreen kind="warning" eyebrow={m.multipleLogin.heading} title={r.title} lead={r.lead} steps={r.steps} stepsTitle={m.common.whatToDo} actions={<CloseAction frame={f} />} />
+      <ErrorScreen
+        kind="warning"
+        eyebrow={m.multipleLogin.heading}
+        title={r.title}
+        lead={r.lead}
+        steps={r.steps}
+        stepsTitle={m.common.whatToDo}
+        actions={<CloseAction frame={f} sessionOver secondary={<LoginAgain f={f} />} />}
+      />
     ),
   });
 }
@@ -79,7 +138,7 @@ export function maintenance(f: PageFrame, p: { message?: string; since?: Date })
             <p class="preline">{p.message}</p>
           </div>
         )}
-        {p.since && <DetailList rows={[[m.maintenance.since, <time datetime={isoDate(p.since)}>{formatDateTime(p.since, f.lang)}</time>]]} />}
+        {p.since && <DetailList rows={[[m.maintenance.since, <When date={p.since} f={f} />]]} />}
       </ErrorScreen>
     ),
   });
@@ -108,7 +167,10 @@ export function systemError(f: PageFrame, p: { reason: SystemErrorReason; reques
   });
 }
 
-/** Shared with the portal (same data-page); a logged-in user also gets a way back home. */
+/**
+ * One 404 screen for gateway and portal (same data-page, same buttons): [閉じる] and the way back
+ * to the portal top (which asks for a login first when there is no session).
+ */
 export function notFoundView(f: PageFrame, assetBase: '/auth/assets/' | '/assets/'): string {
   const m = messages(f.lang);
   return renderPage({
@@ -121,21 +183,48 @@ export function notFoundView(f: PageFrame, assetBase: '/auth/assets/' | '/assets
     children: (
       <ErrorScreen
         kind="info"
-        eyebrow="404"
+        eyebrow={m.notFound.eyebrow}
         title={m.notFound.heading}
         lead={m.notFound.lead}
         steps={m.notFound.steps}
         stepsTitle={m.common.whatToDo}
         actions={
-          f.user ? (
-            <p class="actions">
-              <a class="button button--primary" href={withLang('/', f.lang)}>{m.common.toHome}</a>
-            </p>
-          ) : (
-            <CloseAction frame={f} />
-          )
+          <CloseAction
+            frame={f}
+            secondary={
+              <a class="button button--secondary" href={withLang('/', f.lang)} data-action="home">
+                {m.common.toHome}
+              </a>
+            }
+          />
         }
       />
     ),
   });
 }
+
+/** GET /auth/closed: where [閉じる] leads. The session (if any) has ended; nothing here posts or returns to a refusal. */
+export function closed(f: PageFrame): string {
+  const m = messages(f.lang);
+  return renderPage({
+    frame: { ...f, user: undefined },
+    page: 'logged-out',
+    title: m.closed.heading,
+    assetBase: GATEWAY_ASSETS,
+    minimal: true,
+    children: (
+      <section class="panel panel--info" aria-labelledby="page-title">
+        <h1 id="page-title">{m.closed.heading}</h1>
+        <p class="lead">{m.closed.lead}</p>
+        <p class="note">{m.closed.note}</p>
+        <div class="panel__actions">
+          <div class="actions">
+            <a class="button button--primary" href={withLang('/auth/login', f.lang)} data-action="login">{m.common.toLogin}</a>
+            <HelpLink f={f} />
+          </div>
+        </div>
+      </section>
+    ),
+  });
+}
+

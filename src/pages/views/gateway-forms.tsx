@@ -1,7 +1,9 @@
 // Gateway form and information pages: login, password change and completion, certificate info, logout confirmation.
 import type { ComponentChildren } from 'preact';
 import { Csrf, DetailList, ErrorSummary, Field, Serial } from '../components.js';
-import { formatDate, isoDate, withLang } from '../format.js';
+import { withLang } from '../format.js';
+import { HelpLink, When } from './gateway-errors.js';
+import { SYMBOLS } from '../../users/password-policy.js';
 import { messages } from '../i18n.js';
 import { renderPage } from '../layout.js';
 import type { CertState, LoginError, PageFrame, PasswordError } from '../types.js';
@@ -12,7 +14,7 @@ const GATEWAY_ASSETS = '/auth/assets/' as const;
 const safeNext = (next: string | undefined): string | undefined =>
   next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : undefined;
 
-export function login(f: PageFrame, p: { error?: LoginError; userId?: string; next?: string }): string {
+export function login(f: PageFrame, p: { error?: LoginError; userId?: string; next?: string; loggedOut?: boolean }): string {
   const m = messages(f.lang);
   const next = safeNext(p.next);
   const errorText = p.error ? m.login.errors[p.error] : undefined;
@@ -29,8 +31,13 @@ export function login(f: PageFrame, p: { error?: LoginError; userId?: string; ne
       <section class="panel panel--form" aria-labelledby="page-title">
         <h1 id="page-title">{m.login.heading}</h1>
         {errorText && <ErrorSummary title={m.login.errorTitle} message={errorText} fieldId={p.error === 'invalid-credentials' ? 'userId' : undefined} />}
+        {p.loggedOut && !errorText && (
+          <p class="callout" role="status" data-notice="logged-out">
+            {m.login.loggedOut}
+          </p>
+        )}
         <p class="lead">{m.login.lead}</p>
-        <form method="post" action={withLang('/auth/login', f.lang)} class="form" novalidate>
+        <form method="post" action={withLang('/auth/login', f.lang)} class="form form--full" novalidate>
           <Csrf token={f.csrfToken} />
           {next && <input type="hidden" name="next" value={next} />}
           <Field
@@ -62,6 +69,9 @@ export function login(f: PageFrame, p: { error?: LoginError; userId?: string; ne
           <li>{m.login.forgot}</li>
           <li>
             <a href={withLang('/auth/cert', f.lang)}>{m.login.certLink}</a>
+          </li>
+          <li>
+            <a href={withLang('/auth/help/certificates', f.lang)}>{m.common.help}</a>
           </li>
         </ul>
       </section>
@@ -107,6 +117,10 @@ export function passwordChange(f: PageFrame, p: { userId: string; forced: boolea
               <li>{rule}</li>
             ))}
           </ul>
+          <p class="policy__symbols">
+            {pc.symbols}
+            <code class="mono" data-symbols>{SYMBOLS}</code>
+          </p>
         </div>
         <form method="post" action={withLang('/auth/password', f.lang)} class="form" data-confirm={pc.confirmDialog} novalidate>
           <Csrf token={f.csrfToken} />
@@ -160,20 +174,30 @@ export function passwordChange(f: PageFrame, p: { userId: string; forced: boolea
   });
 }
 
-export function passwordChanged(f: PageFrame): string {
+/**
+ * The completion screen. After the forced change at first login the user logs in again (3章(1));
+ * after a change made while logged in the session continues and the way back is the portal (3章(2)).
+ */
+export function passwordChanged(f: PageFrame, p: { stillLoggedIn?: boolean } = {}): string {
   const m = messages(f.lang);
+  const kept = p.stillLoggedIn === true;
   return renderPage({
     frame: f,
     page: 'password-changed',
     title: m.passwordChanged.heading,
     assetBase: GATEWAY_ASSETS,
-    minimal: true,
+    minimal: !kept,
+    ...(kept ? { menu: null } : {}),
     children: (
-      <section class="panel panel--success" aria-labelledby="page-title">
+      <section class="panel panel--success" aria-labelledby="page-title" data-session={kept ? 'kept' : 'ended'}>
         <h1 id="page-title">{m.passwordChanged.heading}</h1>
-        <p class="lead">{m.passwordChanged.lead}</p>
+        <p class="lead">{kept ? m.passwordChanged.keptLead : m.passwordChanged.lead}</p>
         <p class="actions">
-          <a class="button button--primary" href={withLang('/auth/login', f.lang)}>{m.passwordChanged.login}</a>
+          {kept ? (
+            <a class="button button--primary" href={withLang('/', f.lang)} data-action="home">{m.passwordChanged.toPortal}</a>
+          ) : (
+            <a class="button button--primary" href={withLang('/auth/login', f.lang)} data-action="login">{m.passwordChanged.login}</a>
+          )}
         </p>
       </section>
     ),
@@ -194,12 +218,13 @@ export interface CertInfoProps {
 export function certInfo(f: PageFrame, p: CertInfoProps): string {
   const m = messages(f.lang);
   const ok = p.state === 'registered';
+  const expired = p.state === 'expired' || p.daysLeft < 0;
   const rows: [string, ComponentChildren][] = [
     [m.cert.serial, <Serial value={p.serial} />],
     [m.cert.state, <span class={`badge badge--${ok ? 'ok' : 'alert'}`} data-state={p.state}>{m.certInfo.states[p.state]}</span>],
-    [m.cert.notBefore, <time datetime={isoDate(p.notBefore)}>{formatDate(p.notBefore, f.lang)}</time>],
-    [m.cert.notAfter, <time datetime={isoDate(p.notAfter)}>{formatDate(p.notAfter, f.lang)}</time>],
-    [m.cert.daysLeft, m.cert.days(Math.max(0, p.daysLeft))],
+    [m.cert.notBefore, <When date={p.notBefore} f={f} />],
+    [m.cert.notAfter, <When date={p.notAfter} f={f} />],
+    [m.cert.daysLeft, <span data-days-left={expired ? 'expired' : String(p.daysLeft)}>{expired ? m.cert.expired : m.cert.days(p.daysLeft)}</span>],
     [m.cert.issuer, <span class="wrap-anywhere">{p.issuer}</span>],
     [m.cert.subject, <span class="wrap-anywhere">{p.subject}</span>],
   ];
@@ -221,6 +246,7 @@ export function certInfo(f: PageFrame, p: CertInfoProps): string {
           <a class="button button--secondary" href={withLang(f.user ? '/' : '/auth/login', f.lang)}>
             {f.user ? m.common.toHome : m.common.toLogin}
           </a>
+          <HelpLink f={f} />
         </p>
       </section>
     ),
@@ -241,7 +267,7 @@ export function logoutConfirm(f: PageFrame): string {
         <h1 id="page-title">{m.logoutConfirm.heading}</h1>
         <p class="lead">{m.logoutConfirm.lead}</p>
         <p class="note">{m.logoutConfirm.note}</p>
-        <form method="post" action={withLang('/auth/logout', f.lang)} class="actions">
+        <form method="post" action={withLang('/auth/logout', f.lang)} class="actions" data-logout-form>
           <Csrf token={f.csrfToken} />
           <button type="submit" class="button button--primary" autofocus>{m.logoutConfirm.submit}</button>
           <a class="button button--secondary" href={withLang('/', f.lang)}>{m.logoutConfirm.cancel}</a>

@@ -1,6 +1,6 @@
 // Portal views: home (sections + notices), notice detail, section page, user info, unauthorized.
 import { DetailList, Serial } from '../components.js';
-import { formatDate, formatSize, isoDate, withLang } from '../format.js';
+import { formatDate, formatDateTime, formatSize, isoDate, withLang } from '../format.js';
 import { messages, type Lang } from '../i18n.js';
 import { renderPage } from '../layout.js';
 import type { Operation } from '../../portal/menu.js';
@@ -70,14 +70,14 @@ export function home(f: PageFrame, p: HomeProps): string {
                 {p.notices.map((n) => (
                   <tr data-notice-id={n.id}>
                     <td class="col-date">
-                      <time datetime={isoDate(n.date)}>{formatDate(n.date, f.lang)}</time>
+                      <time datetime={isoDate(n.date)}>{formatDate(n.date, f.lang, f.timeZone)}</time>
                     </td>
                     <td class="col-category">
                       <CategoryBadge category={n.category} lang={f.lang} />
                     </td>
                     <td>
                       <a href={noticeHref(n.id, f.lang)}>{n.title[f.lang]}</a>
-                      {n.attachmentCount > 0 && <span class="attachment__meta">({m.portal.attachments} {n.attachmentCount})</span>}
+                      {n.attachmentCount > 0 && <span class="attachment__meta" data-attachments={n.attachmentCount}>{m.portal.attachmentCount(n.attachmentCount)}</span>}
                     </td>
                   </tr>
                 ))}
@@ -121,7 +121,7 @@ export function notice(f: PageFrame, p: { notice: NoticeDetail }): string {
         <h1 id="page-title">{n.title[f.lang]}</h1>
         <p class="notice-meta">
           <span>
-            {m.portal.noticeDate}: <time datetime={isoDate(n.date)}>{formatDate(n.date, f.lang)}</time>
+            {m.portal.noticeDate}: <time datetime={isoDate(n.date)}>{formatDate(n.date, f.lang, f.timeZone)}</time>
           </span>
           <CategoryBadge category={n.category} lang={f.lang} />
         </p>
@@ -230,7 +230,7 @@ export function userInfo(f: PageFrame, p: UserInfoProps): string {
             [m.portal.operator, <span class="mono">{p.operator}</span>],
             [m.portal.roles, <RoleList roles={p.roles} lang={f.lang} />],
             [m.portal.certSerial, <Serial value={p.certSerial} />],
-            [m.portal.certNotAfter, p.certNotAfter ? <time datetime={isoDate(p.certNotAfter)}>{formatDate(p.certNotAfter, f.lang)}</time> : '-'],
+            [m.portal.certNotAfter, p.certNotAfter ? <time datetime={isoDate(p.certNotAfter)}>{formatDateTime(p.certNotAfter, f.lang, f.timeZone)}</time> : '-'],
           ]}
         />
         <p class="actions">
