@@ -37,7 +37,8 @@ export function factsOf(der: Buffer): CertificateFacts | undefined {
   }
   let facts: CertificateFacts | null;
   try {
-    facts = readCertificate(der);
+    // Shared by every socket presenting this certificate: nobody may change it.
+    facts = Object.freeze(readCertificate(der));
   } catch {
     facts = null; // undecodable: treated as untrusted by the gate
   }
