@@ -168,7 +168,7 @@ export function markdown(r: BenchReport): string {
     '',
     `Machine: ${m.cpuModel}, ${m.cpus} CPUs, ${m.memGiB} GiB, ${m.os}; Node ${m.node}, Redis ${m.redis}, nginx ${m.nginx}.`,
     `Pinning: ${r.pinning}. Gateway CERTGATE_WORKERS=${r.workers}, nginx worker_processes ${r.workers}, stand-ins ${r.workers} process(es).`,
-    `Server certificate ECDSA P-256 (both servers), client certificate ECDSA P-256, TLS 1.3; gateway LOG_LEVEL=warn; nginx access_log off.`,
+    `Server certificate ECDSA P-256 (the same for every server), client certificate ECDSA P-256, TLS 1.3 unless a row says TLS 1.2; gateway LOG_LEVEL=warn; nginx access_log off, ssl_session_cache shared:SSL:10m.`,
     '',
     `Rounds: ${s.rounds} per target, interleaved across targets (order reversed every other round), ${s.durationS} s each, after one ${s.warmupS} s warm-up per target; ` +
       'rates, latencies and CPU ms are the median round, counts the sum, "other" the worst round; target ratios are the median of the per-round ratios.',
