@@ -168,6 +168,7 @@ export const HANDSHAKE_ROWS = {
   nginxAuth: 'nginx + auth_request',
   gatewayTicket: 'certgate gateway, resumed (TLS 1.3 ticket)',
   gatewaySessionId: 'certgate gateway, resumed (TLS 1.2 session id)',
+  bareTicket: 'bare node:https, resumed (TLS 1.3 ticket)',
   nginxTicket: 'nginx proxy_pass, resumed (TLS 1.3 ticket)',
   nginxSessionId: 'nginx proxy_pass, resumed (TLS 1.2 session id)',
 } as const;
@@ -182,6 +183,7 @@ export async function handshakes(stack: BenchStack, s: Settings): Promise<Array<
     [R.nginxAuth, stack.nginxAuthPort, nginxSkip(stack, true), undefined],
     [R.gatewayTicket, stack.gw.port, undefined, 'ticket'],
     [R.gatewaySessionId, stack.gw.port, undefined, 'session-id'],
+    [R.bareTicket, stack.barePort, undefined, 'ticket'],
     [R.nginxTicket, stack.nginxProxyPort, nginxSkip(stack, false), 'ticket'],
     [R.nginxSessionId, stack.nginxProxyPort, nginxSkip(stack, false), 'session-id'],
   ];
