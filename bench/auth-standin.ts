@@ -4,7 +4,8 @@
 // the same signed identity headers, or 401/403/503.
 import { createServer, type ServerResponse } from 'node:http';
 import { X509Certificate, randomUUID } from 'node:crypto';
-import { lookupGate, defineGateScript } from '../src/gateway/request-lookup.js';
+import { lookupGate } from '../src/gateway/request-lookup.js';
+import { MaintenanceCache } from '../src/maintenance/maintenance-cache.js';
 import { SessionStore } from '../src/session/session-store.js';
 import { SESSION_COOKIE, decodeSessionCookie } from '../src/session/cookie.js';
 import { signUpstreamHeaders, webIdentityHeaders } from '../src/proxy/assertion.js';
@@ -39,7 +40,8 @@ function startWorker(): void {
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: 'certgate-bench-auth' });
   redis.on('error', () => undefined);
   void redis.connect().catch(() => undefined);
-  defineGateScript(redis);
+  const maintenance = new MaintenanceCache(redis);
+  maintenance.start();
   const sessions = new SessionStore(redis, {
     idleTimeoutMs: envInt('BENCH_IDLE_MS', 12 * 3_600_000),
     maxAgeMs: envInt('BENCH_MAX_AGE_MS', 12 * 3_600_000),
@@ -69,7 +71,7 @@ function startWorker(): void {
       // Both scripts go out before either answer is awaited: one round trip, like the gateway.
       const touch = cookie ? sessions.touch(cookie.userId, cookie.sid, field, now) : undefined;
       touch?.catch(() => undefined);
-      const gate = await lookupGate(redis, issuerId, serial);
+      const gate = await lookupGate(redis, maintenance, issuerId, serial, 2000, now);
       if (gate.maintenance.on) return deny(res, 503);
       if (!gate.registration || registrationState(gate.registration, now) !== 'active') return deny(res, 403);
       const result = touch ? await touch : undefined;

@@ -3,7 +3,8 @@
 // registry lookups — and prints one JSON result on stdout.
 import autocannon, { type Result as CannonResult } from 'autocannon';
 import { createRedis } from '../src/store/redis.js';
-import { defineGateScript, lookupGate } from '../src/gateway/request-lookup.js';
+import { lookupGate } from '../src/gateway/request-lookup.js';
+import { MaintenanceCache } from '../src/maintenance/maintenance-cache.js';
 import { handshakeLoop, type HandshakeSpec } from './handshake.js';
 import { prepareStorm, type StormResult, type StormSpec } from './storm.js';
 import { Samples, elapsedMs, type LatencySummary } from './stats.js';
@@ -156,19 +157,24 @@ async function runHttp(job: HttpJob): Promise<HttpResult> {
 async function runLookup(job: LookupJob): Promise<LookupResult> {
   const redis = createRedis(job.redisUrl, { connectionName: 'certgate-bench-lookup', commandTimeoutMs: 5000 });
   await redis.connect();
-  defineGateScript(redis);
+  // The gateway's own maintenance copy: lookups read only the registration, as requests do.
+  const maintenance = new MaintenanceCache(redis);
+  maintenance.start();
+  const lookup = (issuerId: string, serial: string) => lookupGate(redis, maintenance, issuerId, serial, 5000);
+  for (let i = 0; i < 100 && !maintenance.current(); i++) await new Promise((r) => setTimeout(r, 20));
   const samples = new Samples();
   let found = 0;
   const deadline = Date.now() + job.maxMs;
   // Warm the script cache and the connection first.
-  for (let i = 0; i < 200; i++) await lookupGate(redis, ...job.targets[i % job.targets.length]!);
+  for (let i = 0; i < 200; i++) await lookup(...job.targets[i % job.targets.length]!);
   for (let i = 0; i < job.count && Date.now() < deadline; i++) {
     const [issuerId, serial] = job.targets[i % job.targets.length]!;
     const t0 = process.hrtime.bigint();
-    const facts = await lookupGate(redis, issuerId, serial);
+    const facts = await lookup(issuerId, serial);
     samples.add(elapsedMs(t0));
     if (facts.registration) found++;
   }
+  maintenance.stop();
   redis.disconnect();
   return { count: samples.count, found, latency: samples.summary() };
 }

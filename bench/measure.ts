@@ -2,13 +2,12 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { UserStore } from '../src/users/user-store.js';
-import { keys } from '../src/store/keys.js';
 import { runToEnd } from './procs.js';
 import { busyBetween, cpuSnapshot, foreignShare, machineJiffies, ownJiffies } from './load-check.js';
 import { cpuBetween, serverCpu } from './server-cpu.js';
 import { aggregateHandshakes, aggregateHttp } from './rounds.js';
 import { cli } from './gateway.js';
-import { fillRegistry, usedMemory, writeImportCsv } from './registry-data.js';
+import { fillRegistry, registrationCount, usedMemory, writeImportCsv } from './registry-data.js';
 import { BENCH_OPERATOR, MARK_END, MARK_START } from './shared.js';
 import type { BenchStack } from './setup.js';
 import type { Settings } from './settings.js';
@@ -49,7 +48,7 @@ function readings() {
   return { cpus: cpuSnapshot(), mark: { own: ownJiffies(), machine: machineJiffies() }, servers: serverCpu() };
 }
 
-async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
+export async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
   let start = readings();
   let end: ReturnType<typeof readings> | undefined;
   const r = await runToEnd(`load generator (${job.mode})`, process.execPath, [LOADGEN], {
@@ -124,8 +123,9 @@ async function interleaved<T>(
 }
 
 const https = (port: number) => `https://127.0.0.1:${port}/`;
+export const httpsUrl = https;
 
-function httpJob(stack: BenchStack, s: Settings, url: string, extra: Partial<HttpJob> = {}): HttpJob {
+export function httpJob(stack: BenchStack, s: Settings, url: string, extra: Partial<HttpJob> = {}): HttpJob {
   return {
     mode: 'http',
     url,
@@ -252,22 +252,22 @@ export async function registry(stack: BenchStack, s: Settings): Promise<Registry
   const fixed = { connections: 1 };
   const own: Array<[string, string]> = [[stack.issuerId, stack.serial]];
 
-  process.stderr.write(`  registry: lookups with ${await stack.admin.hlen(keys.registry)} registered serial(s)\n`);
+  process.stderr.write(`  registry: lookups with ${await registrationCount(stack.admin)} registered serial(s)\n`);
   const lookupEmpty = await runJob<LookupResult>(stack, lookup(own), 25);
   const gatewayEmpty = await runJob<HttpResult>(stack, httpJob(stack, s, https(stack.gw.port), fixed), s.warmupS + s.durationS);
 
   process.stderr.write(`  registry: serial import of ${s.importRows} rows\n`);
   const csv = join(stack.dir, 'import.csv');
   await writeImportCsv(csv, s.importRows, BENCH_OPERATOR);
-  const before = await stack.admin.hlen(keys.registry);
+  const before = await registrationCount(stack.admin);
   const imported = await cli(stack.gw, ['serial', 'import', csv], { timeoutMs: 300_000, ...(stack.plan.pinned ? { cpus: stack.plan.loadCpus } : {}) });
-  const importAdded = (await stack.admin.hlen(keys.registry)) - before;
+  const importAdded = (await registrationCount(stack.admin)) - before;
 
   process.stderr.write(`  registry: writing ${s.serials} registrations\n`);
   const memoryBefore = await usedMemory(stack.admin);
   const fill = await fillRegistry(stack.admin, stack.issuerId, BENCH_OPERATOR, s.serials);
   const memoryAfter = await usedMemory(stack.admin);
-  const registrySizeAfter = await stack.admin.hlen(keys.registry);
+  const registrySizeAfter = await registrationCount(stack.admin);
 
   process.stderr.write(`  registry: lookups with ${registrySizeAfter} registered serials\n`);
   const lookupFullSame = await runJob<LookupResult>(stack, lookup(own), 25);

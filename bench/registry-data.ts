@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { Redis } from 'ioredis';
-import { keys, registryField } from '../src/store/keys.js';
+import { keys } from '../src/store/keys.js';
+import { scanKeys } from '../src/store/scan.js';
+import { primaries, type Store } from '../src/store/store.js';
 import { encodeRegistration } from '../src/registry/registration.js';
 
 /** A 16-byte serial (what public CAs issue) with the high bit clear, upper-case hex. */
@@ -40,7 +41,7 @@ export interface FillResult {
   sample: Array<[string, string]>;
 }
 
-export async function fillRegistry(redis: Redis, issuerId: string, operatorId: string, count: number, sampleSize = 2000): Promise<FillResult> {
+export async function fillRegistry(redis: Store, issuerId: string, operatorId: string, count: number, sampleSize = 2000): Promise<FillResult> {
   const started = Date.now();
   const notAfter = Date.now() + 700 * 86_400_000;
   const addedAt = Date.now();
@@ -48,24 +49,31 @@ export async function fillRegistry(redis: Redis, issuerId: string, operatorId: s
   const perCommand = 1000;
   const perPipeline = 20;
   let added = 0;
+  // One key per certificate, on its own slot: parallel SETs (a pipeline may not span Cluster slots).
   while (added < count) {
-    const pipeline = redis.pipeline();
-    for (let c = 0; c < perPipeline && added < count; c++) {
-      const args: string[] = [];
-      for (let i = 0; i < perCommand && added < count; i++, added++) {
-        const serial = randomSerial();
-        if (added % Math.ceil(count / sampleSize) === 0) sample.push([issuerId, serial]);
-        args.push(registryField(issuerId, serial), encodeRegistration({ issuerId, serial, operatorId, notAfter, addedAt, label: `bench ${added}` }));
-      }
-      pipeline.hset(keys.registry, ...args);
+    const batch: Array<Promise<unknown>> = [];
+    for (let i = 0; i < perCommand * perPipeline && added < count; i++, added++) {
+      const serial = randomSerial();
+      if (added % Math.ceil(count / sampleSize) === 0) sample.push([issuerId, serial]);
+      batch.push(redis.set(keys.registration(issuerId, serial), encodeRegistration({ issuerId, serial, operatorId, notAfter, addedAt, label: `bench ${added}` })));
     }
-    const replies = await pipeline.exec();
-    for (const [err] of replies ?? []) if (err) throw err;
+    await Promise.all(batch);
   }
   return { added, ms: Date.now() - started, sample };
 }
 
-export async function usedMemory(redis: Redis): Promise<number> {
-  const info = await redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+export async function usedMemory(redis: Store): Promise<number> {
+  // Summed over every primary (one on a single server or Sentinel, each master of a Cluster).
+  let total = 0;
+  for (const node of primaries(redis)) total += Number(/used_memory:(\d+)/.exec(await node.info('memory'))?.[1] ?? Number.NaN);
+  return total;
+}
+
+/** Registrations in the store (SCAN on every primary; keys only). */
+export async function registrationCount(redis: Store): Promise<number> {
+  let n = 0;
+  await scanKeys(redis, keys.registrationPattern, (found) => {
+    n += found.length;
+  }, 5000);
+  return n;
 }

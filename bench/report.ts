@@ -1,5 +1,6 @@
 // The printed Markdown report and the JSON written to bench/results/latest.json, with every target
 // ratio computed from this run and marked met or missed.
+import { topologyMarkdown, type TopologyReport } from './topologies.js';
 import type { HandshakeResult } from './handshake.js';
 import type { HttpResult } from './loadgen.js';
 import { HANDSHAKE_ROWS, type CpuUse, type RegistryReport, type Row, type StormReport } from './measure.js';
@@ -36,6 +37,8 @@ export interface BenchReport {
   handshakes: Array<Row<HandshakeResult>>;
   storm: StormReport | undefined;
   registry: RegistryReport | undefined;
+  /** BENCH_REDIS=cluster only. */
+  topologies?: TopologyReport | undefined;
   targets: Target[];
   errors: string[];
   /** Whole-machine CPU use sampled while the bench itself was idle (start, and before each phase). */
@@ -219,7 +222,7 @@ export function markdown(r: BenchReport): string {
       '### Registry',
       '',
       `\`certgate serial import\` of ${num(g.importRows)} CSV rows: ${(g.importMs / 1000).toFixed(2)} s end to end (${num((g.importRows / g.importMs) * 1000)} rows/s), ${num(g.importAdded)} registrations added.`,
-      `${num(g.serials)} more registrations written with pipelined HSET in ${(g.fillMs / 1000).toFixed(1)} s; Redis used_memory +${num(g.memoryAfter - g.memoryBefore)} bytes = ${num(g.bytesPerSerial)} bytes per serial.`,
+      `${num(g.serials)} more registrations written (one key each, parallel SET) in ${(g.fillMs / 1000).toFixed(1)} s; Redis used_memory +${num(g.memoryAfter - g.memoryBefore)} bytes = ${num(g.bytesPerSerial)} bytes per serial.`,
       '',
       'Gateway columns: authenticated proxied GET over one keep-alive connection, back to back (each request alone, no queueing); lookupGate: direct calls from the load CPU, one at a time.',
       '',
@@ -230,6 +233,7 @@ export function markdown(r: BenchReport): string {
       `| ${num(g.registrySizeAfter)} serials, random registered serials | ${us(g.lookupFullRandom.latency.p50)} | ${us(g.lookupFullRandom.latency.p99)} | | |`,
     );
   }
+  if (r.topologies) lines.push(...topologyMarkdown(r.topologies, r.settings));
   lines.push('', '### Targets (ratios from this run)', '', '| target | measured | required | result |', '|---|---|---|---|');
   for (const t of r.targets) lines.push(`| ${t.goal} | ${t.measured} | ${t.required} | ${t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED'} |`);
   if (r.notes.length > 0 || r.errors.length > 0) {

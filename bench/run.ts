@@ -10,6 +10,7 @@ import { envInt } from './clustered.js';
 import { killAllNow, pinSelf, planCpus, stopAll } from './procs.js';
 import { partial, setUp, type BenchStack } from './setup.js';
 import { handshakes, keepAlive, loginStorm, registry } from './measure.js';
+import { topologies } from './topologies.js';
 import { computeTargets, cpuReadings, markdown, type BenchReport, type Machine } from './report.js';
 import { loadSettings } from './settings.js';
 import { findNginx } from './nginx.js';
@@ -104,6 +105,7 @@ async function main(): Promise<number> {
   const hs = (want('handshakes') ? await phase('new handshakes', errors, () => handshakes(stack, settings)) : undefined) ?? [];
   const storm = want('storm') ? await phase('login storm', errors, () => loginStorm(stack, settings)) : undefined;
   const reg = want('registry') ? await phase('registry', errors, () => registry(stack, settings)) : undefined;
+  const tops = settings.redis === 'cluster' ? await phase('redis topologies', errors, () => topologies(stack, settings)) : undefined;
 
   const notes = [...stack.notes];
   const saturated = cpuReadings({ keepAlive: keep, handshakes: hs, storm, registry: reg }).filter(([, r]) => (r.cpu?.loadGenerator ?? 0) >= 0.9);
@@ -145,6 +147,7 @@ async function main(): Promise<number> {
     handshakes: hs,
     storm,
     registry: reg,
+    topologies: tops,
     errors,
     background: { start: before, ...background },
   };

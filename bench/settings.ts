@@ -23,6 +23,8 @@ export interface Settings {
   importRows: number;
   serials: number;
   lookups: number;
+  /** BENCH_REDIS=cluster: also measure the gateway on a Redis Cluster and report the ratio. */
+  redis: 'standalone' | 'cluster';
 }
 
 /** Like envInt, but 0 is allowed (BENCH_WARMUP=0: no warm-up). */
@@ -60,5 +62,12 @@ export function loadSettings(): Settings {
     importRows: envInt('BENCH_IMPORT_ROWS', quick ? 10_000 : 100_000),
     serials: envInt('BENCH_SERIALS', quick ? 100_000 : 1_000_000),
     lookups: envInt('BENCH_LOOKUPS', quick ? 5000 : 20_000),
+    redis: redisMode(),
   };
+}
+
+function redisMode(): 'standalone' | 'cluster' {
+  const v = process.env.BENCH_REDIS ?? 'standalone';
+  if (v !== 'standalone' && v !== 'cluster') throw new Error(`BENCH_REDIS must be standalone or cluster (got "${v}")`);
+  return v;
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { Store } from '../src/store/store.js';
 import { buildDevPki, writeDevPki } from '../src/tls/pki.js';
 import { readCertificate } from '../src/tls/certificate.js';
 import { createRedis } from '../src/store/redis.js';
@@ -25,7 +25,7 @@ export interface BenchStack {
   issuerId: string;
   serial: string;
   redis: RedisProcess;
-  admin: Redis;
+  admin: Store;
   upstreamPort: number;
   gw: GatewayEnv;
   gateway: Tracked;
@@ -40,7 +40,7 @@ export interface BenchStack {
 }
 
 /** Everything started so far, for the cleanup of a setup that failed half way. */
-export const partial: { redis?: RedisProcess; admin?: Redis } = {};
+export const partial: { redis?: RedisProcess; admin?: Store } = {};
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 

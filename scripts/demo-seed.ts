@@ -17,6 +17,8 @@ async function cli(env: NodeJS.ProcessEnv, args: string[], allow: number[] = [0]
 
 /** Seeds (or re-seeds) the demo data; returns the demo user's new temporary password. */
 export async function seedDemo(env: NodeJS.ProcessEnv, certsDir: string): Promise<string> {
+  // Data written by an older version (one-slot registry) moves to per-certificate keys first.
+  await cli(env, ['store', 'migrate']);
   const operators = JSON.parse(await cli(env, ['operator', 'list', '--json'])) as Array<{ id: string }>;
   if (!operators.some((o) => o.id === DEMO_OPERATOR)) {
     await cli(env, ['operator', 'add', DEMO_OPERATOR, '--name', 'デモ電力株式会社']);

@@ -7,7 +7,10 @@ import { Redis } from 'ioredis';
 
 export interface RedisProcess {
   url: string;
+  port: number;
   stop(): Promise<void>;
+  /** SIGKILL (a crash, for failover tests); resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 export function freePort(preferred = 0): Promise<number> {
@@ -22,12 +25,26 @@ export function freePort(preferred = 0): Promise<number> {
   });
 }
 
-export async function startRedisProcess(opts: { dir: string; preferredPort?: number; port?: number; persist?: boolean }): Promise<RedisProcess> {
+export interface RedisProcessOptions {
+  dir: string;
+  preferredPort?: number;
+  port?: number;
+  persist?: boolean;
+  /** More server options, e.g. ['--replicaof', '127.0.0.1', '6379'] or ['--cluster-enabled', 'yes']. */
+  extraArgs?: string[];
+  /** Run as a sentinel from this config file (written by the caller; sentinel rewrites it). */
+  sentinelConfig?: string;
+}
+
+export async function startRedisProcess(opts: RedisProcessOptions): Promise<RedisProcess> {
   mkdirSync(opts.dir, { recursive: true });
   // `port`: exactly this one (a restart in a test); `preferredPort`: this one if free, else any.
   const port = opts.port ?? (await freePort(opts.preferredPort ?? 0));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--protected-mode', 'yes'];
-  args.push(...(opts.persist ? ['--appendonly', 'yes', '--save', '60 1'] : ['--appendonly', 'no', '--save', '']));
+  const args = opts.sentinelConfig
+    ? [opts.sentinelConfig, '--sentinel', '--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir]
+    : ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--protected-mode', 'yes'];
+  if (!opts.sentinelConfig) args.push(...(opts.persist ? ['--appendonly', 'yes', '--save', '60 1'] : ['--appendonly', 'no', '--save', '']));
+  args.push(...(opts.extraArgs ?? []));
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   // Never outlive the process that started it, however that process ends.
   const killOnExit = () => child.kill('SIGKILL');
@@ -53,13 +70,18 @@ export async function startRedisProcess(opts: { dir: string; preferredPort?: num
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+  const gone = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
   return {
     url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    port,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await gone();
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await gone();
+    },
   };
 }

@@ -1,9 +1,10 @@
 // The audit log: who did what to which object, from the CLI or the gateway, kept in one capped
 // Redis stream so every gateway instance and the CLI write to the same place.
 import { userInfo } from 'node:os';
-import type { Redis } from 'ioredis';
 import { storeCall } from '../store/redis.js';
 import { keys } from '../store/keys.js';
+import { awaitReplicas, DEFAULT_REPLICA_WAIT_MS, type ReplicaAck } from '../store/replication.js';
+import type { Store } from '../store/store.js';
 
 export type AuditValue = string | number | boolean | string[];
 export type AuditDetail = Record<string, AuditValue>;
@@ -48,11 +49,25 @@ export function osActor(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
+export interface AuditLogOptions {
+  /** How long an administrative write waits for a replica acknowledgement (WAIT). */
+  replicaWaitMs?: number;
+  /** Told about each administrative write no replica acknowledged in time (the CLI prints a warning). */
+  onUnacknowledged?: (action: string, target: string | undefined) => void;
+}
+
 export class AuditLog {
+  readonly replicaWaitMs: number;
+  onUnacknowledged: ((action: string, target: string | undefined) => void) | undefined;
+
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Store,
     private readonly maxLen = 100_000,
-  ) {}
+    options: AuditLogOptions = {},
+  ) {
+    this.replicaWaitMs = options.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS;
+    this.onUnacknowledged = options.onUnacknowledged;
+  }
 
   async append(e: AuditInput): Promise<void> {
     const detail: AuditDetail = {};
@@ -124,4 +139,25 @@ export async function recordAudit(
   detail: Record<string, AuditValue | undefined> = {},
 ): Promise<void> {
   await audit?.append({ action, actor: by?.actor ?? 'unknown', source: by?.source ?? 'cli', ...(target ? { target } : {}), detail });
+}
+
+/**
+ * The end of every administrative write: wait for a replica to hold `written` keys (when the primary
+ * has replicas), then record the entry with `replicaAck` when the acknowledgement matters, and tell
+ * the caller (CLI warning) when it did not come. Without an audit log (unit tests) nothing waits.
+ */
+export async function recordWrite(
+  audit: AuditLog | undefined,
+  store: Store,
+  written: string[],
+  by: AuditBy | undefined,
+  action: string,
+  target: string | undefined,
+  detail: Record<string, AuditValue | undefined> = {},
+): Promise<ReplicaAck | undefined> {
+  if (!audit) return undefined;
+  const ack = written.length === 0 ? 'no-replicas' : await awaitReplicas(store, written, audit.replicaWaitMs);
+  await recordAudit(audit, by, action, target, { ...detail, ...(ack === 'no-replicas' ? {} : { replicaAck: ack === 'acknowledged' }) });
+  if (ack === 'not-acknowledged') audit.onUnacknowledged?.(action, target);
+  return ack;
 }

@@ -1,7 +1,7 @@
 // The lockout rule as an API: reserve an attempt slot before argon2, then record its verdict.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
@@ -28,14 +28,14 @@ export interface AttemptGuardOptions {
 }
 
 export class AttemptGuard {
-  readonly r: Redis & AttemptScripts;
+  readonly r: Store & AttemptScripts;
   private readonly tokenTtlMs: number;
   private readonly busyWaitMs: number;
   private readonly maxWaiters: number;
   private waiters = 0;
 
   constructor(
-    redis: Redis,
+    redis: Store,
     private readonly options: AttemptGuardOptions,
   ) {
     this.r = defineScripts<AttemptScripts>(redis, ATTEMPT_SCRIPTS);

@@ -1,6 +1,6 @@
 // The login rules without HTTP: same answer for unknown user, wrong password and another operator's
 // certificate (the audit log keeps the true reason), lockout, single login, forced password change.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
@@ -35,7 +35,7 @@ export type LoginResult =
 export type FailureReason = 'unknown-user' | 'wrong-password' | 'operator-mismatch' | 'locked' | 'changed-meanwhile';
 
 export interface LoginServiceOptions {
-  redis: Redis;
+  redis: Store;
   users: UserStore;
   sessions: SessionStore;
   hasher: PasswordHasher;

@@ -1,12 +1,14 @@
 // What every CLI command gets: output helpers, the acting OS user, and lazily opened store,
 // audit log, registry and trusted CAs (commands that need none of them never connect).
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Redis } from 'ioredis';
 import { AuditLog, osActor } from '../audit/audit-log.js';
 import { devCertsDir } from '../config/paths.js';
 import { errors } from '../errors/certgate-error.js';
 import { Registry, type AuditBy } from '../registry/registry.js';
-import { connectRedis, createRedis } from '../store/redis.js';
+import { connectStore, createStore, type Store } from '../store/redis.js';
+import { maskRedisUrl, parseRedisUrl, RedisUrlError } from '../store/redis-url.js';
+import { parseDuration } from '../config/duration.js';
+import { DEFAULT_REPLICA_WAIT_MS } from '../store/replication.js';
 import { loadTrustedCas, type TrustedCa } from '../tls/trusted-cas.js';
 import type { CliIo } from './io.js';
 import { timeZoneFrom } from '../time/zone.js';
@@ -22,7 +24,7 @@ export interface CliContext {
   /** Who is acting, for audit entries: the OS user, source "cli". */
   by: AuditBy;
   /** Connected store client (first call connects; run() closes it). */
-  redis(): Promise<Redis>;
+  redis(): Promise<Store>;
   audit(): Promise<AuditLog>;
   registry(): Promise<Registry>;
   /** Trusted client CAs from CERTGATE_CLIENT_CA (default: the dev CA). */
@@ -43,31 +45,34 @@ export interface CliContext {
 
 /** REDIS_URL with any password masked, safe to print. */
 export function safeRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable REDIS_URL)';
-  }
+  return maskRedisUrl(url);
+}
+
+/** CERTGATE_REPLICA_WAIT as the gateway reads it (a bad value falls back to the default here; `serve` rejects it). */
+function replicaWaitMs(env: NodeJS.ProcessEnv): number {
+  return (env.CERTGATE_REPLICA_WAIT ? parseDuration(env.CERTGATE_REPLICA_WAIT) : undefined) ?? DEFAULT_REPLICA_WAIT_MS;
 }
 
 export function createContext(io: CliIo): CliContext {
   const env = io.env;
-  let redis: Redis | undefined;
-  let connecting: Promise<Redis> | undefined;
+  let redis: Store | undefined;
+  let connecting: Promise<Store> | undefined;
   let cas: TrustedCa[] | undefined;
   let audit: AuditLog | undefined;
   let registry: Registry | undefined;
 
   const url = env.REDIS_URL && env.REDIS_URL !== '' ? env.REDIS_URL : DEFAULT_REDIS_URL;
-  const connect = async (): Promise<Redis> => {
-    if (!/^rediss?:\/\//.test(url)) throw errors.configInvalid(`REDIS_URL must start with redis:// or rediss:// (got "${safeRedisUrl(url)}")`);
-    const r = createRedis(url, { connectionName: 'certgate-cli', commandTimeoutMs: CLI_COMMAND_TIMEOUT_MS });
+  const connect = async (): Promise<Store> => {
+    try {
+      parseRedisUrl(url);
+    } catch (err) {
+      throw errors.configInvalid(err instanceof RedisUrlError ? err.message : `REDIS_URL is not a Redis URL (got "${safeRedisUrl(url)}")`);
+    }
+    const r = createStore(url, { connectionName: 'certgate-cli', commandTimeoutMs: CLI_COMMAND_TIMEOUT_MS });
     r.on('error', () => {}); // reported through the failing command, once
     redis = r;
     try {
-      await connectRedis(r, 3000);
+      await connectStore(r, 3000);
     } catch {
       throw errors.storeUnavailable(
         new Error(`cannot reach the store at ${safeRedisUrl(url)} (REDIS_URL); start redis-server or set REDIS_URL to the right address`),
@@ -81,7 +86,13 @@ export function createContext(io: CliIo): CliContext {
     env,
     by: { actor: osActor(env), source: 'cli' },
     redis: () => (connecting ??= connect()),
-    audit: async () => (audit ??= new AuditLog(await ctx.redis(), Number(env.CERTGATE_AUDIT_MAXLEN) || 100_000)),
+    audit: async () =>
+      (audit ??= new AuditLog(await ctx.redis(), Number(env.CERTGATE_AUDIT_MAXLEN) || 100_000, {
+        replicaWaitMs: replicaWaitMs(env),
+        // The write happened; say that a failover right now could still undo it.
+        onUnacknowledged: (action, target) =>
+          ctx.warn(`warning: no replica acknowledged ${action}${target ? ` ${target}` : ''} within ${replicaWaitMs(env)} ms; a failover now could undo it — check the replicas (redis-cli ROLE / INFO replication)`),
+      })),
     registry: async () => (registry ??= new Registry(await ctx.redis(), await ctx.audit())),
     trustedCas: () => (cas ??= loadTrustedCas(ctx.path(env.CERTGATE_CLIENT_CA || join(env.CERTGATE_DEV_CERTS_DIR || devCertsDir(), 'ca.crt')))),
     path: (file) => (isAbsolute(file) ? file : resolve(io.cwd ?? process.cwd(), file)),

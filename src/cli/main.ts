@@ -16,6 +16,7 @@ import * as serveCommand from './commands/serve.js';
 import * as userCommands from './commands/user.js';
 import * as sessionCommands from './commands/session.js';
 import * as maintenanceCommands from './commands/maintenance.js';
+import * as storeCommands from './commands/store.js';
 import * as notifyCommands from './commands/notify.js';
 import type { Command } from 'commander';
 
@@ -41,6 +42,7 @@ const MODULES: CommandModule[] = [
   maintenanceCommands,
   notifyCommands,
   auditCommands,
+  storeCommands,
   assertionKeyCommand,
 ];
 

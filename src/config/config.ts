@@ -46,6 +46,8 @@ export interface Config {
     storeMs: number;
   };
   auditMaxLen: number;
+  /** How long administrative writes wait for a replica acknowledgement (WAIT). */
+  replicaWaitMs: number;
   /** CERTGATE_TIME_ZONE: date-only input and every date shown (src/time/zone.ts). */
   timeZone: string;
   /** Expiry reminders and account notices (README "Notifications"). */
@@ -160,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       storeMs: e.CERTGATE_STORE_TIMEOUT,
     },
     auditMaxLen: e.CERTGATE_AUDIT_MAXLEN,
+    replicaWaitMs: e.CERTGATE_REPLICA_WAIT,
     timeZone: e.CERTGATE_TIME_ZONE.trim(),
     notify,
     logLevel: e.LOG_LEVEL,

@@ -2,6 +2,7 @@
 // Transformed values use `prefault` so their defaults go through the same parsing as given values.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { parseRedisUrl, RedisUrlError } from '../store/redis-url.js';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../time/zone.js';
 import { notifyEnvShape } from './notify-schema.js';
 
@@ -50,8 +51,17 @@ const url = (name: string, protocols: string[]) =>
     { message: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/** One server, Sentinel or Cluster (store/redis-url.ts); the message names the variable and the forms. */
+const redisUrl = z.string().superRefine((v, ctx) => {
+  try {
+    parseRedisUrl(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof RedisUrlError ? err.message : 'REDIS_URL is not a Redis URL' });
+  }
+});
+
 export const envSchema = z.object({
-  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   CERTGATE_LISTEN: hostPort('CERTGATE_LISTEN').default('0.0.0.0:8443'),
   CERTGATE_TLS_CERT: z.string().min(1).optional(),
   CERTGATE_TLS_KEY: z.string().min(1).optional(),
@@ -95,6 +105,7 @@ export const envSchema = z.object({
   CERTGATE_UPSTREAM_TIMEOUT: duration('CERTGATE_UPSTREAM_TIMEOUT', 100).prefault('30s'),
   CERTGATE_SHUTDOWN_GRACE: duration('CERTGATE_SHUTDOWN_GRACE', 0).prefault('10s'),
   CERTGATE_STORE_TIMEOUT: duration('CERTGATE_STORE_TIMEOUT', 50).prefault('800ms'),
+  CERTGATE_REPLICA_WAIT: duration('CERTGATE_REPLICA_WAIT', 10).prefault('1s'),
   CERTGATE_AUDIT_MAXLEN: integer('CERTGATE_AUDIT_MAXLEN', 100, 100_000_000).prefault('100000'),
   CERTGATE_TRUST_PROXY_PROTOCOL: z.string().optional(),
   CERTGATE_TIME_ZONE: z

@@ -5,7 +5,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
-import { createRedis } from '../store/redis.js';
+import { createStore } from '../store/redis.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { storeCheck, tcpCheck, type CheckResult } from '../ops/readiness.js';
 import { createGateway } from './create.js';
@@ -110,7 +110,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   });
   for (let i = 0; i < workers; i++) fork();
 
-  const redis = createRedis(config.redisUrl, { connectionName: 'certgate-primary' });
+  const redis = createStore(config.redisUrl, { connectionName: 'certgate-primary' });
   redis.on('error', () => undefined);
   redis.connect().catch(() => undefined);
   const aggregator = new AggregatorRegistry();

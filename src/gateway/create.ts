@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Config } from '../config/config.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { createRedis } from '../store/redis.js';
+import { createStore } from '../store/redis.js';
+import { keys } from '../store/keys.js';
+import { MaintenanceCache } from '../maintenance/maintenance-cache.js';
 import { createMetrics } from '../ops/metrics.js';
 import { createOpsServer } from '../ops/ops-server.js';
 import { storeCheck, tcpCheck } from '../ops/readiness.js';
@@ -21,11 +23,11 @@ import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
 import { loadTlsMaterial } from './tls-material.js';
-import { defineGateScript } from './request-lookup.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { attachSessionCache, SESSION_CACHE_DEFAULTS, TlsSessionCache } from '../tls/session-cache.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayDeps } from './deps.js';
+import type { Store } from '../store/store.js';
 import { Notifier } from '../notify/service.js';
 
 export interface GatewayOptions {
@@ -60,10 +62,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? Date.now;
   const tls = loadTlsMaterial(config);
-  const redis = createRedis(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
+  const redis = createStore(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
-  defineGateScript(redis);
-  const audit = new AuditLog(redis, config.auditMaxLen);
+  const maintenance = new MaintenanceCache(redis, logger);
+  const audit = new AuditLog(redis, config.auditMaxLen, { replicaWaitMs: config.replicaWaitMs });
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
   const metrics = createMetrics(
@@ -80,7 +82,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
   // Expiry reminders and account notices: every instance tries, the store lease lets one send.
   const notifier = new Notifier({ redis, audit, registry, users, config: config.notify, logger, metrics });
-  const deps: GatewayDeps = { config, logger, redis, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl, clock };
+  const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl, clock };
 
   const app = createGatewayApp(deps);
   const callback = app.callback();
@@ -144,7 +146,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     port: 0,
     opsPort: 0,
     async listen() {
-      redis.connect().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
+      redis
+        .connect()
+        .then(() => warnAboutLegacyData(redis, logger))
+        .catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
+      maintenance.start();
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
       notifier.start();
@@ -159,7 +165,10 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       await notifier.stop();
       await upstream.close().catch(() => undefined);
       await argon2.close();
-      await redis.quit().catch(() => redis.disconnect());
+      maintenance.stop();
+      await redis.quit().catch(() => undefined);
+      // Also after QUIT: a Sentinel client's failover watcher only stops on disconnect().
+      redis.disconnect();
       if (ops.listening) {
         await new Promise<void>((resolve) => ops.close(() => resolve()));
         ops.closeAllConnections();
@@ -167,6 +176,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
   };
   return gateway;
+}
+
+/** Registrations still in the one-slot layout are invisible to the gateway until migrated. */
+async function warnAboutLegacyData(redis: Store, logger: Logger): Promise<void> {
+  const legacy = await redis.exists(keys.legacyRegistry).catch(() => 0);
+  if (legacy === 1) logger.error('registrations in the old single-slot layout were found; run `certgate store migrate` (see README "Scaling")');
 }
 
 /** A tenth of the shorter timeout, between 50 ms and 1 s: a cut comes within ~10 % of the configured time. */

@@ -1,5 +1,5 @@
 // Everything a gateway middleware or handler may use, built once per process (see gateway/create.ts).
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
@@ -10,11 +10,15 @@ import type { RevocationList } from '../tls/crl.js';
 import type { TrustedCa } from '../tls/trusted-cas.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
+import type { MaintenanceCache } from '../maintenance/maintenance-cache.js';
 
 export interface GatewayDeps {
   config: Config;
   logger: Logger;
-  redis: Redis;
+  /** The store (any topology; see store/store.ts). */
+  redis: Store;
+  /** Local copy of the maintenance flag (bounded, invalidated by pub/sub). */
+  maintenance: MaintenanceCache;
   metrics: GatewayMetrics;
   audit: AuditLog;
   sessions: SessionStore;

@@ -1,41 +1,27 @@
-// The one store round trip of a request: registry entry + maintenance flag (one script on the
-// {gate} slot) sent together with the session touch (one script on the user's slot).
-import type { Redis } from 'ioredis';
+// The store reads of a request: the certificate's registration (one GET on the certificate's own
+// slot) and, only when the local copy may not be used, the maintenance flag — sent in parallel with
+// the session touch (the user's slot), so a request costs one round trip per shard involved.
 import { keys, registryField } from '../store/keys.js';
+import { storeCallWithin } from '../store/redis.js';
+import type { Store } from '../store/store.js';
 import { decodeRegistration, type Registration } from '../registry/registration.js';
+import type { MaintenanceCache } from '../maintenance/maintenance-cache.js';
 import type { MaintenanceState } from './state.js';
-
-const GATE_SCRIPT = `
-local reg = redis.call('HGET', KEYS[1], ARGV[1])
-local m = redis.call('HMGET', KEYS[2], 'on', 'message', 'since')
-return { reg or '', m[1] or '', m[2] or '', m[3] or '' }
-`;
-
-type GateReply = [string, string, string, string];
-
-interface GateRedis extends Redis {
-  certgateGate(registryKey: string, maintenanceKey: string, field: string): Promise<GateReply>;
-}
 
 export interface GateFacts {
   registration: Registration | undefined;
   maintenance: MaintenanceState;
 }
 
-/** Registers the script on the connection once (ioredis sends EVALSHA, falling back to EVAL). */
-export function defineGateScript(redis: Redis): void {
-  if (!('certgateGate' in redis)) redis.defineCommand('certgateGate', { numberOfKeys: 2, lua: GATE_SCRIPT });
-}
-
-export async function lookupGate(redis: Redis, issuerId: string, serial: string): Promise<GateFacts> {
-  const field = registryField(issuerId, serial);
-  const [reg, on, message, since] = await (redis as GateRedis).certgateGate(keys.registry, keys.maintenance, field);
+/**
+ * Registration and maintenance state for one certificate. `deadlineMs` bounds the whole lookup
+ * (Cluster retries during a failover included): past it the request answers 503, never hangs.
+ */
+export async function lookupGate(store: Store, maintenance: MaintenanceCache, issuerId: string, serial: string, deadlineMs: number, now = Date.now()): Promise<GateFacts> {
+  const cached = maintenance.current(now);
+  const [reg, m] = await storeCallWithin(deadlineMs, () => Promise.all([store.get(keys.registration(issuerId, serial)), cached ?? maintenance.read()]));
   return {
-    registration: reg ? decodeRegistration(field, reg) : undefined,
-    maintenance: {
-      on: on === '1',
-      ...(message ? { message } : {}),
-      ...(since ? { since: Number(since) } : {}),
-    },
+    registration: reg ? decodeRegistration(registryField(issuerId, serial), reg) : undefined,
+    maintenance: m,
   };
 }

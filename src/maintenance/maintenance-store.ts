@@ -1,11 +1,12 @@
-// Maintenance mode for every gateway instance at once: the hash keys.maintenance, read by the
-// gateway's per-request script ({on:'1', message, since}).
-import type { Redis } from 'ioredis';
+// Maintenance mode for every gateway instance at once: the hash keys.maintenance ({on:'1', message,
+// since}); each change is announced on keys.maintenanceChanged so every gateway's local copy
+// (maintenance-cache.ts) is re-read at once rather than at the end of its bound.
+import type { Store } from '../store/store.js';
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { recordAudit, type AuditBy } from '../audit/audit-log.js';
+import { recordWrite, type AuditBy } from '../audit/audit-log.js';
 
 export interface MaintenanceStatus {
   on: boolean;
@@ -18,7 +19,7 @@ const MAX_MESSAGE = 500;
 
 export class MaintenanceStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Store,
     private readonly audit?: AuditLog,
   ) {}
 
@@ -33,14 +34,21 @@ export class MaintenanceStore {
       const failed = replies?.find(([err]) => err);
       if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted');
     });
-    await recordAudit(this.audit, by, 'maintenance.on', undefined, { message: text || undefined });
+    await this.announce();
+    await recordWrite(this.audit, this.redis, [keys.maintenance], by, 'maintenance.on', undefined, { message: text || undefined });
     return { on: true, since: now, ...(text ? { message: text } : {}) };
   }
 
   async off(by?: AuditBy): Promise<{ wasOn: boolean }> {
     const removed = await storeCall(() => this.redis.del(keys.maintenance));
-    await recordAudit(this.audit, by, 'maintenance.off', undefined, { wasOn: removed === 1 });
+    await this.announce();
+    await recordWrite(this.audit, this.redis, [keys.maintenance], by, 'maintenance.off', undefined, { wasOn: removed === 1 });
     return { wasOn: removed === 1 };
+  }
+
+  /** Tell every gateway to re-read the flag now (Cluster forwards PUBLISH to every node). */
+  private async announce(): Promise<void> {
+    await storeCall(() => this.redis.publish(keys.maintenanceChanged, '1'));
   }
 
   async status(): Promise<MaintenanceStatus> {

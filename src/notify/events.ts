@@ -1,7 +1,7 @@
 // Account events from the audit stream: lockouts, password resets and changes, new accounts become
 // notices; logins teach which user holds which certificate. Reading the stream (with a stored
 // cursor) keeps the notifier independent of the login and CLI code that writes the entries.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
@@ -82,7 +82,7 @@ function lockoutRecipients(dir: Directory, operatorId: string) {
  * one failing delivery never holds back the notices behind it (the cursor always moves on).
  */
 export class PendingEvents {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: Store) {}
 
   /** Every pending notice; ones older than EVENT_MAX_AGE_MS are dropped (their retries are long over). */
   async list(now: number): Promise<EventNotice[]> {

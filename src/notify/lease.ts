@@ -1,6 +1,6 @@
 // The sender's lease: one key in the store names the instance allowed to send, for a bounded time.
 // The holder renews it every pass; when it dies, another instance takes over after the TTL.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 
@@ -14,7 +14,7 @@ const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 
 export class Lease {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Store,
     readonly holder: string,
     private readonly ttlMs: number,
   ) {}
@@ -28,7 +28,7 @@ export class Lease {
   }
 
   /** Who holds the lease now and for how long (ms), if anyone. */
-  static async holder(redis: Redis): Promise<{ holder: string; ttlMs: number } | undefined> {
+  static async holder(redis: Store): Promise<{ holder: string; ttlMs: number } | undefined> {
     const [holder, ttl] = await Promise.all([storeCall(() => redis.get(keys.notifyLease)), storeCall(() => redis.pttl(keys.notifyLease))]);
     return holder ? { holder, ttlMs: Math.max(0, ttl) } : undefined;
   }

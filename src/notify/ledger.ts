@@ -1,7 +1,7 @@
 // What the sender reports about itself, for `certgate notify status` and monitoring: failing
 // deliveries (retried or given up), a capped log of every mail and webhook call, the last pass.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 
@@ -51,7 +51,7 @@ const FAILING_KEEP_MS = 30 * 86_400_000;
 export const recipientDigest = (address: string): string => createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 24);
 
 export class Ledger {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: Store) {}
 
   async failing(entry: FailingDelivery): Promise<void> {
     await storeCall(() => this.redis.hset(keys.notifyFailing, entry.id, JSON.stringify(entry)));

@@ -1,6 +1,6 @@
 // What would be sent, without sending: the notices due now (not yet delivered everywhere) and the
 // reminder steps that fall due within the next N days, with their recipients.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import type { NotifyConfig } from '../config/notify-schema.js';
 import type { Registry } from '../registry/registry.js';
 import { displaySerial } from '../tls/serial.js';
@@ -28,7 +28,7 @@ export interface PreviewRow {
 }
 
 export interface PreviewDeps {
-  redis: Redis;
+  redis: Store;
   audit: AuditLog;
   registry: Registry;
   users: UserStore;

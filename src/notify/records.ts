@@ -1,7 +1,7 @@
 // Delivery records: one hash field per (notice, target), claimed atomically before sending and
 // settled after, so a second process or a restart never sends the same notice twice. Each script
 // touches one key (the notice's per-certificate or per-user hash), so it runs on Redis Cluster.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 
@@ -70,7 +70,7 @@ export interface ClaimResult {
 }
 
 export class DeliveryRecords {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: Store) {}
 
   async claim(key: string, field: string, now: number, claimer: string, ttlMs: number): Promise<ClaimResult> {
     const n = Number(await storeCall(() => this.redis.eval(CLAIM, 1, key, field, String(now), claimer, String(STALE_CLAIM_MS), String(Math.max(1, Math.round(ttlMs))))));

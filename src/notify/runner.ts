@@ -1,7 +1,7 @@
 // One sending pass at `now`: plan the due notices, claim each (notice, recipient) delivery, send one
 // mail per recipient (reminders at most once per recipient per day) and one webhook call per
 // notice, then record the outcome. Claims make it safe even if two passes ever overlap.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { NotifyConfig } from '../config/notify-schema.js';
 import type { Logger } from '../log/logger.js';
@@ -26,7 +26,7 @@ export interface NotifyMetrics {
 }
 
 export interface RunnerDeps {
-  redis: Redis;
+  redis: Store;
   audit: AuditLog;
   registry: Registry;
   users: UserStore;

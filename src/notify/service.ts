@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { type NotifyConfig, notifyEnabled } from '../config/notify-schema.js';
 import type { Logger } from '../log/logger.js';
@@ -15,7 +15,7 @@ import { Lease } from './lease.js';
 import { type NotifyMetrics, Runner } from './runner.js';
 
 export interface NotifierDeps {
-  redis: Redis;
+  redis: Store;
   audit: AuditLog;
   registry: Registry;
   users: UserStore;

@@ -1,6 +1,6 @@
 // `certgate notify status`: who holds the sender lease, the last pass, failing deliveries and the
 // most recent mails and webhook calls.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import { type FailingDelivery, Ledger, type LogEntry, type PassSummary } from './ledger.js';
@@ -16,7 +16,7 @@ export interface NotifyStatus {
   recent: LogEntry[];
 }
 
-export async function notifyStatus(redis: Redis, now: number, recentCount = 20): Promise<NotifyStatus> {
+export async function notifyStatus(redis: Store, now: number, recentCount = 20): Promise<NotifyStatus> {
   const ledger = new Ledger(redis);
   return {
     lease: (await Lease.holder(redis)) ?? null,

@@ -1,6 +1,6 @@
 // Readiness checks: the store answers, the upstream accepts TCP connections, TLS material is loaded.
 import { connect } from 'node:net';
-import type { Redis } from 'ioredis';
+import { primaryAddresses, type Store } from '../store/store.js';
 
 export type CheckResult = { ok: true } | { ok: false; error: string };
 export type Check = () => Promise<CheckResult>;
@@ -21,9 +21,10 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   });
 
 /** Where the store is, for messages (never its password). */
-function storeAddress(redis: Redis): string {
-  const o = (redis as { options?: { host?: string; port?: number } }).options;
-  return o?.host ? `${o.host}:${o.port ?? 6379}` : 'the configured address';
+function storeAddress(redis: Store): string {
+  // Sentinel and Cluster: the primaries this client is connected to now.
+  const primaries = primaryAddresses(redis).join(', ');
+  return primaries && !primaries.includes('undefined') ? primaries : 'the configured address';
 }
 
 /** The client library's message in the words an operator reads on /readyz. */
@@ -41,7 +42,7 @@ export function describeStoreFailure(err: unknown, address: string, timeoutMs: n
   return `store (REDIS_URL) at ${address} is not reachable: ${why}`;
 }
 
-export function storeCheck(redis: Redis, timeoutMs = 1000): Check {
+export function storeCheck(redis: Store, timeoutMs = 1000): Check {
   // While disconnected the client only says "not writeable": the last connection error says why.
   let lastConnectionError: unknown;
   redis.on('error', (err: unknown) => (lastConnectionError = err));

@@ -1,7 +1,7 @@
 // Business operators (事業者): the owners of users and certificates. Stored as one hash
 // operatorId → JSON { name, createdAt, emails? }; there is no removal, so references never dangle.
-import type { Redis } from 'ioredis';
-import { recordAudit, type AuditBy, type AuditLog } from '../audit/audit-log.js';
+import type { Store } from '../store/store.js';
+import { recordWrite, type AuditBy, type AuditLog } from '../audit/audit-log.js';
 import { errors } from '../errors/certgate-error.js';
 import { storeCall } from '../store/redis.js';
 import { keys } from '../store/keys.js';
@@ -37,7 +37,7 @@ export const unknownOperator = (id: string) =>
 
 export class OperatorStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Store,
     private readonly audit?: AuditLog,
   ) {}
 
@@ -47,7 +47,7 @@ export class OperatorStore {
     const op: Operator = { id, name: name.trim(), createdAt: Date.now(), emails: validateEmails(emails) };
     const created = await storeCall(() => this.redis.hsetnx(keys.operators, id, encode(op)));
     if (created === 0) throw errors.conflict(`operator "${id}" already exists; see \`certgate operator list\``);
-    await recordAudit(this.audit, by, 'operator.add', id, { name: op.name, emails: op.emails.length > 0 ? op.emails : undefined });
+    await recordWrite(this.audit, this.redis, [keys.operators], by, 'operator.add', id, { name: op.name, emails: op.emails.length > 0 ? op.emails : undefined });
     return op;
   }
 
@@ -59,7 +59,7 @@ export class OperatorStore {
       if (json === null) throw unknownOperator(id);
       const op = { ...parse(id, json), emails: list };
       if ((await storeCall(() => this.redis.eval(SET_IF_SAME, 1, keys.operators, id, json, encode(op)))) === 1) {
-        await recordAudit(this.audit, by, 'operator.set-email', id, { emails: list });
+        await recordWrite(this.audit, this.redis, [keys.operators], by, 'operator.set-email', id, { emails: list });
         return op;
       }
     }

@@ -1,13 +1,15 @@
 // The certificate registry: which (issuer, serial) may use the gateway, for which operator and
-// until when. One hash (keys.registry); scans use HSCAN so it stays usable at a million entries.
-import type { Redis } from 'ioredis';
-import { recordAudit, type AuditBy, type AuditLog } from '../audit/audit-log.js';
+// until when. One key per certificate (keys.registration, on the certificate's own slot), so the
+// per-request lookup spreads over every shard of a Cluster; lists SCAN every primary.
+import { recordWrite, type AuditBy, type AuditLog } from '../audit/audit-log.js';
 
 export type { AuditBy };
 import { errors } from '../errors/certgate-error.js';
 import { endSessionsForCertificates } from '../session/by-certificate.js';
 import { storeCall } from '../store/redis.js';
-import { keys, registryField } from '../store/keys.js';
+import { keys, registryField, certificateIdOfKey } from '../store/keys.js';
+import { scanKeys } from '../store/scan.js';
+import { forEachParallel, type Store } from '../store/store.js';
 import { displaySerial } from '../tls/serial.js';
 import { OperatorStore, unknownOperator } from './operators.js';
 import { type Registration, type RegistrationState, decodeRegistration, encodeRegistration, registrationState } from './registration.js';
@@ -29,40 +31,23 @@ export interface RegistryStats {
 export type CertKey = Pick<Registration, 'issuerId' | 'serial'>;
 
 const DAY = 86_400_000;
-const SCAN_COUNT = 5000;
-const CHUNK = 1000;
+/** Commands in flight at once for bulk work (each is one key; auto-pipelining batches them per node). */
+const WIDTH = 1000;
 
-// All-or-nothing import: refuse when any field exists, else write every pair. Runs on the {gate} slot.
-const IMPORT_SCRIPT = `
-local dup = {}
-for i = 1, #ARGV, 2 do
-  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then dup[#dup + 1] = ARGV[i] end
-end
-if #dup > 0 then table.insert(dup, 1, 'dup') return dup end
-for i = 1, #ARGV, ${2 * CHUNK} do
-  redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + ${2 * CHUNK - 1}, #ARGV)))
-end
-return {'ok', tostring(#ARGV / 2)}
-`;
-// Delete only entries still holding the value we decided on (a re-registration in between survives).
-const DELETE_IF_SAME = `
-local n = 0
-for i = 1, #ARGV, 2 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then n = n + redis.call('HDEL', KEYS[1], ARGV[i]) end
-end
-return n
-`;
+// Delete only an entry still holding the value we decided on (a re-registration in between survives).
+const DELETE_IF_SAME = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 const byExpiry = (a: Registration, b: Registration): number =>
   (a.notAfter ?? Number.MAX_SAFE_INTEGER) - (b.notAfter ?? Number.MAX_SAFE_INTEGER) || a.serial.localeCompare(b.serial) || a.issuerId.localeCompare(b.issuerId);
 
 export const describeCert = (k: CertKey): string => `serial ${displaySerial(k.serial)} (issuer ${k.issuerId})`;
+const keyOf = (k: CertKey): string => keys.registration(k.issuerId, k.serial);
 
 export class Registry {
   readonly operators: OperatorStore;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Store,
     private readonly audit?: AuditLog,
   ) {
     this.operators = new OperatorStore(redis, audit);
@@ -75,25 +60,28 @@ export class Registry {
    */
   async add(r: Registration, opts: { replace?: boolean; by?: AuditBy } = {}): Promise<Registration & { sessionsEnded?: number }> {
     if (!(await this.operators.exists(r.operatorId))) throw unknownOperator(r.operatorId);
-    const field = registryField(r.issuerId, r.serial);
+    const key = keyOf(r);
     const value = encodeRegistration(r);
     let sessionsEnded: number | undefined;
+    let endedKeys: string[] = [];
     if (opts.replace) {
-      // One key, so the read of the old value and the write are atomic on Cluster too.
-      const replies = await storeCall(async () => (await this.redis.multi().hget(keys.registry, field).hset(keys.registry, field, value).exec()) ?? []);
+      // One key, so reading the old value and writing the new one is one transaction on Cluster too.
+      const replies = await storeCall(async () => (await this.redis.multi().get(key).set(key, value).exec()) ?? []);
       const [err, previous] = replies[0] ?? [null, null];
       if (err) throw errors.storeUnavailable(err);
-      const old = typeof previous === 'string' ? decodeRegistration(field, previous) : undefined;
+      const old = typeof previous === 'string' ? decodeRegistration(registryField(r.issuerId, r.serial), previous) : undefined;
       if (old && (old.operatorId !== r.operatorId || old.notBefore !== r.notBefore || old.notAfter !== r.notAfter)) {
-        sessionsEnded = await endSessionsForCertificates(this.redis, [field]);
+        const ended = await endSessionsForCertificates(this.redis, [registryField(r.issuerId, r.serial)]);
+        sessionsEnded = ended.count;
+        endedKeys = ended.keys;
       }
-    } else if ((await storeCall(() => this.redis.hsetnx(keys.registry, field, value))) === 0) {
+    } else if ((await storeCall(() => this.redis.set(key, value, 'NX'))) === null) {
       const existing = await this.get(r.issuerId, r.serial);
       throw errors.conflict(
         `${describeCert(r)} is already registered${existing ? ` for operator "${existing.operatorId}"` : ''}; remove it first or add --replace`,
       );
     }
-    await recordAudit(this.audit, opts.by, opts.replace ? 'serial.replace' : 'serial.add', field, {
+    await recordWrite(this.audit, this.redis, [key, ...endedKeys], opts.by, opts.replace ? 'serial.replace' : 'serial.add', registryField(r.issuerId, r.serial), {
       operator: r.operatorId,
       label: r.label,
       notAfter: r.notAfter === undefined ? undefined : new Date(r.notAfter).toISOString(),
@@ -103,28 +91,35 @@ export class Registry {
   }
 
   async get(issuerId: string, serial: string): Promise<Registration | undefined> {
-    const field = registryField(issuerId, serial);
-    const json = await storeCall(() => this.redis.hget(keys.registry, field));
-    return json === null ? undefined : decodeRegistration(field, json);
+    const json = await storeCall(() => this.redis.get(keys.registration(issuerId, serial)));
+    return json === null ? undefined : decodeRegistration(registryField(issuerId, serial), json);
   }
 
-  /** Visit every entry (HSCAN: bounded memory and no long blocking of Redis). */
-  async scan(visit: (r: Registration, field: string, json: string) => void, match?: string): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, flat] = await storeCall(() =>
-        match ? this.redis.hscan(keys.registry, cursor, 'MATCH', match, 'COUNT', SCAN_COUNT) : this.redis.hscan(keys.registry, cursor, 'COUNT', SCAN_COUNT),
-      );
-      cursor = next;
-      for (let i = 0; i + 1 < flat.length; i += 2) visit(decodeRegistration(flat[i]!, flat[i + 1]!), flat[i]!, flat[i + 1]!);
-    } while (cursor !== '0');
+  /** Visit every registration (SCAN on every primary, then one GET per key, many in flight). */
+  async scan(visit: (r: Registration, json: string) => void, match: string = keys.registrationPattern): Promise<void> {
+    await scanKeys(this.redis, match, async (found) => {
+      const values = await forEachParallel(found, WIDTH, (k) => storeCall(() => this.redis.get(k)));
+      found.forEach((k, i) => {
+        const id = certificateIdOfKey(k);
+        const json = values[i];
+        // Removed between SCAN and GET, or a foreign key that matched the glob: skip.
+        if (id !== undefined && typeof json === 'string') visit(decodeRegistration(id, json), json);
+      });
+    });
+  }
+
+  /** Number of registrations (a scan; for reports and tests). */
+  async count(): Promise<number> {
+    let n = 0;
+    await this.scan(() => n++);
+    return n;
   }
 
   /** Every registration of a serial, whatever its issuer (serials are unique per issuer only). */
   async findBySerial(serials: string[]): Promise<Map<string, Registration[]>> {
     const wanted = new Set(serials);
     const found = new Map<string, Registration[]>();
-    const match = serials.length === 1 ? `*:${serials[0]}` : undefined;
+    const match = serials.length === 1 ? keys.registrationsOfSerial(serials[0]!) : undefined;
     await this.scan((r) => {
       if (wanted.has(r.serial)) found.set(r.serial, [...(found.get(r.serial) ?? []), r]);
     }, match);
@@ -135,19 +130,17 @@ export class Registry {
   async remove(items: CertKey[], opts: { by?: AuditBy } = {}): Promise<{ removed: CertKey[]; missing: CertKey[]; sessionsEnded: number }> {
     const removed: CertKey[] = [];
     const missing: CertKey[] = [];
-    for (let i = 0; i < items.length; i += CHUNK) {
-      const chunk = items.slice(i, i + CHUNK);
-      const p = this.redis.pipeline();
-      for (const k of chunk) p.hdel(keys.registry, registryField(k.issuerId, k.serial));
-      const replies = await storeCall(async () => (await p.exec()) ?? []);
-      replies.forEach(([err, n], j) => {
-        if (err) throw errors.storeUnavailable(err);
-        (Number(n) === 1 ? removed : missing).push(chunk[j]!);
+    const replies = await forEachParallel(items, WIDTH, (k) => storeCall(() => this.redis.del(keyOf(k))));
+    replies.forEach((n, i) => (n === 1 ? removed : missing).push(items[i]!));
+    const ended = await endSessionsForCertificates(this.redis, removed.map((k) => registryField(k.issuerId, k.serial)));
+    const written = [...removed.map(keyOf), ...ended.keys];
+    for (const [i, k] of removed.entries()) {
+      // One acknowledgement wait covers the whole command; the entries after the first only record it.
+      await recordWrite(this.audit, this.redis, i === 0 ? written : [], opts.by, 'serial.remove', registryField(k.issuerId, k.serial), {
+        sessionsEnded: ended.count,
       });
     }
-    const sessionsEnded = await endSessionsForCertificates(this.redis, removed.map((k) => registryField(k.issuerId, k.serial)));
-    for (const k of removed) await recordAudit(this.audit, opts.by, 'serial.remove', registryField(k.issuerId, k.serial), { sessionsEnded });
-    return { removed, missing, sessionsEnded };
+    return { removed, missing, sessionsEnded: ended.count };
   }
 
   async list(filter: ListFilter = {}): Promise<Registration[]> {
@@ -168,15 +161,11 @@ export class Registry {
     return out.sort(byExpiry);
   }
 
-  /** Which of the given registry fields already exist (pipelined HEXISTS in chunks). */
-  async existing(fields: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < fields.length; i += CHUNK) {
-      const chunk = fields.slice(i, i + CHUNK);
-      const values = await storeCall(() => this.redis.hmget(keys.registry, ...chunk));
-      chunk.forEach((f, j) => values[j] !== null && found.add(f));
-    }
-    return found;
+  /** Which of the given certificate ids (`<issuerId>:<serial>`) are registered. */
+  async existing(ids: string[]): Promise<Set<string>> {
+    const keyOfId = (id: string) => keys.registration(id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1));
+    const found = await forEachParallel(ids, WIDTH, (id) => storeCall(() => this.redis.exists(keyOfId(id))));
+    return new Set(ids.filter((_, i) => found[i] === 1));
   }
 
   /** Register all rows or none: duplicates in `rows` or in the store, or an unknown operator, refuse the lot. */
@@ -191,14 +180,17 @@ export class Registry {
     const known = await this.operators.existing(operatorIds);
     for (const id of operatorIds) if (!known.has(id)) throw unknownOperator(id);
     if (rows.length === 0) return { added: 0 };
-    // One array argument (ioredis flattens it): spreading 200,000 arguments would overflow the JS stack.
-    const args = [keys.registry, ...rows.flatMap((r, i) => [fields[i]!, encodeRegistration(r)])];
-    const reply = (await storeCall(() => this.redis.eval(IMPORT_SCRIPT, 1, args))) as string[];
-    if (reply[0] === 'dup') {
-      const dups = reply.slice(1);
+    // Keys of many slots cannot share one script: write each with SET NX, and if any already
+    // existed (registered meanwhile), take back exactly what this import wrote — all or nothing.
+    const values = rows.map(encodeRegistration);
+    const written = await forEachParallel([...rows.keys()], WIDTH, (i) => storeCall(() => this.redis.set(keyOf(rows[i]!), values[i]!, 'NX')));
+    const dups = fields.filter((_, i) => written[i] === null);
+    if (dups.length > 0) {
+      const mine = rows.map((r, i) => [keyOf(r), values[i]!] as const).filter((_, i) => written[i] !== null);
+      await forEachParallel(mine, WIDTH, ([k, v]) => storeCall(() => this.redis.eval(DELETE_IF_SAME, 1, k, v)));
       throw errors.conflict(`${dups.length} certificate(s) are already registered (${dups.slice(0, 5).join(', ')}${dups.length > 5 ? ', …' : ''}); nothing was imported`);
     }
-    await recordAudit(this.audit, opts.by, 'serial.import', opts.source ?? '', {
+    await recordWrite(this.audit, this.redis, rows.map(keyOf), opts.by, 'serial.import', opts.source ?? '', {
       added: rows.length,
       operators: [...operatorIds].sort().slice(0, 100),
     });
@@ -207,28 +199,21 @@ export class Registry {
 
   /** Entries that expired before `before` (ms); removed (and their sessions ended) unless dryRun. */
   async prune(opts: { before: number; dryRun?: boolean; by?: AuditBy }): Promise<{ entries: Registration[]; removed: number; sessionsEnded: number }> {
-    const entries: Registration[] = [];
-    const values: string[] = [];
-    await this.scan((r, field, json) => {
-      if (r.notAfter !== undefined && r.notAfter < opts.before) {
-        entries.push(r);
-        values.push(field, json);
-      }
+    const entries: Array<{ r: Registration; json: string }> = [];
+    await this.scan((r, json) => {
+      if (r.notAfter !== undefined && r.notAfter < opts.before) entries.push({ r, json });
     });
-    entries.sort(byExpiry);
-    if (opts.dryRun || entries.length === 0) return { entries, removed: 0, sessionsEnded: 0 };
-    let removed = 0;
-    for (let i = 0; i < values.length; i += 2 * CHUNK) {
-      const chunk = values.slice(i, i + 2 * CHUNK);
-      removed += Number(await storeCall(() => this.redis.eval(DELETE_IF_SAME, 1, [keys.registry, ...chunk])));
-    }
-    const sessionsEnded = await endSessionsForCertificates(this.redis, entries.map((r) => registryField(r.issuerId, r.serial)));
-    await recordAudit(this.audit, opts.by, 'serial.prune', `expired before ${new Date(opts.before).toISOString()}`, {
+    const sorted = entries.map((e) => e.r).sort(byExpiry);
+    if (opts.dryRun || entries.length === 0) return { entries: sorted, removed: 0, sessionsEnded: 0 };
+    const deleted = await forEachParallel(entries, WIDTH, ({ r, json }) => storeCall(() => this.redis.eval(DELETE_IF_SAME, 1, keyOf(r), json)));
+    const removed = deleted.reduce((n: number, d) => n + Number(d), 0);
+    const ended = await endSessionsForCertificates(this.redis, entries.map(({ r }) => registryField(r.issuerId, r.serial)));
+    await recordWrite(this.audit, this.redis, [...entries.map(({ r }) => keyOf(r)), ...ended.keys], opts.by, 'serial.prune', `expired before ${new Date(opts.before).toISOString()}`, {
       removed,
-      sessionsEnded,
-      serials: entries.slice(0, 100).map((r) => r.serial),
+      sessionsEnded: ended.count,
+      serials: sorted.slice(0, 100).map((r) => r.serial),
     });
-    return { entries, removed, sessionsEnded };
+    return { entries: sorted, removed, sessionsEnded: ended.count };
   }
 
   async stats(now: number): Promise<RegistryStats> {

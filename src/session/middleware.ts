@@ -4,6 +4,7 @@
 import { gatewayPages } from '../pages/gateway-pages.js';
 import { pageFrame, sendPage } from '../gateway/respond.js';
 import { registryField } from '../store/keys.js';
+import { storeCallWithin } from '../store/redis.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
 import { nextParamFor } from '../auth/next-path.js';
@@ -18,6 +19,9 @@ export interface RequireSessionOptions {
   /** The password pages themselves must be reachable while a change is pending. */
   allowMustChange?: boolean;
 }
+
+/** Bounded like the certificate gate's lookups: a Cluster failover answers 503, never hangs. */
+const storeDeadline = (deps: GatewayDeps): number => 2 * deps.config.timeouts.storeMs;
 
 interface Lookup {
   userId: string;
@@ -37,7 +41,7 @@ function lookup(ctx: GatewayContext, deps: GatewayDeps): Lookup | undefined {
   if (started) return { userId: started.userId, sid: started.sid, certField, now, peeked: started.result };
   const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
   if (!cookie) return undefined;
-  return { ...cookie, certField, now, peeked: deps.sessions.peek(cookie.userId, cookie.sid, certField, now) };
+  return { ...cookie, certField, now, peeked: storeCallWithin(storeDeadline(deps), () => deps.sessions.peek(cookie.userId, cookie.sid, certField, now)) };
 }
 
 /**
@@ -48,7 +52,7 @@ function lookup(ctx: GatewayContext, deps: GatewayDeps): Lookup | undefined {
 async function settle(l: Lookup, peeked: TouchResult, deps: GatewayDeps): Promise<TouchResult> {
   if (peeked.status === 'gone' || peeked.status === 'replaced' || peeked.status === 'ended') return peeked;
   if (peeked.status === 'ok' && l.now - peeked.session.lastSeen < deps.sessions.refreshAfterMs) return peeked;
-  return deps.sessions.touch(l.userId, l.sid, l.certField, l.now);
+  return storeCallWithin(storeDeadline(deps), () => deps.sessions.touch(l.userId, l.sid, l.certField, l.now));
 }
 
 function redirectToLogin(ctx: GatewayContext): void {

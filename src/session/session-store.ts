@@ -1,5 +1,5 @@
 // Sessions in Redis: one hash per user (single login), checked and refreshed by one script per request.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import { errors } from '../errors/certgate-error.js';
@@ -42,10 +42,10 @@ export const SESSION_GRACE_MS = 60_000;
 const TOUCH_STATUSES = new Set(['idle', 'expired', 'gone', 'replaced', 'cert-mismatch']);
 
 export class SessionStore {
-  private readonly r: Redis & SessionScripts;
+  private readonly r: Store & SessionScripts;
 
   constructor(
-    redis: Redis,
+    redis: Store,
     readonly options: SessionOptions,
   ) {
     this.r = defineScripts<SessionScripts>(redis, SESSION_SCRIPTS);

@@ -1,16 +1,23 @@
 // Every Redis key certgate uses, in one place. Keys that one script touches together share a hash
-// tag, so the same scripts run on Redis Cluster: `{gate}` for registry + maintenance (read on every
-// request), `{u:<userId>}` for everything about one user (record, session, login attempts).
+// tag, so the same scripts run on Redis Cluster: `{u:<userId>}` for everything about one user
+// (record, session, login attempts), `{c:<issuerId>:<serial>}` for everything about one certificate
+// (its registration, read on every request — so the per-request reads spread over every shard),
+// `{o:<operatorId>}` for per-operator keys. Lists across records SCAN every primary with the
+// `…Pattern` globs below (README "Scaling"), so no global index key is needed.
 
 export const keys = {
-  /** Hash: field `<issuerId>:<serial>` → JSON registration (see registry/registration.ts). */
-  registry: 'cg:{gate}:registry',
-  /** Hash: `on` ("1"/absent), `message`, `since` (ms). */
+  /** String: JSON registration of one certificate (see registry/registration.ts). */
+  registration: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:reg`,
+  /** SCAN glob for every registration key. */
+  registrationPattern: 'cg:{c:*}:reg',
+  /** SCAN glob for the registrations of one serial, whatever the issuer. */
+  registrationsOfSerial: (serial: string) => `cg:{c:*:${serial}}:reg`,
+  /** Hash: `on` ("1"/absent), `message`, `since` (ms). Gateways keep a local copy (maintenance-cache.ts). */
   maintenance: 'cg:{gate}:maintenance',
+  /** Pub/sub channel: a message tells every gateway to re-read the maintenance hash now. */
+  maintenanceChanged: 'cg:maintenance:changed',
   /** Hash: operatorId → JSON { name, createdAt }. */
   operators: 'cg:operators',
-  /** Set of user ids (an index; the per-user hash is the truth). */
-  userIndex: 'cg:users',
   /** Stream of audit entries. */
   audit: 'cg:audit',
   /** Hash: the user's record. */
@@ -19,6 +26,13 @@ export const keys = {
   session: (userId: string) => `cg:{u:${userId}}:session`,
   /** Sorted set: login attempts in progress (member token, score expiry ms). */
   attempts: (userId: string) => `cg:{u:${userId}}:attempts`,
+  /**
+   * Before 0.2 (one slot for all): hash `<issuerId>:<serial>` → JSON registration. Read only by
+   * `certgate store migrate`, which moves its entries to per-certificate keys.
+   */
+  legacyRegistry: 'cg:{gate}:registry',
+  /** Before 0.2: set of user ids (listing now scans). Removed by `certgate store migrate`. */
+  legacyUserIndex: 'cg:users',
   /**
    * String "<sid>|<reason>": why an administrator ended the user's session (lock, password reset,
    * session kill), kept as long as the session would have lived so its screen can name the reason.
@@ -50,5 +64,18 @@ export const keys = {
   certLoginFailures: (certField: string) => `cg:{c:${certField}}:login-failures`,
 } as const;
 
-/** Registry field for one certificate. */
+/** The certificate id `<issuerId>:<serial>`: sessions are bound to it and audit entries name it. */
 export const registryField = (issuerId: string, serial: string): string => `${issuerId}:${serial}`;
+export const certificateId = registryField;
+
+/** The certificate id inside a registration key (undefined for any other key). */
+export function certificateIdOfKey(key: string): string | undefined {
+  const m = /^cg:\{c:([^{}]+)\}:reg$/.exec(key);
+  return m?.[1];
+}
+
+/** The user id inside a per-user key such as keys.session(id) (undefined for any other key). */
+export function userIdOfKey(key: string): string | undefined {
+  const m = /^cg:\{u:([^{}]+)\}:[a-z]+$/.exec(key);
+  return m?.[1];
+}

@@ -1,32 +1,30 @@
-// Walks the user index (a set of user ids) and reads one per-user hash of each, in pipelined chunks:
-// the one way user lists, session lists and certificate-bound session clean-up enumerate users.
-import type { Redis } from 'ioredis';
-import { errors } from '../errors/certgate-error.js';
-import { keys } from '../store/keys.js';
+// Enumerates users without a global index: SCAN every primary for one per-user key kind (record or
+// session) and read those hashes with parallel single-key commands — nothing crosses a slot, so
+// user lists, session lists and certificate-bound session clean-up work on Cluster unchanged.
 import { storeCall } from '../store/redis.js';
+import { userIdOfKey } from '../store/keys.js';
+import { scanKeys } from '../store/scan.js';
+import { forEachParallel, type Store } from '../store/store.js';
 import { isUserId } from './user-id.js';
 
-const CHUNK = 500;
+const WIDTH = 500;
 
 export interface UserHash {
   userId: string;
   hash: Record<string, string>;
 }
 
-/** `keyOf(userId)` for every indexed user, sorted by user id; absent hashes come back empty. */
-export async function readUserHashes(redis: Redis, keyOf: (userId: string) => string): Promise<UserHash[]> {
-  const ids = (await storeCall(() => redis.smembers(keys.userIndex))).filter(isUserId).sort();
+/** `keyOf(userId)` of every user that has one, sorted by user id (hashes gone meanwhile are left out). */
+export async function readUserHashes(store: Store, keyOf: (userId: string) => string): Promise<UserHash[]> {
   const out: UserHash[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const pipeline = redis.pipeline();
-    for (const id of chunk) pipeline.hgetall(keyOf(id));
-    const replies = (await storeCall(() => pipeline.exec())) ?? [];
-    chunk.forEach((userId, n) => {
-      const [err, hash] = replies[n] ?? [new Error('no reply'), undefined];
-      if (err) throw errors.storeUnavailable(err);
-      out.push({ userId, hash: (hash ?? {}) as Record<string, string> });
+  await scanKeys(store, keyOf('*'), async (found) => {
+    const ids = found.map(userIdOfKey).filter(isUserId);
+    const hashes = await forEachParallel(ids, WIDTH, (id) => storeCall(() => store.hgetall(keyOf(id))));
+    ids.forEach((userId, i) => {
+      const hash = hashes[i] ?? {};
+      if (Object.keys(hash).length > 0) out.push({ userId, hash });
     });
-  }
-  return out;
+  });
+  const seen = new Set<string>();
+  return out.filter((u) => !seen.has(u.userId) && seen.add(u.userId)).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }

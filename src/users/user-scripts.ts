@@ -1,6 +1,6 @@
 // Lua scripts that change one user atomically. Each touches only keys of the user's `{u:<id>}`
 // slot (record, session, attempts), so they run unchanged on Redis Cluster.
-import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.js';
 
 /** Pushes a hash to the front of the JSON history and keeps the newest ARGV-given count. */
 const PUSH_HISTORY = `
@@ -138,9 +138,9 @@ export interface UserScripts {
 }
 
 /** Define a set of scripts on a connection once (ioredis sends EVALSHA and falls back to EVAL). */
-export function defineScripts<T>(redis: Redis, scripts: Record<string, { numberOfKeys: number; lua: string }>): Redis & T {
+export function defineScripts<T, S extends Store = Store>(redis: S, scripts: Record<string, { numberOfKeys: number; lua: string }>): S & T {
   for (const [name, def] of Object.entries(scripts)) {
     if (!(name in redis)) redis.defineCommand(name, def);
   }
-  return redis as Redis & T;
+  return redis as S & T;
 }

@@ -1,9 +1,9 @@
 // Users in Redis: create, read, list, lock/unlock, reset password, remove. Every change of one user
-// is one Lua script on the user's slot; the user index (cg:users) is only a listing aid.
-import type { Redis } from 'ioredis';
+// is one Lua script on the user's slot; lists scan every primary (users/user-index.ts).
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
+import type { Store } from '../store/store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { DEFAULT_ROLE, ROLES, isRole, type Role } from './roles.js';
 import { USER_ID_RULE, isUserId } from './user-id.js';
@@ -13,7 +13,7 @@ import { USER_SCRIPTS, defineScripts, type UserScripts } from './user-scripts.js
 import { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_HISTORY } from './password-policy.js';
 import { temporaryPassword } from './temporary-password.js';
-import { recordAudit, type AuditBy } from '../audit/audit-log.js';
+import { recordWrite, type AuditBy } from '../audit/audit-log.js';
 import { type UserLang, validateEmail, validateLang } from './email.js';
 
 export interface NewUser {
@@ -30,10 +30,10 @@ export interface NewUser {
 const MAX_NAME = 100;
 
 export class UserStore {
-  private readonly r: Redis & UserScripts;
+  private readonly r: Store & UserScripts;
 
   constructor(
-    redis: Redis,
+    redis: Store,
     private readonly audit?: AuditLog,
     private readonly hasher: PasswordHasher = new PasswordHasher(),
   ) {
@@ -68,11 +68,9 @@ export class UserStore {
       ...(email !== undefined ? { [F.email]: email } : {}),
       ...(lang !== undefined ? { [F.lang]: lang } : {}),
     };
-    // Index first: a user hash never exists without its index entry (a stray index entry is harmless).
-    await storeCall(() => this.r.sadd(keys.userIndex, userId));
     const created = await storeCall(() => this.r.cgUserCreate(keys.user(userId), ...Object.entries(fields).flat()));
     if (created !== 1) throw errors.conflict(`user "${userId}" already exists; use \`certgate user reset-password ${userId}\` for a new password`);
-    await recordAudit(this.audit, by, 'user.add', userId, { operator: input.operatorId, name, roles, email, lang });
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.add', userId, { operator: input.operatorId, name, roles, email, lang });
     return { user: (await this.get(userId))!, temporaryPassword: password };
   }
 
@@ -105,7 +103,7 @@ export class UserStore {
     const value = email === undefined ? '' : validateEmail(email);
     const r = await storeCall(() => this.r.cgUserSetFields(keys.user(userId), F.email, value));
     if (r === 0) throw notFound(userId);
-    await recordAudit(this.audit, by, 'user.set-email', userId, { email: value || '(removed)' });
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.set-email', userId, { email: value || '(removed)' });
     return this.require(userId);
   }
 
@@ -115,7 +113,7 @@ export class UserStore {
     const value: UserLang = validateLang(lang);
     const r = await storeCall(() => this.r.cgUserSetFields(keys.user(userId), F.lang, value));
     if (r === 0) throw notFound(userId);
-    await recordAudit(this.audit, by, 'user.set-lang', userId, { lang: value });
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.set-lang', userId, { lang: value });
     return this.require(userId);
   }
 
@@ -123,8 +121,7 @@ export class UserStore {
   async remove(userId: string, by?: AuditBy): Promise<boolean> {
     if (!isUserId(userId)) return false;
     const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId)));
-    await storeCall(() => this.r.srem(keys.userIndex, userId));
-    if (existed === 1) await recordAudit(this.audit, by, 'user.remove', userId);
+    if (existed === 1) await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.remove', userId);
     return existed === 1;
   }
 
@@ -133,7 +130,7 @@ export class UserStore {
     requireUserId(userId);
     const r = await storeCall(() => this.r.cgUserLock(keys.user(userId), keys.session(userId), keys.sessionEnded(userId), String(Date.now()), reason));
     if (r === 0) throw notFound(userId);
-    if (r === 1) await recordAudit(this.audit, by, 'user.lock', userId, { reason });
+    if (r === 1) await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.lock', userId, { reason });
     return r === 1 ? 'locked' : 'already-locked';
   }
 
@@ -142,7 +139,7 @@ export class UserStore {
     requireUserId(userId);
     const r = await storeCall(() => this.r.cgUserUnlock(keys.user(userId), keys.attempts(userId)));
     if (r === 0) throw notFound(userId);
-    await recordAudit(this.audit, by, 'user.unlock', userId, { wasLocked: r === 1 });
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.unlock', userId, { wasLocked: r === 1 });
     return r === 1 ? 'unlocked' : 'not-locked';
   }
 
@@ -156,7 +153,7 @@ export class UserStore {
       this.r.cgUserResetPassword(keys.user(userId), keys.session(userId), keys.sessionEnded(userId), hash, String(Date.now()), String(PASSWORD_HISTORY)),
     );
     if (r === 0) throw notFound(userId);
-    await recordAudit(this.audit, by, 'user.reset-password', userId);
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.reset-password', userId);
     return { user: (await this.require(userId)), temporaryPassword: password };
   }
 

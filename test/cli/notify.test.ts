@@ -61,8 +61,8 @@ t.test('contacts: operator and user addresses, validated as usage errors', async
 
 t.test('notify preview: due now and coming within N days, text and JSON', async (t) => {
   const now = Date.now();
-  await raw.hset(keys.registry, 'ISS:0A1B', JSON.stringify({ o: 'E1', l: '経理部 PC', na: now + 20 * DAY, at: now }));
-  await raw.hset(keys.registry, 'ISS:0C0D', JSON.stringify({ o: 'E1', na: now + 100 * DAY, at: now }));
+  await raw.set(keys.registration('ISS', '0A1B'), JSON.stringify({ o: 'E1', l: '経理部 PC', na: now + 20 * DAY, at: now }));
+  await raw.set(keys.registration('ISS', '0C0D'), JSON.stringify({ o: 'E1', na: now + 100 * DAY, at: now }));
   const r = await notify('notify', 'preview');
   t.equal(r.code, 0, r.err);
   t.match(r.out, /DUE\s+STATE\s+KIND\s+STEP\s+SERIAL/);

@@ -2,7 +2,8 @@
 // any error; BOM, CRLF and quoted fields accepted; 100,000 rows in one go.
 import { writeFileSync } from 'node:fs';
 import t from 'tap';
-import { keys, registryField } from '../../src/store/keys.js';
+import { registrationCount } from '../helpers/store-keys.js';
+import { keys } from '../../src/store/keys.js';
 import { cliFor } from '../helpers/cli.js';
 import { testPki } from '../helpers/pki.js';
 import { startRedis } from '../helpers/redis-server.js';
@@ -36,7 +37,7 @@ t.test('good file: BOM, CRLF, quotes, optional not_before', async (t) => {
   const r = await cli('serial', 'import', file);
   t.equal(r.code, 0, r.err);
   t.match(r.out, /imported 3 certificate serial\(s\) for 2 operator\(s\)/);
-  const get = async (serial: string) => JSON.parse((await redis.hget(keys.registry, registryField(pki.ca.id, serial)))!) as Record<string, unknown>;
+  const get = async (serial: string) => JSON.parse((await redis.get(keys.registration(pki.ca.id, serial)))!) as Record<string, unknown>;
   t.match(await get('0A1B2C'), { o: 'acme', l: 'Yamada, Taro' });
   t.equal((await get('0A1B2C')).na, Date.parse('2027-03-31T23:59:59.999+09:00'), 'not_after: the end of that day in CERTGATE_TIME_ZONE (Asia/Tokyo)');
   t.equal((await get('8F01')).nb, Date.parse('2025-04-01T00:00:00.000+09:00'), 'not_before: the start of that day there');
@@ -81,7 +82,7 @@ t.test('each kind of bad row is reported with its line; nothing is written', asy
     /^certgate: 7 problem\(s\) in .*bad\.csv; nothing was imported; fix the lines listed above/,
   ]);
   t.equal(lines.length, 8);
-  t.equal(await redis.hlen(keys.registry), 1, 'only the previously registered serial');
+  t.equal(await registrationCount(redis), 1, 'only the previously registered serial');
 });
 
 t.test('header, encoding and file problems', async (t) => {
@@ -101,7 +102,7 @@ t.test('header, encoding and file problems', async (t) => {
   t.equal(missing.code, 1);
   t.match(missing.err, /^certgate: cannot read .*nope\.csv \(no such file\); check the path\n$/);
   t.equal((await cli('serial', 'import')).code, 2, 'missing file argument');
-  t.equal(await redis.hlen(keys.registry), 0);
+  t.equal(await registrationCount(redis), 0);
 });
 
 t.test('100,000 rows import in one go', async (t) => {
@@ -110,7 +111,7 @@ t.test('100,000 rows import in one go', async (t) => {
   const r = await cli('serial', 'import', csv('big.csv', rows.join('\r\n')));
   t.equal(r.code, 0, r.err);
   t.match(r.out, /imported 100000 certificate serial\(s\)/);
-  t.equal(await redis.hlen(keys.registry), 100_000);
+  t.equal(await registrationCount(redis), 100_000);
   // The same file again: every row is a duplicate now; the error list is capped, nothing changes.
   const again = await cli('serial', 'import', `${dir}/big.csv`);
   t.equal(again.code, 1);

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import t, { type Test } from 'tap';
+import { registrationCount } from '../helpers/store-keys.js';
 import { keys, registryField } from '../../src/store/keys.js';
 import { displaySerial } from '../../src/tls/serial.js';
 import { cliFor } from '../helpers/cli.js';
@@ -43,7 +44,7 @@ t.test('add by serial, in the forms browsers print', async (t) => {
   t.equal(r.code, 0, r.err);
   t.match(r.out, /registered serial 0a 1b 2c for operator acme, valid until 2027-03-31 23:59:59 JST/);
   t.equal(r.err, '', 'no warning with --not-after');
-  const stored = JSON.parse((await redis.hget(keys.registry, registryField(CA, '0A1B2C')))!) as Record<string, unknown>;
+  const stored = JSON.parse((await redis.get(keys.registration(CA, '0A1B2C')))!) as Record<string, unknown>;
   t.match(stored, { o: 'acme', l: '山田 太郎', by: userInfo().username });
   t.equal(stored.na, Date.parse('2027-03-31T23:59:59.999+09:00'), 'usable through the whole last day, Japan time (CERTGATE_TIME_ZONE default)');
   const dup = await cli('serial', 'add', '00 0a 1b 2c', '--operator', 'acme');
@@ -132,7 +133,6 @@ t.test('remove ends the session bound to the certificate', async (t) => {
   await cli('serial', 'add', '--cert', pki.file('demo.crt'), '--operator', 'acme');
   await cli('serial', 'add', '--cert', pki.file('demo-ec.crt'), '--operator', 'acme');
   const demoField = registryField(CA, pki.clients.demo.serial);
-  await redis.sadd(keys.userIndex, 'taro', 'hanako');
   await redis.hset(keys.session('taro'), 'sid', 'x', 'cert', demoField);
   await redis.hset(keys.session('hanako'), 'sid', 'y', 'cert', registryField(CA, pki.clients['demo-ec'].serial));
   const r = await cli('serial', 'remove', displaySerial(pki.clients.demo.serial));
@@ -140,11 +140,11 @@ t.test('remove ends the session bound to the certificate', async (t) => {
   t.match(r.out, /1 removed; 1 session\(s\) ended/);
   t.equal(await redis.exists(keys.session('taro')), 0, 'session hash deleted');
   t.equal(await redis.exists(keys.session('hanako')), 1);
-  t.equal(await redis.hexists(keys.registry, demoField), 0);
+  t.equal(await redis.exists(keys.registration(CA, pki.clients.demo.serial)), 0);
   const again = await cli('serial', 'remove', pki.clients.demo.serial, pki.clients['demo-ec'].serial);
   t.equal(again.code, 1, 'a serial that is not registered is a runtime failure');
   oneErrorLine(t, again.err, /not registered: .*; see `certgate serial list`/);
-  t.equal(await redis.hlen(keys.registry), 0, 'the registered one of the list was still removed');
+  t.equal(await registrationCount(redis), 0, 'the registered one of the list was still removed');
   const withIssuer = await cli('serial', 'remove', '77', '--issuer', pki.ca.id);
   t.equal(withIssuer.code, 2, 'an id is not a fingerprint: usage error');
   const fp = pki.trustedCas[0]!.fingerprint256;
@@ -160,13 +160,13 @@ t.test('prune --expired-before, dry run first', async (t) => {
   const dry = await cli('serial', 'prune', '--expired-before', '2021-01-01', '--dry-run');
   t.equal(dry.code, 0);
   t.match(dry.out, /would remove 1 certificate serial\(s\) that expired before 2021-01-01 00:00:00 JST \(dry run: nothing changed\)/);
-  t.equal(await redis.hlen(keys.registry), 3);
+  t.equal(await registrationCount(redis), 3);
   const json = (await cli('serial', 'prune', '--expired-before', '30d', '--dry-run', '--json')).json<{ matched: number; removed: number; dryRun: boolean }>();
   t.match(json, { matched: 2, removed: 0, dryRun: true });
   const real = await cli('serial', 'prune', '--expired-before', '30d');
   t.equal(real.code, 0);
   t.match(real.out, /removed 2 certificate serial\(s\)/);
-  t.equal(await redis.hlen(keys.registry), 1);
+  t.equal(await registrationCount(redis), 1);
   const bad = await cli('serial', 'prune', '--expired-before', 'last year');
   t.equal(bad.code, 2);
   oneErrorLine(t, bad.err, /--expired-before "last year" is neither a date nor a number of days/);
@@ -200,7 +200,7 @@ t.test('serial add warns when the certificate could never show as expiring', asy
   const past = await cli('serial', 'add', '0f', '--operator', 'acme', '--not-after', '2020-01-01');
   t.equal(past.code, 2, 'a not-after in the past is refused');
   oneErrorLine(t, past.err, /expired on 2020-01-01 23:59:59 JST.*--allow-expired/);
-  t.equal(await redis.hexists(keys.registry, registryField(CA, '0F')), 0, 'nothing written');
+  t.equal(await redis.exists(keys.registration(CA, '0F')), 0, 'nothing written');
 });
 
 t.test('every mutation is in the audit log with the OS user', async (t) => {

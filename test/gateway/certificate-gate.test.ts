@@ -4,7 +4,7 @@ import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { displaySerial } from '../../src/tls/serial.js';
 import { readCertificate } from '../../src/tls/certificate.js';
-import { keys, registryField } from '../../src/store/keys.js';
+import { keys } from '../../src/store/keys.js';
 import { normaliseSerial } from '../../src/tls/serial.js';
 import { encodeRegistration } from '../../src/registry/registration.js';
 
@@ -61,7 +61,7 @@ t.test('registration is checked on every request of a keep-alive connection', as
   const first = await stack.request(cert, '/auth/login', { agent });
   t.equal(first.status, 200);
   const facts = readCertificate(cert.der);
-  await stack.redis.client().hdel(keys.registry, registryField(facts.issuerId, facts.serial));
+  await stack.redis.client().del(keys.registration(facts.issuerId, facts.serial));
   const second = await stack.request(cert, '/auth/login', { agent });
   t.equal(second.status, 403, 'refused on the same connection once unregistered');
   t.equal(second.reason, 'cert-unregistered');
@@ -75,10 +75,10 @@ t.test('every serial format matches the same registration', async (t) => {
   const admin = stack.redis.client();
   for (const typed of ['8a 1b 2c 3d', '8A:1B:2C:3D', '8a1b2c3d', '00 8a 1b 2c 3d', '008A1B2C3D', '0x8a1b2c3d']) {
     const serial = normaliseSerial(typed);
-    await admin.hset(keys.registry, registryField(facts.issuerId, serial), encodeRegistration({ issuerId: facts.issuerId, serial, operatorId: 'DEMO', addedAt: Date.now() }));
+    await admin.set(keys.registration(facts.issuerId, serial), encodeRegistration({ issuerId: facts.issuerId, serial, operatorId: 'DEMO', addedAt: Date.now() }));
     const res = await stack.request(cert, '/auth/login');
     t.equal(res.status, 200, `registered as "${typed}"`);
-    await admin.del(keys.registry);
+    await admin.del(keys.registration(facts.issuerId, serial));
     const refused = await stack.request(cert, '/auth/login');
     t.equal(refused.reason, 'cert-unregistered');
   }

@@ -9,7 +9,7 @@ import { testPki } from '../helpers/pki.js';
 import { freePort, startRedis } from '../helpers/redis-server.js';
 import { tlsExchange } from '../helpers/tls-session.js';
 import { startUpstreamStub } from '../helpers/upstream-stub.js';
-import { keys, registryField } from '../../src/store/keys.js';
+import { keys } from '../../src/store/keys.js';
 import { encodeRegistration } from '../../src/registry/registration.js';
 import { readCertificate } from '../../src/tls/certificate.js';
 import { TEST_SECRET } from '../helpers/stack.js';
@@ -25,7 +25,7 @@ t.test('two workers behind one port', { skip: existsSync(join(import.meta.dirnam
     await redis.stop();
   });
   const facts = readCertificate(pki.clients.demo.der);
-  await redis.client().hset(keys.registry, registryField(facts.issuerId, facts.serial), encodeRegistration({ issuerId: facts.issuerId, serial: facts.serial, operatorId: 'DEMO', addedAt: Date.now() }));
+  await redis.client().set(keys.registration(facts.issuerId, facts.serial), encodeRegistration({ issuerId: facts.issuerId, serial: facts.serial, operatorId: 'DEMO', addedAt: Date.now() }));
   const port = await freePort();
   const opsPort = await freePort();
   const child = spawn(process.execPath, [bin, 'serve'], {

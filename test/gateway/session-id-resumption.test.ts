@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { readCertificate } from '../../src/tls/certificate.js';
-import { keys, registryField } from '../../src/store/keys.js';
+import { keys } from '../../src/store/keys.js';
 import { startStack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
 import { tlsExchange } from '../helpers/tls-session.js';
@@ -59,7 +59,7 @@ t.test('session-id resumption', async (t) => {
     const full = await tlsExchange(port, { ca, ...sessionIdOnly, cert: cert.certPem, key: cert.keyPem });
     t.equal(full.status, 200);
     const facts = readCertificate(cert.der);
-    await stack.redis.client().hdel(keys.registry, registryField(facts.issuerId, facts.serial));
+    await stack.redis.client().del(keys.registration(facts.issuerId, facts.serial));
     const resumed = await tlsExchange(port, { ca, ...sessionIdOnly, session: full.session! });
     t.equal(resumed.reused, true);
     t.equal(resumed.status, 403);

@@ -5,11 +5,13 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { createGateway, type Gateway } from '../../src/gateway/create.js';
-import { keys, registryField } from '../../src/store/keys.js';
+import { keys } from '../../src/store/keys.js';
 import { encodeRegistration } from '../../src/registry/registration.js';
 import type { Issued } from '../../src/tls/pki.js';
 import { testPki, type TestPki, type DevClientName } from './pki.js';
 import { startRedis, type RedisServer } from './redis-server.js';
+import { storeFor, type Topology } from './topology.js';
+import type { Store } from '../../src/store/store.js';
 import { startUpstreamStub, type UpstreamStub } from './upstream-stub.js';
 import { tlsRequest, type TlsResponse } from './tls-client.js';
 
@@ -19,6 +21,8 @@ export const OPERATOR = 'DEMO';
 export interface Stack {
   pki: TestPki;
   redis: RedisServer;
+  /** A store client for assertions and seeding, on any topology. */
+  store: Store;
   upstream: UpstreamStub;
   gateway: Gateway;
   config: Config;
@@ -51,8 +55,18 @@ export interface StackOptions {
   logger?: Logger;
   /** Proxy to this upstream (e.g. a real portal) instead of the recording stub. */
   upstreamUrl?: string;
+  /** Run on this topology (Sentinel, Cluster…) instead of a private redis-server; `redis` then only carries its url. */
+  topology?: Topology;
   /** The gateway's clock: tests move it (see testClock) instead of sleeping. */
   clock?: () => number;
+}
+
+/** `stack.redis` on a topology the stack does not own: use `stack.store` (and the topology) instead. */
+function topologyServer(top: Topology): RedisServer {
+  const refuse = () => {
+    throw new Error('this stack runs on a topology: use stack.store, or the topology to stop nodes');
+  };
+  return { url: top.url, port: 0, stop: async () => refuse(), start: async () => refuse(), client: refuse };
 }
 
 /** A clock a test moves by hand: starts at the real time, `advance(ms)` jumps ahead. */
@@ -63,7 +77,7 @@ export function testClock(start = Date.now()): { now: () => number; advance(ms: 
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const pki = testPki();
-  const redis = await startRedis();
+  const redis = options.topology ? topologyServer(options.topology) : await startRedis();
   const upstream = await startUpstreamStub();
   const config = loadConfig({
     REDIS_URL: redis.url,
@@ -90,15 +104,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = options.logger ?? createLogger({ level: 'info' }, sink);
   const gateway = await createGateway(config, { logger, ...(options.clock ? { clock: options.clock } : {}) });
   await gateway.listen();
-  let adminClient = redis.client();
+  // On a private server, a plain client that redis.stop() closes; on a topology, certgate's own client.
+  const store: Store = options.topology ? await storeFor(options.topology) : redis.client();
+  let adminClient: Store = store;
   // redis.stop() closes its clients: take a new one after a restart.
-  const admin = () => (adminClient.status === 'end' ? (adminClient = redis.client()) : adminClient);
+  const admin = (): Store => (adminClient.status === 'end' ? (adminClient = redis.client()) : adminClient);
   await admin().hset(keys.operators, OPERATOR, JSON.stringify({ name: 'Demo operator', createdAt: Date.now() }));
 
   const certOf = (c: DevClientName | Issued): Issued => (typeof c === 'string' ? pki.clients[c] : c);
   const stack: Stack = {
     pki,
     redis,
+    store,
     upstream,
     gateway,
     config,
@@ -118,10 +135,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async register(client, operatorId = OPERATOR) {
       const cert = certOf(client);
       const facts = (await import('../../src/tls/certificate.js')).readCertificate(cert.der);
-      const field = registryField(facts.issuerId, facts.serial);
-      await admin().hset(
-        keys.registry,
-        field,
+      await admin().set(
+        keys.registration(facts.issuerId, facts.serial),
         encodeRegistration({ issuerId: facts.issuerId, serial: facts.serial, operatorId, notAfter: facts.notAfter.getTime(), addedAt: Date.now() }),
       );
     },
@@ -147,7 +162,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await gateway.close();
       await upstream.close();
-      await redis.stop();
+      if (options.topology) store.disconnect();
+      else await redis.stop();
     },
   };
   for (const name of options.register ?? ['demo', 'demo-ec']) await stack.register(name);

@@ -20,7 +20,6 @@ t.test('scrapes cost no store work per user: 20 concurrent scrapes of 2,000 user
   const p = admin.pipeline();
   for (let i = 0; i < 2000; i++) {
     const id = `bulk${i}`;
-    p.sadd(keys.userIndex, id);
     p.hset(keys.session(id), { sid: `s${i}`, cert: 'x:01', operator: 'DEMO', roles: '', name: '', createdAt: String(now), lastSeen: String(now), mustChange: '0' });
   }
   await p.exec();
@@ -30,7 +29,10 @@ t.test('scrapes cost no store work per user: 20 concurrent scrapes of 2,000 user
 
   const monitor = await admin.monitor();
   const sent: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => sent.push(String(args[0]).toLowerCase()));
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    // The gateway's maintenance copy refreshes itself twice a second whatever is scraped: not scrape work.
+    if (!(String(args[0]).toLowerCase() === 'hmget' && args[1] === keys.maintenance)) sent.push(String(args[0]).toLowerCase());
+  });
   const texts = await Promise.all(Array.from({ length: 20 }, async () => (await scrape()).text()));
   await new Promise((r) => setTimeout(r, 100));
   monitor.disconnect();

@@ -1,6 +1,7 @@
 // Registry contract against a real redis-server: add/get/remove, list filters, atomic import,
 // prune (dry run vs real), stats, and sessions bound to removed certificates ending.
 import t from 'tap';
+import { registrationCount } from '../helpers/store-keys.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { type Registration, decodeRegistration, encodeRegistration, registrationState } from '../../src/registry/registration.js';
 import { Registry } from '../../src/registry/registry.js';
@@ -73,7 +74,6 @@ t.test('list filters, sorted by expiry', async (t) => {
 t.test('remove reports missing entries and ends bound sessions', async (t) => {
   await registry.add(reg('01'));
   await registry.add(reg('02'));
-  await redis.sadd(keys.userIndex, 'u1', 'u2', 'u3');
   await redis.hset(keys.session('u1'), 'sid', 's1', 'cert', registryField(ISSUER, '01'));
   await redis.hset(keys.session('u2'), 'sid', 's2', 'cert', registryField(ISSUER, '02'));
   const result = await registry.remove([{ issuerId: ISSUER, serial: '01' }, { issuerId: ISSUER, serial: '99' }], { by });
@@ -90,12 +90,13 @@ t.test('remove reports missing entries and ends bound sessions', async (t) => {
 t.test('endSessionsForCertificates over many users', async (t) => {
   const field = registryField(ISSUER, 'AB');
   const users = Array.from({ length: 2500 }, (_, i) => `user${i}`);
-  await redis.sadd(keys.userIndex, ...users);
   const p = redis.pipeline();
   users.forEach((u, i) => p.hset(keys.session(u), 'cert', i % 100 === 0 ? field : registryField(ISSUER, 'CD')));
   await p.exec();
-  t.equal(await endSessionsForCertificates(redis, [field]), 25);
-  t.equal(await endSessionsForCertificates(redis, []), 0);
+  const ended = await endSessionsForCertificates(redis, [field]);
+  t.equal(ended.count, 25);
+  t.same(ended.keys.sort(), users.filter((_, i) => i % 100 === 0).map((u) => keys.session(u)).sort(), 'the ended sessions are named');
+  t.equal((await endSessionsForCertificates(redis, [])).count, 0);
 });
 
 t.test('importRows is all or nothing', async (t) => {
@@ -105,9 +106,9 @@ t.test('importRows is all or nothing', async (t) => {
   t.equal(await registry.get(ISSUER, '01'), undefined, 'nothing written when one row exists in the store');
   await t.rejects(registry.importRows([reg('01'), reg('01')]), { code: 'CONFLICT', message: /twice/ });
   await t.rejects(registry.importRows([reg('01'), reg('02', { operatorId: 'ghost' })]), { code: 'NOT_FOUND' });
-  t.equal(await redis.hlen(keys.registry), 1);
+  t.equal(await registrationCount(redis), 1);
   t.same(await registry.importRows(rows.slice(0, 2), { by, source: 'new.csv' }), { added: 2 });
-  t.equal(await redis.hlen(keys.registry), 3);
+  t.equal(await registrationCount(redis), 3);
   const last = (await audit.list()).at(-1)!;
   t.match(last, { action: 'serial.import', actor: 'alice', target: 'new.csv', detail: { added: 2, operators: ['acme', 'beta'] } });
 });
@@ -117,12 +118,11 @@ t.test('prune: dry run changes nothing, real run removes and ends sessions', asy
   await registry.add(reg('02', { notAfter: NOW - 10 * DAY }));
   await registry.add(reg('03', { notAfter: NOW + 10 * DAY }));
   await registry.add(reg('04'));
-  await redis.sadd(keys.userIndex, 'u1');
   await redis.hset(keys.session('u1'), 'cert', registryField(ISSUER, '01'));
   const dry = await registry.prune({ before: NOW - 30 * DAY, dryRun: true });
   t.same(dry.entries.map((r) => r.serial), ['01']);
   t.equal(dry.removed, 0);
-  t.equal(await redis.hlen(keys.registry), 4);
+  t.equal(await registrationCount(redis), 4);
   const real = await registry.prune({ before: NOW, by });
   t.same(real.entries.map((r) => r.serial), ['01', '02']);
   t.equal(real.removed, 2);

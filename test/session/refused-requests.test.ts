@@ -4,7 +4,7 @@
 import t from 'tap';
 import { startStack, testClock, OPERATOR, type Stack } from '../helpers/stack.js';
 import { cliFor } from '../helpers/cli.js';
-import { keys, registryField } from '../../src/store/keys.js';
+import { keys } from '../../src/store/keys.js';
 import { readCertificate } from '../../src/tls/certificate.js';
 import { encodeRegistration } from '../../src/registry/registration.js';
 
@@ -85,7 +85,7 @@ t.test('per request: a session whose operator differs from the registration is r
   const facts = readCertificate(stack.pki.clients.demo.der);
   await stack.redis
     .client()
-    .hset(keys.registry, registryField(facts.issuerId, facts.serial), encodeRegistration({ issuerId: facts.issuerId, serial: facts.serial, operatorId: 'OTHER', addedAt: Date.now() }));
+    .set(keys.registration(facts.issuerId, facts.serial), encodeRegistration({ issuerId: facts.issuerId, serial: facts.serial, operatorId: 'OTHER', addedAt: Date.now() }));
   const res = await stack.request('demo', '/', { cookie });
   t.equal(res.status, 401);
   t.equal(res.page, 'session-timeout');

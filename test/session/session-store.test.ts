@@ -16,7 +16,6 @@ t.teardown(async () => {
 
 const CERT = 'issuer:0A1B';
 async function seed(userId: string, sid: string, at: number, extra: Record<string, string> = {}) {
-  await raw.sadd(keys.userIndex, userId);
   await raw.del(keys.session(userId));
   await raw.hset(keys.session(userId), {
     sid,

@@ -4,7 +4,8 @@ import { errors } from '../../errors/certgate-error.js';
 import { parseDuration } from '../../config/duration.js';
 import { SessionStore, type SessionOptions, type SessionRecord } from '../../session/session-store.js';
 import { UserStore } from '../../users/user-store.js';
-import { recordAudit } from '../../audit/audit-log.js';
+import { recordWrite } from '../../audit/audit-log.js';
+import { keys } from '../../store/keys.js';
 import { displaySerial } from '../../tls/serial.js';
 import type { CliContext } from '../context.js';
 import { localDateTime, table } from '../format.js';
@@ -65,7 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
       await new UserStore(redis).require(userId);
       const ended = await new SessionStore(redis, sessionOptionsFromEnv(ctx.env)).kill(userId);
       if (!ended) return ctx.print(`${userId} has no session; nothing to end`);
-      await recordAudit(await ctx.audit(), ctx.by, 'session.kill', userId);
+      await recordWrite(await ctx.audit(), redis, [keys.session(userId)], ctx.by, 'session.kill', userId);
       ctx.print(`ended the session of ${userId}`);
     });
 }

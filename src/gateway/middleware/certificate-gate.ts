@@ -4,11 +4,11 @@ import type { TLSSocket } from 'node:tls';
 import { gatewayPages } from '../../pages/gateway-pages.js';
 import { displaySerial } from '../../tls/serial.js';
 import { registryField } from '../../store/keys.js';
-import { storeCall } from '../../store/redis.js';
 import { decodeSessionCookie, SESSION_COOKIE } from '../../session/cookie.js';
 import { peerCertificateOf } from '../peer-certificate.js';
 import { registryVerdict, tlsVerdict, type CertReason } from '../cert-verdict.js';
 import { lookupGate } from '../request-lookup.js';
+import { storeCallWithin } from '../../store/redis.js';
 import { pageFrame, sendPage } from '../respond.js';
 import { renewalBanner } from '../../time/renewal.js';
 import type { CertificateFacts } from '../../tls/certificate.js';
@@ -38,7 +38,7 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
 
     if (reason === undefined && facts) {
       startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
-      const gate = await storeCall(() => lookupGate(deps.redis, facts.issuerId, facts.serial));
+      const gate = await lookupGate(deps.redis, deps.maintenance, facts.issuerId, facts.serial, storeDeadlineMs(deps), now);
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
       reason = registryVerdict(gate.registration, now);
@@ -55,6 +55,9 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
   };
 }
 
+/** The per-request store deadline: two command timeouts (a Cluster redirection included), then 503. */
+export const storeDeadlineMs = (deps: GatewayDeps): number => 2 * deps.config.timeouts.storeMs;
+
 /**
  * Start the session check now so it shares the registry lookup's round trip. Only a read: whether
  * this request may refresh or end the session is known once the gate and maintenance have passed.
@@ -62,7 +65,7 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
 function startSessionPeek(ctx: GatewayContext, deps: GatewayDeps, certField: string, now: number): void {
   const cookie = decodeSessionCookie(deps.config.keys.cookie, ctx.cookies.get(SESSION_COOKIE));
   if (!cookie) return;
-  const result = deps.sessions.peek(cookie.userId, cookie.sid, certField, now);
+  const result = storeCallWithin(storeDeadlineMs(deps), () => deps.sessions.peek(cookie.userId, cookie.sid, certField, now));
   // The session middleware awaits it; if the request ends before that, the rejection is not unhandled.
   result.catch(() => undefined);
   ctx.state.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };

@@ -1,0 +1,64 @@
+// The store contract (test/helpers/store-contract.ts) against a real sentinel topology started for
+// this file, then a planned switch-over (SENTINEL FAILOVER: the old primary stays up as a replica,
+// so a client still talking to it would get READONLY and reconnect): any failure meanwhile is
+// store-unavailable, and writes then land on the new primary without a restart.
+import t from 'tap';
+import { Redis } from 'ioredis';
+import { SENTINEL_MASTER } from '../../scripts/redis-topology.js';
+import { storeCall } from '../../src/store/redis.js';
+import { topology, storeFor } from '../helpers/topology.js';
+import { runStoreContract } from '../helpers/store-contract.js';
+
+const top = await topology('sentinel');
+t.teardown(() => top.stop());
+await runStoreContract(t, top);
+
+t.test('planned switch-over: the client follows the new primary', async (t) => {
+  const store = await storeFor(top, { commandTimeoutMs: 500 });
+  t.teardown(() => store.disconnect());
+  const before = (await top.primaryPorts())[0];
+  await storeCall(() => store.set('cg:switch', 'before'));
+  const sentinel = new Redis({ port: top.sentinels[0]!.port, host: '127.0.0.1' });
+  t.teardown(() => sentinel.disconnect());
+  await sentinel.call('SENTINEL', 'FAILOVER', SENTINEL_MASTER);
+  const errors = new Set<string>();
+  // Done when a write through the store is found on the primary the sentinels now name (not the old one).
+  let landed = false;
+  const deadline = Date.now() + 20_000;
+  for (let i = 0; !landed && Date.now() < deadline; i++) {
+    try {
+      await storeCall(() => store.set('cg:switch', `write ${i}`));
+      const now = (await top.primaryPorts())[0]!;
+      if (now !== before) {
+        const direct = new Redis({ port: now, host: '127.0.0.1', lazyConnect: true });
+        direct.on('error', () => undefined);
+        landed = (await direct.get('cg:switch').finally(() => direct.disconnect())) === `write ${i}` && (await roleOf(now)) === 'master';
+      }
+    } catch (err) {
+      errors.add((err as { code?: string }).code ?? String(err));
+    }
+    if (!landed) await new Promise((r) => setTimeout(r, 50));
+  }
+  t.ok(landed, 'writes land on the new primary');
+  // Sentinel turns the old primary into a replica shortly after; a write then still lands right.
+  for (let i = 0; i < 200 && (await roleOf(before!)) !== 'slave'; i++) await new Promise((r) => setTimeout(r, 50));
+  t.equal(await roleOf(before!), 'slave', 'the old primary is a replica now');
+  await storeCall(() => store.set('cg:switch', 'last')).catch((err: { code?: string }) => errors.add(err.code ?? 'other'));
+  const direct = new Redis({ port: (await top.primaryPorts())[0]!, host: '127.0.0.1' });
+  t.teardown(() => direct.disconnect());
+  for (let i = 0; i < 100 && (await direct.get('cg:switch')) !== 'last'; i++) {
+    await storeCall(() => store.set('cg:switch', 'last')).catch((err: { code?: string }) => errors.add(err.code ?? 'other'));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  t.equal(await direct.get('cg:switch'), 'last', 'and keeps landing there');
+  t.ok([...errors].every((c) => c === 'STORE_UNAVAILABLE'), `failures meanwhile are store-unavailable only (${[...errors].join(', ') || 'none'})`);
+});
+
+async function roleOf(port: number): Promise<string> {
+  const r = new Redis({ port, host: '127.0.0.1' });
+  try {
+    return /role:(\w+)/.exec(await r.info('replication'))?.[1] ?? '';
+  } finally {
+    r.disconnect();
+  }
+}

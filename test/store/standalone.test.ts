@@ -1,0 +1,8 @@
+// The store contract (test/helpers/store-contract.ts) against a real standalone topology started for this file.
+import t from 'tap';
+import { topology } from '../helpers/topology.js';
+import { runStoreContract } from '../helpers/store-contract.js';
+
+const top = await topology('standalone');
+t.teardown(() => top.stop());
+await runStoreContract(t, top);
