@@ -36,6 +36,9 @@ export function gatewayEnv(g: GatewayEnv): NodeJS.ProcessEnv {
     CERTGATE_SESSION_MAX_AGE: '12h',
     // The login storm comes from one certificate: measure argon2 isolation, not the per-certificate limit.
     CERTGATE_CERT_FAILURE_LIMIT: '100000',
+    // The API row measures the route with its rate bucket in the round trip, never limited.
+    CERTGATE_API_PREFIX: '/api/',
+    CERTGATE_API_RATE: '1000000/s',
     LOG_LEVEL: 'warn',
   };
 }

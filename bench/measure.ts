@@ -141,21 +141,27 @@ export function httpJob(stack: BenchStack, s: Settings, url: string, extra: Part
 const nginxSkip = (stack: BenchStack, auth: boolean): string | undefined =>
   !stack.nginx ? 'nginx not installed' : auth && stack.nginxAuthPort === undefined ? 'nginx lacks auth_request' : undefined;
 
+/** Keep-alive row of the certificate-only API route (an `api` certificate, no cookie). */
+export const API_ROW = 'certgate gateway, API route';
+
 export async function keepAlive(stack: BenchStack, s: Settings): Promise<Array<Row<HttpResult>>> {
   const urls: Array<[string, string | undefined, string | undefined]> = [
     ['backend direct (HTTP)', `http://127.0.0.1:${stack.upstreamPort}/`, undefined],
     ['certgate gateway', https(stack.gw.port), undefined],
+    [API_ROW, `${https(stack.gw.port)}api/bench`, undefined],
     ['nginx proxy_pass', stack.nginxProxyPort ? https(stack.nginxProxyPort) : undefined, nginxSkip(stack, false)],
     ['nginx + auth_request', stack.nginxAuthPort ? https(stack.nginxAuthPort) : undefined, nginxSkip(stack, true)],
   ];
   const targets = urls.map(([name, url, skipped]): Target<HttpResult> => {
     if (!url) return { name, ...(skipped ? { skipped } : {}) };
+    // The API row presents an `api` certificate and no cookie.
+    const api: Partial<HttpJob> = name === API_ROW ? { headers: {}, tls: stack.apiTls } : {};
     return {
       name,
       // The warm-up is its own job, so the measured job's CPU per request holds no warm-up time.
-      warm: s.warmupS > 0 ? () => runJob<HttpResult>(stack, httpJob(stack, s, url, { durationS: s.warmupS, warmupS: 0 }), s.warmupS) : undefined,
+      warm: s.warmupS > 0 ? () => runJob<HttpResult>(stack, httpJob(stack, s, url, { ...api, durationS: s.warmupS, warmupS: 0 }), s.warmupS) : undefined,
       // One second on the same connections before the window: their handshakes stay out of CPU per request.
-      run: () => runJob<HttpResult>(stack, httpJob(stack, s, url, { warmupS: 0, leadInS: 1 }), s.durationS + 1),
+      run: () => runJob<HttpResult>(stack, httpJob(stack, s, url, { ...api, warmupS: 0, leadInS: 1 }), s.durationS + 1),
     };
   });
   return interleaved('keep-alive', targets, s.rounds, aggregateHttp);

@@ -3,7 +3,7 @@
 import { topologyMarkdown, type TopologyReport } from './topologies.js';
 import type { HandshakeResult } from './handshake.js';
 import type { HttpResult } from './loadgen.js';
-import { HANDSHAKE_ROWS, type CpuUse, type RegistryReport, type Row, type StormReport } from './measure.js';
+import { API_ROW, HANDSHAKE_ROWS, type CpuUse, type RegistryReport, type Row, type StormReport } from './measure.js';
 import { medianRoundDifference, medianRoundRatio } from './rounds.js';
 import type { Settings } from './settings.js';
 
@@ -111,6 +111,11 @@ export function computeTargets(r: Omit<BenchReport, 'targets'>): Target[] {
     target('gateway vs nginx proxy_pass (req/s, keep-alive)', gw?.reqPerSec, nginx?.reqPerSec, '>=', 0.3, (x) => `${num(gw?.reqPerSec)} / ${num(nginx?.reqPerSec)} req/s: ${roundsText(rounds)}${ratioText(x)}`, medianRoundRatio(roundsOf(r.keepAlive, K.gw), roundsOf(r.keepAlive, K.nginx), rps)),
     target('server CPU per request, gateway vs nginx + auth_request (keep-alive)', gw?.cpuMsPerOp, auth?.cpuMsPerOp, '<=', 0.75, (x) => `${num(gw?.cpuMsPerOp, 3)} / ${num(auth?.cpuMsPerOp, 3)} ms: ${roundsText(rounds)}${ratioText(x)}`, medianRoundRatio(roundsOf(r.keepAlive, K.gw), roundsOf(r.keepAlive, K.auth), perOp)),
   ];
+  // An API request (certificate + rate bucket, no session) costs no more than 10 % over a browser one.
+  const api = find(r.keepAlive, API_ROW);
+  out.push(
+    target('API request vs browser request (req/s, keep-alive)', api?.reqPerSec, gw?.reqPerSec, '>=', 0.9, (x) => `${num(api?.reqPerSec)} / ${num(gw?.reqPerSec)} req/s: ${roundsText(rounds)}${ratioText(x)}`, medianRoundRatio(roundsOf(r.keepAlive, API_ROW), roundsOf(r.keepAlive, K.gw), rps)),
+  );
   const hsGw = find(r.handshakes, H.gateway);
   const hsNginx = find(r.handshakes, H.nginx);
   const hsBare = find(r.handshakes, H.bare);

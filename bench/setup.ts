@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../src/store/store.js';
-import { buildDevPki, writeDevPki } from '../src/tls/pki.js';
+import { buildDevPki, issueClientCert, writeDevPki } from '../src/tls/pki.js';
+import { writeFileSync } from 'node:fs';
 import { readCertificate } from '../src/tls/certificate.js';
 import { createRedis } from '../src/store/redis.js';
 import { startRedisProcess, freePort, type RedisProcess } from '../scripts/redis-process.js';
@@ -22,6 +23,8 @@ export interface BenchStack {
   plan: CpuPlan;
   workers: number;
   tls: ClientTls;
+  /** The `api` certificate of the API-route row (ECDSA like the browser one, so only the route differs). */
+  apiTls: ClientTls;
   issuerId: string;
   serial: string;
   redis: RedisProcess;
@@ -49,8 +52,8 @@ function startStandin(name: string, script: string, env: NodeJS.ProcessEnv, port
   return waitForTcp(port, 15_000, t).then(() => t);
 }
 
-async function expectProxied(what: string, port: number, tls: ClientTls, cookie: string | undefined): Promise<void> {
-  const r = await httpsCall({ port, tls, path: '/', ...(cookie ? { cookie } : {}) });
+async function expectProxied(what: string, port: number, tls: ClientTls, cookie: string | undefined, path = '/'): Promise<void> {
+  const r = await httpsCall({ port, tls, path, ...(cookie ? { cookie } : {}) });
   if (r.status !== 200 || pageOf(r.body) !== UPSTREAM_MARKER) {
     throw new Error(`${what}: an authenticated GET / answered ${r.status} (${pageOf(r.body) ?? r.body.slice(0, 200)}) instead of the upstream page`);
   }
@@ -65,6 +68,9 @@ export async function setUp(dir: string, root: string, plan: CpuPlan, workers: n
   const client = pki.clients['demo-ec'];
   const tls: ClientTls = { certPem: client.certPem, keyPem: client.keyPem, caPem: pki.ca.certPem };
   const facts = readCertificate(client.der);
+  const apiClient = issueClientCert(pki.ca, { commonName: 'bench API system', keyType: 'ec' });
+  writeFileSync(join(pkiDir, 'bench-api.crt'), apiClient.certPem);
+  const apiTls: ClientTls = { certPem: apiClient.certPem, keyPem: apiClient.keyPem, caPem: pki.ca.certPem };
 
   const redis = await startRedisProcess({ dir: join(dir, 'redis') });
   partial.redis = redis;
@@ -91,12 +97,14 @@ export async function setUp(dir: string, root: string, plan: CpuPlan, workers: n
 
   await cli(gw, ['operator', 'add', BENCH_OPERATOR, '--name', 'Bench operator']);
   await cli(gw, ['serial', 'add', '--cert', join(pkiDir, 'demo-ec.crt'), '--operator', BENCH_OPERATOR, '--label', 'bench load generator']);
+  await cli(gw, ['serial', 'add', '--cert', join(pkiDir, 'bench-api.crt'), '--operator', BENCH_OPERATOR, '--usage', 'api', '--label', 'bench API system']);
   const added = JSON.parse((await cli(gw, ['user', 'add', BENCH_USER, '--operator', BENCH_OPERATOR, '--name', 'Bench user', '--json'])).stdout) as {
     temporaryPassword?: string;
   };
   if (!added.temporaryPassword) throw new Error('`certgate user add --json` printed no temporaryPassword');
   const cookie = sessionOnly(await loginWithPasswordChange(gw.port, tls, BENCH_USER, added.temporaryPassword, BENCH_PASSWORD));
   await expectProxied('gateway', gw.port, tls, cookie);
+  await expectProxied('gateway API route', gw.port, apiTls, undefined, '/api/bench');
 
   const barePort = await freePort();
   await startStandin(
@@ -157,6 +165,7 @@ export async function setUp(dir: string, root: string, plan: CpuPlan, workers: n
     plan,
     workers,
     tls,
+    apiTls,
     issuerId: facts.issuerId,
     serial: facts.serial,
     redis,

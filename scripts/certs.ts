@@ -31,6 +31,7 @@ function main(argv: string[]): number {
       `certs: wrote the dev PKI to ${shown}/ (what each file is for: certs-dev/README.md)`,
       `  trust for the server:   ${shown}/ca.crt`,
       `  browser certificate:    ${shown}/demo.p12 (password "${DEV_P12_PASSWORD}")${demo ? `, serial ${demo.displaySerial}` : ''}`,
+      `  API (system) cert:      ${shown}/demo-api.{crt,key,p12} (register with --usage api)`,
       `  other client kinds:     demo-ec, expired, not-yet-valid, unregistered, revoked (crl.pem), foreign`,
       '',
     ].join('\n'),

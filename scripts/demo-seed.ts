@@ -1,11 +1,14 @@
 // The demo's data, seeded through the CLI itself and idempotently: the DEMO operator, the demo and
-// demo-ec certificates, and the demo user with a fresh temporary password on every start.
+// demo-ec certificates (web), the demo-api certificate (api), and the demo user with a fresh
+// temporary password on every start.
 import { join } from 'node:path';
 import { run } from '../src/cli/main.js';
 import { memoryIo } from '../src/cli/io.js';
 
 export const DEMO_OPERATOR = 'DEMO';
 export const DEMO_USER = 'demo';
+/** The certificate the demo registers for API use (certs-dev/demo-api.{crt,key,p12}). */
+export const DEMO_API_CERT = 'demo-api';
 
 /** Run a CLI command in-process; returns its stdout, throws with its stderr unless `allow` lists the exit code. */
 async function cli(env: NodeJS.ProcessEnv, args: string[], allow: number[] = [0]): Promise<string> {
@@ -27,6 +30,11 @@ export async function seedDemo(env: NodeJS.ProcessEnv, certsDir: string): Promis
     // Exit 1 means "already registered": the state we want.
     await cli(env, ['serial', 'add', '--cert', join(certsDir, `${name}.crt`), '--operator', DEMO_OPERATOR, '--label', `${name} (dev)`], [0, 1]);
   }
+  await cli(
+    env,
+    ['serial', 'add', '--cert', join(certsDir, `${DEMO_API_CERT}.crt`), '--operator', DEMO_OPERATOR, '--usage', 'api', '--label', 'demo system (API, dev)'],
+    [0, 1],
+  );
   const users = JSON.parse(await cli(env, ['user', 'list', '--json'])) as Array<{ userId: string }>;
   const args = users.some((u) => u.userId === DEMO_USER)
     ? ['user', 'reset-password', DEMO_USER, '--json']

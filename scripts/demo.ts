@@ -12,7 +12,7 @@ import { createLogger } from '../src/log/logger.js';
 import { generateDevPki, DEV_P12_PASSWORD } from '../src/tls/pki.js';
 import { createGateway } from '../src/gateway/create.js';
 import { servePortal } from '../src/portal/serve.js';
-import { DEMO_USER, seedDemo } from './demo-seed.js';
+import { DEMO_API_CERT, DEMO_USER, seedDemo } from './demo-seed.js';
 import { startRedisProcess, type RedisProcess } from './redis-process.js';
 
 /** The demo's own secret, kept under var/ so sessions survive a restart of the demo. */
@@ -22,6 +22,16 @@ function demoSecret(): string {
   const secret = randomBytes(48).toString('base64');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The curl line for the demo API certificate (a system, no login), when API routes are on. */
+function apiLines(prefix: string | undefined, origin: string, certs: string): string[] {
+  if (!prefix) return ['  API:          off (set CERTGATE_API_PREFIX, e.g. /api/)'];
+  const c = (ext: string) => `${certs}/${DEMO_API_CERT}.${ext}`;
+  return [
+    `  API:          curl --cert ${c('crt')} --key ${c('key')} --cacert ${certs}/ca.crt ${origin}${prefix}v1/notices`,
+    `                (${DEMO_API_CERT} is registered for API use: it opens ${prefix} only, never the login pages)`,
+  ];
 }
 
 /** Where the demo listens unless told otherwise (README "Quick start"). */
@@ -81,6 +91,8 @@ async function main(): Promise<void> {
     CERTGATE_PORTAL_LISTEN: portalListen,
     // The gateway proxies to the demo's own portal, wherever CERTGATE_PORTAL_LISTEN put it.
     CERTGATE_UPSTREAM: process.env.CERTGATE_UPSTREAM || upstreamFor(portalListen),
+    // The demo shows the API routes too; an operator's own deployment turns them on explicitly.
+    CERTGATE_API_PREFIX: process.env.CERTGATE_API_PREFIX ?? '/api/',
   };
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -110,6 +122,7 @@ async function main(): Promise<void> {
         ...OTHER_CERTS.map(([name, what]) => `                ${rel(join(certs, `${name}.p12`))}  ${what}`),
         `                ${rel(join(certs, 'revoked.p12'))}  revoked (cert-revoked) when started with CERTGATE_CRL=${rel(join(certs, 'crl.pem'))}` +
           (config.tls.crlFile ? ' (set)' : ''),
+        ...apiLines(config.api.prefix, `https://${host}:${gateway.port}`, rel(certs)),
         `  portal:       http://${config.portalListen.host}:${config.portalListen.port} (CERTGATE_PORTAL_LISTEN), reached only through the gateway`,
         `  ops:          http://${config.opsListen.host}:${gateway.opsPort}/readyz  and /metrics`,
         `  store:        ${redis ? `private redis-server at ${env.REDIS_URL} (data in ${rel(join(varDir(), 'redis'))})` : env.REDIS_URL}`,

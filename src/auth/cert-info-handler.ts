@@ -5,7 +5,7 @@ import { gatewayPages } from '../pages/gateway-pages.js';
 import type { CertState } from '../pages/types.js';
 import { pageFrame, sendPage } from '../gateway/respond.js';
 import { displaySerial } from '../tls/serial.js';
-import { registrationState, type Registration } from '../registry/registration.js';
+import { registrationState, usageOf, type Registration } from '../registry/registration.js';
 import type { CertificateFacts } from '../tls/certificate.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayMiddleware } from '../gateway/state.js';
@@ -40,7 +40,7 @@ export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
         notAfter: cert.notAfter,
         daysLeft: certDaysLeft(cert.notAfter, now, deps.config.timeZone),
         state: certState(cert, registration, now),
-        ...(registration ? { operatorId: registration.operatorId } : {}),
+        ...(registration ? { operatorId: registration.operatorId, usage: usageOf(registration) } : {}),
       }),
     );
   };

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { errors } from '../errors/certgate-error.js';
 import { OPERATOR_ID } from '../registry/operators.js';
-import type { Registration } from '../registry/registration.js';
+import { isUsage, type Registration } from '../registry/registration.js';
 import type { Registry } from '../registry/registry.js';
 import { registryField } from '../store/keys.js';
 import { displaySerial, normaliseSerial } from '../tls/serial.js';
@@ -11,7 +11,7 @@ import { parseCsv } from './csv.js';
 import { parseDate } from './parse.js';
 
 const REQUIRED = ['serial', 'operator', 'not_after'] as const;
-const OPTIONAL = ['label', 'not_before'] as const;
+const OPTIONAL = ['label', 'not_before', 'usage'] as const;
 const COLUMNS = [...REQUIRED, ...OPTIONAL] as string[];
 
 export interface ImportPlan {
@@ -58,7 +58,7 @@ export async function planImport(
       ...missing.map((n) => `missing column "${n}"`),
       ...(index.size !== names.length ? ['a column appears twice'] : []),
     ].join(', ');
-    problem(header.line, `${what}; the header must be serial,operator,not_after,label (optionally also not_before)`);
+    problem(header.line, `${what}; the header must be serial,operator,not_after,label (optionally also not_before, usage)`);
     return { rows: [], problems: problems.map((p) => p.text) };
   }
   if (records.length === 0) problem(header.line + 1, 'no rows after the header; nothing to import');
@@ -80,7 +80,10 @@ export async function planImport(
     const rawNotAfter = get(rec.fields, 'not_after');
     const rawNotBefore = get(rec.fields, 'not_before');
     const label = get(rec.fields, 'label');
+    const rawUsage = get(rec.fields, 'usage').toLowerCase();
     const before = problems.length;
+    // An empty usage cell is `web`, like a file without the column.
+    if (rawUsage !== '' && !isUsage(rawUsage)) problem(rec.line, `usage "${get(rec.fields, 'usage')}" is not web or api`);
     let serial = '';
     try {
       serial = normaliseSerial(rawSerial);
@@ -105,6 +108,7 @@ export async function planImport(
       serial,
       operatorId,
       ...(label ? { label } : {}),
+      ...(rawUsage === 'api' ? { usage: 'api' as const } : {}),
       ...(notBefore !== undefined ? { notBefore } : {}),
       ...(notAfter !== undefined ? { notAfter } : {}),
       addedAt: o.now,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { errors } from '../errors/certgate-error.js';
 import { envSchema, parseHostPort } from './schema.js';
 import { devCertsDir } from './paths.js';
+import { apiSettings, type ApiSettings } from './api-settings.js';
 import { type NotifyConfig, notifyProblems, toNotifyConfig } from './notify-schema.js';
 import { decodeAssertionKey, deriveKeys, type DerivedKeys } from './derived-keys.js';
 
@@ -33,6 +34,8 @@ export interface Config {
   session: { idleTimeoutMs: number; maxAgeMs: number; singleLogin: 'replace' | 'reject' };
   lockoutThreshold: number;
   certWarnDays: number;
+  /** Certificate-only API routes (CERTGATE_API_PREFIX, CERTGATE_API_RATE, CERTGATE_API_BURST). */
+  api: ApiSettings;
   workers: number | undefined;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   login: { concurrency: number; queue: number };
@@ -110,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   }
   const notify = e ? toNotifyConfig(e, env) : undefined;
   if (notify) problems.push(...notifyProblems(notify));
+  const api = apiSettings({ prefix: env.CERTGATE_API_PREFIX, rate: env.CERTGATE_API_RATE || undefined, burst: env.CERTGATE_API_BURST || undefined });
+  problems.push(...api.problems);
   if (problems.length > 0 || !e || !secret || !notify) {
     throw errors.configInvalid(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -145,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     lockoutThreshold: e.CERTGATE_LOCKOUT_THRESHOLD,
     certWarnDays: e.CERTGATE_CERT_WARN_DAYS,
+    api: api.settings,
     workers: e.CERTGATE_WORKERS,
     argon2: {
       memoryCost: e.CERTGATE_ARGON2_MEMORY_KIB,

@@ -113,6 +113,10 @@ export const envSchema = z.object({
     .refine((v) => isTimeZone(v.trim()), { message: 'CERTGATE_TIME_ZONE must be an IANA time zone such as Asia/Tokyo or UTC' })
     .default(DEFAULT_TIME_ZONE),
   ...notifyEnvShape,
+  // Parsed in api-settings.ts (a prefix and a rate need more than one field's check).
+  CERTGATE_API_PREFIX: z.string().optional(),
+  CERTGATE_API_RATE: z.string().optional(),
+  CERTGATE_API_BURST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });

@@ -1,7 +1,7 @@
 // Decides, from the TLS facts, the CRL and the registry entry, whether a certificate may pass and,
 // if not, which login-error reason the user sees (CONTRACT.md "login-error").
 import type { RevocationList } from '../tls/crl.js';
-import type { Registration } from '../registry/registration.js';
+import { usageOf, type Registration, type Usage } from '../registry/registration.js';
 import type { PeerCertificate } from './peer-certificate.js';
 
 import type { CertReason } from '../pages/types.js';
@@ -32,11 +32,15 @@ export function tlsVerdict(peer: PeerCertificate, crl: RevocationList | undefine
   return undefined;
 }
 
-/** The registry's say, for a certificate the TLS layer accepted. */
-export function registryVerdict(registration: Registration | undefined, now: number): CertReason | undefined {
+/**
+ * The registry's say, for a certificate the TLS layer accepted, on a route for `usage` clients:
+ * a `web` certificate may not script the API, and a leaked `api` key file may not open the portal.
+ */
+export function registryVerdict(registration: Registration | undefined, now: number, usage: Usage = 'web'): CertReason | undefined {
   if (!registration) return 'cert-unregistered';
   // An administrator may register a shorter window than the certificate's own.
   if (registration.notAfter !== undefined && now > registration.notAfter) return 'cert-expired';
   if (registration.notBefore !== undefined && now < registration.notBefore) return 'cert-not-yet-valid';
+  if (usageOf(registration) !== usage) return 'cert-wrong-usage';
   return undefined;
 }

@@ -23,6 +23,7 @@ import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
 import { loadTlsMaterial } from './tls-material.js';
+import { defineRateScript } from '../api/rate-limit.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { attachSessionCache, SESSION_CACHE_DEFAULTS, TlsSessionCache } from '../tls/session-cache.js';
 import { createGatewayApp } from './app.js';
@@ -66,6 +67,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   const maintenance = new MaintenanceCache(redis, logger);
   const audit = new AuditLog(redis, config.auditMaxLen, { replicaWaitMs: config.replicaWaitMs });
+  defineRateScript(redis);
   const sessions = new SessionStore(redis, config.session);
   const registry = new Registry(redis, audit);
   const metrics = createMetrics(

@@ -1,5 +1,6 @@
-// Every route of the mTLS listener and its middleware chain, in request order, in one table
-// (DESIGN "Request path"): certificate gate → maintenance → session → handler or proxy.
+// Every route of the mTLS listener and its middleware chain, in request order, in one table (the
+// map the README's "Layout" points to): certificate gate → maintenance → session → handler or proxy;
+// API routes (CERTGATE_API_PREFIX): certificate gate → maintenance → rate limit → proxy, no session.
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import { certificateGate } from './middleware/certificate-gate.js';
@@ -15,6 +16,9 @@ import { showClosed, showLogoutConfirm, submitLogout } from '../auth/logout-hand
 import { showCertificateHelp } from '../auth/help-handler.js';
 import { showCertInfo } from '../auth/cert-info-handler.js';
 import { proxyToUpstream } from '../proxy/proxy-middleware.js';
+import { apiRequest } from './middleware/api-request.js';
+import { apiRateLimit } from '../api/rate-limit.js';
+import { isApiPath } from '../config/api-settings.js';
 import type { GatewayDeps } from './deps.js';
 import type { GatewayMiddleware, GatewayState } from './state.js';
 
@@ -23,11 +27,17 @@ type Method = 'GET' | 'POST' | 'ALL';
 /** Everything outside /auth/ is the portal: the proxied route below, the hot path. */
 export const PROXIED = '/{*rest}';
 
-export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMiddleware[]]> {
+/** The certificate-only API route for a prefix such as `/api/`. */
+export const apiRoute = (prefix: string): string => `${prefix}{*rest}`;
+
+type Route = [Method, string, GatewayMiddleware[]];
+
+export function routeTable(deps: GatewayDeps): Route[] {
   const gate = certificateGate(deps);
   const maintenance = maintenanceGate(deps);
   const form = formBody();
   const csrf = verifyCsrf(deps);
+  const api = deps.config.api.prefix;
   // prettier-ignore
   return [
     // Static CSS/JS of the pages, public: the certificate-refused page needs its stylesheet too.
@@ -48,6 +58,8 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
     ['GET',  '/auth/help/certificates', [showCertificateHelp(deps)]],
     ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
     ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
+    // Systems of business operators: an `api` certificate and nothing else; refusals are problem+json.
+    ...(api ? [['ALL', apiRoute(api), [apiRequest(deps), gate, maintenance, apiRateLimit(deps), proxyToUpstream(deps)]] satisfies Route] : []),
   ];
 }
 
@@ -57,9 +69,12 @@ export function routeTable(deps: GatewayDeps): Array<[Method, string, GatewayMid
  */
 export function buildRoutes(deps: GatewayDeps): GatewayMiddleware {
   const router = new Router<GatewayState>();
+  const prefix = deps.config.api.prefix;
   let proxied: GatewayMiddleware | undefined;
+  let api: GatewayMiddleware | undefined;
   for (const [method, path, chain] of routeTable(deps)) {
     if (path === PROXIED) proxied = compose(chain);
+    else if (prefix && path === apiRoute(prefix)) api = compose(chain);
     else if (method === 'GET') router.get(path, ...chain);
     else if (method === 'POST') router.post(path, ...chain);
     else router.all(path, ...chain);
@@ -67,6 +82,13 @@ export function buildRoutes(deps: GatewayDeps): GatewayMiddleware {
   if (!proxied) throw new Error('route table has no proxied route');
   const portal = proxied;
   const auth = compose([router.routes(), router.allowedMethods()]) as GatewayMiddleware;
+  if (prefix && api) {
+    const apiChain = api;
+    return function dispatchRoute(ctx, next) {
+      if (ctx.path.startsWith('/auth/')) return auth(ctx, next);
+      return isApiPath(prefix, ctx.path) ? apiChain(ctx, next) : portal(ctx, next);
+    };
+  }
   return function dispatchRoute(ctx, next) {
     return ctx.path.startsWith('/auth/') ? auth(ctx, next) : portal(ctx, next);
   };

@@ -4,6 +4,7 @@ import type { Lang } from '../pages/i18n.js';
 import type { CertificateFacts } from '../tls/certificate.js';
 import type { Registration } from '../registry/registration.js';
 import type { SessionRecord, TouchResult } from '../session/session-store.js';
+import type { RateVerdict } from '../api/rate-limit.js';
 
 export interface MaintenanceState {
   on: boolean;
@@ -15,6 +16,16 @@ export interface GatewayState {
   /** Request id, also sent upstream as X-Request-Id and shown on error pages. */
   requestId: string;
   lang: Lang;
+  /**
+   * Which kind of client the route serves: `api` under CERTGATE_API_PREFIX (certificate only,
+   * problem+json refusals), otherwise `web` (absent). The certificate gate wants a registration
+   * of the same usage.
+   */
+  client?: 'web' | 'api';
+  /** API routes: the certificate's token-bucket take, started with the registry lookup (one round trip). */
+  rateLookup?: Promise<RateVerdict>;
+  /** Headers the proxy adds to the upstream's response (e.g. RateLimit on API routes). */
+  responseHeaders?: Record<string, string>;
   /** Set by the certificate gate: the presented certificate, parsed once per socket. */
   cert?: CertificateFacts;
   /** Set by the certificate gate: the registry entry for (issuer, serial). */

@@ -38,6 +38,8 @@ export interface GatewayMetrics {
   registry: Registry;
   /** Requests by outcome: proxied, cert-*, session-*, login-*, maintenance, error, auth-page… */
   requests: Counter<'outcome'>;
+  /** Requests by the route's client kind (web: browser routes, api: CERTGATE_API_PREFIX) and outcome. */
+  requestsByUsage: Counter<'usage' | 'outcome'>;
   /** Certificate rejections by data-reason. */
   certRejections: Counter<'reason'>;
   /** Upstream response time (headers received), seconds. */
@@ -78,6 +80,12 @@ export function createMetrics(options: { defaultMetrics?: boolean; samplers?: Me
   return {
     registry,
     requests: new Counter({ name: 'certgate_requests_total', help: 'Requests by outcome', labelNames: ['outcome'], registers }),
+    requestsByUsage: new Counter({
+      name: 'certgate_requests_by_usage_total',
+      help: 'Requests by client kind (web, api) and outcome (proxied, rate-limited, cert-*, maintenance…)',
+      labelNames: ['usage', 'outcome'],
+      registers,
+    }),
     certRejections: new Counter({
       name: 'certgate_cert_rejections_total',
       help: 'Client certificates refused, by reason',

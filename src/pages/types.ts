@@ -13,7 +13,16 @@ export interface PageFrame {
   path?: string;
 }
 
-export const CERT_REASONS = ['cert-missing', 'cert-untrusted', 'cert-expired', 'cert-not-yet-valid', 'cert-revoked', 'cert-unregistered'] as const;
+export const CERT_REASONS = [
+  'cert-missing',
+  'cert-untrusted',
+  'cert-expired',
+  'cert-not-yet-valid',
+  'cert-revoked',
+  'cert-unregistered',
+  // A `web` certificate on an API route, or an `api` certificate on a browser route.
+  'cert-wrong-usage',
+] as const;
 export type CertReason = (typeof CERT_REASONS)[number];
 
 export const PASSWORD_ERRORS = ['length', 'charset', 'classes', 'same-as-user-id', 'reused', 'mismatch', 'wrong-current'] as const;

@@ -15,6 +15,9 @@ import { AssertionVerifier } from '../proxy/assertion-verifier.js';
 import { contentDisposition } from './disposition.js';
 import { createNoticeStore } from './content.js';
 import { operationsFor } from './menu.js';
+import { isApiPath } from '../config/api-settings.js';
+import { problemFor, sendProblem } from '../api/problem.js';
+import { apiRouter } from './api.js';
 import { DEFAULT_TIME_ZONE } from '../time/zone.js';
 import { renewalBanner } from '../time/renewal.js';
 
@@ -35,6 +38,8 @@ export interface PortalAppOptions {
   pageSize?: number;
   /** How long a scan of the content folder is reused (see content.ts). */
   contentTtlMs?: number;
+  /** CERTGATE_API_PREFIX (normalised, e.g. `/api/`): the JSON API for `api` identities lives under it. */
+  apiPrefix?: string | undefined;
 }
 
 export interface PortalState {
@@ -103,9 +108,28 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
     );
   });
 
-  // Identity: only the gateway can produce a valid assertion, for this very request, once.
+  const apiPrefix = opts.apiPrefix;
+  const underApi = (ctx: Ctx): boolean => apiPrefix !== undefined && isApiPath(apiPrefix, ctx.path);
+
+  // Identity: only the gateway can produce a valid assertion, for this very request, once. The API
+  // answers only `api` identities (systems), the pages only `web` ones (people with a session).
   app.use(async (ctx, next) => {
     const verdict = verifier.verify({ method: ctx.method, url: ctx.req.url ?? '', headers: ctx.headers }, clock());
+    if (underApi(ctx)) {
+      if (!verdict.ok) {
+        logger.warn({ path: ctx.path, remote: ctx.socket.remoteAddress, reason: verdict.reason }, 'portal API request refused: no valid gateway assertion');
+        return sendProblem(ctx, problemFor('unauthorized', ctx.state.lang));
+      }
+      if (verdict.identity.client !== 'api') return sendProblem(ctx, problemFor('cert-wrong-usage', ctx.state.lang));
+      ctx.state.identity = verdict.identity;
+      return next();
+    }
+    if (verdict.ok && verdict.identity.client === 'api') {
+      logger.warn({ path: ctx.path, operator: verdict.identity.operator }, 'portal page refused: an API identity outside the API prefix');
+      ctx.set('Cache-Control', 'no-store');
+      sendHtml(ctx, 401, portalPages.unauthorized({ lang: ctx.state.lang }));
+      return;
+    }
     if (!verdict.ok) {
       logger.warn(
         { path: ctx.path, remote: ctx.socket.remoteAddress, hasAssertion: Boolean(ctx.get('x-certgate-assertion')), reason: verdict.reason },
@@ -180,9 +204,11 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
     if (!ctx.path.startsWith('/assets/')) ctx.set('Cache-Control', 'no-store');
     await next();
   });
+  if (apiPrefix !== undefined) app.use(apiRouter(apiPrefix, notices).routes());
   app.use(router.routes());
   app.use(async (ctx) => {
     if (ctx.body !== undefined && ctx.body !== null) return;
+    if (underApi(ctx)) return sendProblem(ctx, problemFor('not-found', ctx.state.lang));
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
       ctx.status = 405;

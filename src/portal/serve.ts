@@ -26,7 +26,7 @@ export async function servePortal(env: NodeJS.ProcessEnv = process.env, logger?:
   }
   const log = logger ?? createLogger({ level: config.logLevel, name: 'certgate-portal' });
   const contentDir = config.portalContentDir ?? demoContentDir();
-  const app = createPortalApp({ assertionKey: config.keys.assertion, assertionMaxAgeMs: config.assertion.maxAgeMs, contentDir, logger: log, certWarnDays: Number(config.certWarnDays), timeZone: config.timeZone });
+  const app = createPortalApp({ assertionKey: config.keys.assertion, assertionMaxAgeMs: config.assertion.maxAgeMs, contentDir, logger: log, certWarnDays: Number(config.certWarnDays), timeZone: config.timeZone, apiPrefix: config.api.prefix });
   const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, app.callback());
   server.keepAliveTimeout = 65_000; // longer than the gateway pool's idle time, so it never reuses a closing socket
 

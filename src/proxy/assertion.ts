@@ -5,6 +5,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface Identity {
+  /**
+   * `web`: a person with a session (user, name and roles set); `api`: an operator's system on a
+   * certificate-only API route (user, name and roles empty, and their headers not sent).
+   * Absent when signing means `web`; verifyIdentity always sets it.
+   */
+  client?: 'web' | 'api';
   user: string;
   /** Display name, percent-encoded on the wire because header values are Latin-1. */
   userName: string;
@@ -22,6 +28,7 @@ export const IDENTITY_HEADERS = {
   roles: 'x-certgate-roles',
   certSerial: 'x-certgate-cert-serial',
   certNotAfter: 'x-certgate-cert-not-after',
+  client: 'x-certgate-client',
   assertion: 'x-certgate-assertion',
 } as const;
 
@@ -67,6 +74,25 @@ export function webIdentityHeaders(identity: Identity): Record<string, string> {
     [IDENTITY_HEADERS.roles]: identity.roles.join(','),
     [IDENTITY_HEADERS.certSerial]: identity.certSerial,
     [IDENTITY_HEADERS.certNotAfter]: identity.certNotAfter,
+    [IDENTITY_HEADERS.client]: 'web',
+  };
+}
+
+/** What an API client is: the operator its certificate is registered to (no person, so no user, name or roles). */
+export interface ApiIdentity {
+  operator: string;
+  certSerial: string;
+  /** ISO 8601. */
+  certNotAfter: string;
+}
+
+/** The API identity as header values: operator, certificate, and `X-Certgate-Client: api`. */
+export function apiIdentityHeaders(identity: ApiIdentity): Record<string, string> {
+  return {
+    [IDENTITY_HEADERS.operator]: identity.operator,
+    [IDENTITY_HEADERS.certSerial]: identity.certSerial,
+    [IDENTITY_HEADERS.certNotAfter]: identity.certNotAfter,
+    [IDENTITY_HEADERS.client]: 'api',
   };
 }
 
@@ -141,8 +167,15 @@ export function checkAssertion(
   return { ts, requestId, identity };
 }
 
-/** The web identity from verified headers, or undefined when one of its headers is missing. */
+/**
+ * The identity of verified headers: a web identity (client `web`, the header absent or `web`) or
+ * an API client's (client `api`: user, name and roles empty); undefined when a header it needs is
+ * missing or anything else is claimed.
+ */
 export function identityOf(verified: VerifiedAssertion): Identity | undefined {
+  const client = verified.identity[IDENTITY_HEADERS.client] ?? 'web';
+  if (client === 'api') return apiIdentityOf(verified);
+  if (client !== 'web') return undefined;
   const h = verified.identity;
   const user = h[IDENTITY_HEADERS.user];
   const userNameRaw = h[IDENTITY_HEADERS.userName];
@@ -159,5 +192,16 @@ export function identityOf(verified: VerifiedAssertion): Identity | undefined {
   } catch {
     return undefined;
   }
-  return { user, userName, operator, roles: roles ? roles.split(',') : [], certSerial, certNotAfter };
+  return { client: 'web', user, userName, operator, roles: roles ? roles.split(',') : [], certSerial, certNotAfter };
+}
+
+function apiIdentityOf(verified: VerifiedAssertion): Identity | undefined {
+  const h = verified.identity;
+  const operator = h[IDENTITY_HEADERS.operator];
+  const certSerial = h[IDENTITY_HEADERS.certSerial];
+  const certNotAfter = h[IDENTITY_HEADERS.certNotAfter];
+  // A person's headers on an API identity would be a contradiction: refuse rather than guess.
+  if (operator === undefined || certSerial === undefined || certNotAfter === undefined) return undefined;
+  if (h[IDENTITY_HEADERS.user] !== undefined || h[IDENTITY_HEADERS.roles] !== undefined) return undefined;
+  return { client: 'api', user: '', userName: '', operator, roles: [], certSerial, certNotAfter };
 }

@@ -1,7 +1,7 @@
 // Request path step 4: forward to the portal with clean headers and the signed identity, streaming
 // both ways; a client that goes away aborts the upstream request instead of hurting the process.
 import type { Socket } from 'node:net';
-import { signUpstreamHeaders, webIdentityHeaders } from './assertion.js';
+import { apiIdentityHeaders, signUpstreamHeaders, webIdentityHeaders } from './assertion.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../gateway/state.js';
@@ -21,10 +21,30 @@ function listenerHost(socket: Socket): string {
   return `${address.includes(':') ? `[${address}]` : address}:${socket.localPort ?? ''}`;
 }
 
-function upstreamHeaders(ctx: GatewayContext, deps: GatewayDeps, target: string): Record<string, string> {
-  const session = ctx.state.session;
+/**
+ * Who the request is for: the session's user on browser routes; on API routes the operator the
+ * certificate is registered to (no person, so no user, name or roles).
+ */
+function identityHeaders(ctx: GatewayContext): Record<string, string> {
   const cert = ctx.state.cert;
+  if (ctx.state.client === 'api') {
+    const registration = ctx.state.registration;
+    if (!registration || !cert) throw errors.internal('API proxy reached without a registered certificate');
+    return apiIdentityHeaders({ operator: registration.operatorId, certSerial: cert.serial, certNotAfter: cert.notAfter.toISOString() });
+  }
+  const session = ctx.state.session;
   if (!session || !cert) throw errors.internal('proxy reached without a session and a certificate');
+  return webIdentityHeaders({
+    user: session.userId,
+    userName: session.name,
+    operator: session.operatorId,
+    roles: session.roles,
+    certSerial: cert.serial,
+    certNotAfter: cert.notAfter.toISOString(),
+  });
+}
+
+function upstreamHeaders(ctx: GatewayContext, deps: GatewayDeps, target: string): Record<string, string> {
   return signUpstreamHeaders(
     deps.config.keys.assertion,
     {
@@ -35,14 +55,7 @@ function upstreamHeaders(ctx: GatewayContext, deps: GatewayDeps, target: string)
       forwardedHost: deps.config.publicHost ?? listenerHost(ctx.req.socket),
       forwardedProto: 'https',
     },
-    webIdentityHeaders({
-      user: session.userId,
-      userName: session.name,
-      operator: session.operatorId,
-      roles: session.roles,
-      certSerial: cert.serial,
-      certNotAfter: cert.notAfter.toISOString(),
-    }),
+    identityHeaders(ctx),
   );
 }
 
@@ -71,7 +84,8 @@ export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
           ctx.status = status;
           for (const name of ctx.res.getHeaderNames()) if (!KEPT_GATEWAY_HEADERS.has(name)) ctx.res.removeHeader(name);
           // writeHead's values take precedence over the kept ones: the upstream's header always wins.
-          ctx.res.writeHead(status, clientResponseHeaders(headers));
+          // …except the gateway's own for this route (e.g. RateLimit on API routes).
+          ctx.res.writeHead(status, { ...clientResponseHeaders(headers), ...ctx.state.responseHeaders });
           return ctx.res;
         },
       });

@@ -12,10 +12,12 @@ import { scanKeys } from '../store/scan.js';
 import { forEachParallel, type Store } from '../store/store.js';
 import { displaySerial } from '../tls/serial.js';
 import { OperatorStore, unknownOperator } from './operators.js';
-import { type Registration, type RegistrationState, decodeRegistration, encodeRegistration, registrationState } from './registration.js';
+import { type Registration, type RegistrationState, type Usage, decodeRegistration, encodeRegistration, registrationState, usageOf } from './registration.js';
 
 export interface ListFilter {
   operatorId?: string;
+  /** Only registrations for this usage (entries without one are `web`). */
+  usage?: Usage;
   /** Entries whose notAfter is between now and now + days. */
   expiringWithinDays?: number;
   /** Entries already past notAfter. With expiringWithinDays, either matches. */
@@ -83,6 +85,7 @@ export class Registry {
     }
     await recordWrite(this.audit, this.redis, [key, ...endedKeys], opts.by, opts.replace ? 'serial.replace' : 'serial.add', registryField(r.issuerId, r.serial), {
       operator: r.operatorId,
+      usage: usageOf(r),
       label: r.label,
       notAfter: r.notAfter === undefined ? undefined : new Date(r.notAfter).toISOString(),
       ...(sessionsEnded !== undefined ? { sessionsEnded } : {}),
@@ -150,6 +153,7 @@ export class Registry {
     const out: Registration[] = [];
     await this.scan((r) => {
       if (filter.operatorId !== undefined && r.operatorId !== filter.operatorId) return;
+      if (filter.usage !== undefined && usageOf(r) !== filter.usage) return;
       if (byDate) {
         const na = r.notAfter;
         const isExpired = na !== undefined && na < now;
@@ -192,6 +196,7 @@ export class Registry {
     }
     await recordWrite(this.audit, this.redis, rows.map(keyOf), opts.by, 'serial.import', opts.source ?? '', {
       added: rows.length,
+      api: rows.filter((r) => usageOf(r) === 'api').length,
       operators: [...operatorIds].sort().slice(0, 100),
     });
     return { added: rows.length };

@@ -1,7 +1,7 @@
 // Every Redis key certgate uses, in one place. Keys that one script touches together share a hash
 // tag, so the same scripts run on Redis Cluster: `{u:<userId>}` for everything about one user
 // (record, session, login attempts), `{c:<issuerId>:<serial>}` for everything about one certificate
-// (its registration, read on every request — so the per-request reads spread over every shard),
+// (its registration and API rate bucket, read on every request — so the per-request reads spread over every shard),
 // `{o:<operatorId>}` for per-operator keys. Lists across records SCAN every primary with the
 // `…Pattern` globs below (README "Scaling"), so no global index key is needed.
 
@@ -62,6 +62,8 @@ export const keys = {
    * the agreed per-certificate `{c:<issuerId>:<serial>}`.
    */
   certLoginFailures: (certField: string) => `cg:{c:${certField}}:login-failures`,
+  /** Hash: the certificate's API token bucket (`t` tokens, `ts` ms of the last refill); expires when full again. */
+  certRate: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:rate`,
 } as const;
 
 /** The certificate id `<issuerId>:<serial>`: sessions are bound to it and audit entries name it. */

@@ -2,7 +2,7 @@
 // plus the idempotent certs-dev/ writer behind `npm run certs` and `npm start`.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certificateParts, derToPem, readCertificate, subjectId } from './certificate.js';
+import { certificateParts, derToPem, pemBlocks, readCertificate, subjectId } from './certificate.js';
 import { buildPkcs12 } from './p12.js';
 import { normaliseSerial, displaySerial } from './serial.js';
 import { type KeyType, buildCertificate, buildCrl, buildName, generateKey, keyFromPem, keyIdentifier, keyToPem, randomSerial } from './x509-builder.js';
@@ -135,8 +135,10 @@ export function createCrl(ca: Ca, revokedSerials: string[], opts: { nextUpdate?:
 // ---- dev PKI (certs-dev/) ----
 
 export const DEV_P12_PASSWORD = 'certgate';
-export const DEV_CLIENT_NAMES = ['demo', 'demo-ec', 'expired', 'not-yet-valid', 'unregistered', 'revoked', 'foreign'] as const;
+export const DEV_CLIENT_NAMES = ['demo', 'demo-ec', 'demo-api', 'expired', 'not-yet-valid', 'unregistered', 'revoked', 'foreign'] as const;
 export type DevClientName = (typeof DEV_CLIENT_NAMES)[number];
+/** Plain valid client certificates added to the dev PKI later, issued into an existing certs-dev/. */
+const LATER_CLIENT_NAMES: readonly DevClientName[] = ['demo-api'];
 export const DEV_OPERATOR = 'demo-operator';
 
 export interface DevPki {
@@ -181,6 +183,8 @@ export function buildDevPki(opts: { shareLeafKeys?: boolean } = {}): DevPki {
   const clients: Record<DevClientName, Issued> = {
     demo: client(ca, 'demo', 'rsa'),
     'demo-ec': client(ca, 'demo-ec', 'ec'),
+    // A business operator's system: registered with --usage api, it opens the API routes only.
+    'demo-api': client(ca, 'demo-api', 'rsa'),
     expired: client(ca, 'expired', 'rsa', { notBefore: new Date(now - 731 * DAY), notAfter: new Date(now - DAY) }),
     'not-yet-valid': client(ca, 'not-yet-valid', 'rsa', { notBefore: new Date(now + 180 * DAY), notAfter: new Date(now + 910 * DAY) }),
     unregistered: client(ca, 'unregistered', 'rsa'),
@@ -262,7 +266,7 @@ function readManifest(dir: string): DevPkiManifest | undefined {
 /** Create the dev PKI in `dir` unless it is already there (ca.crt + manifest.json), or when forced. */
 export function generateDevPki(dir: string, opts: { force?: boolean } = {}): DevPkiManifest {
   const existing = opts.force ? undefined : readManifest(dir);
-  if (existing) return existing;
+  if (existing) return completeDevPki(dir, existing);
   mkdirSync(dir, { recursive: true });
   // `npm start` and `npm run certs` may race: a lock directory keeps one generation from mixing with another.
   const lock = join(dir, '.generating');
@@ -282,4 +286,28 @@ export function generateDevPki(dir: string, opts: { force?: boolean } = {}): Dev
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * A dev PKI written by an older certgate lacks the newer client certificates (e.g. demo-api):
+ * issue just those from the existing CA, so earlier imports into browsers stay valid.
+ */
+function completeDevPki(dir: string, manifest: DevPkiManifest): DevPkiManifest {
+  // Only certificates added after the first release; the others' validity windows are special.
+  const missing = LATER_CLIENT_NAMES.filter((name) => !manifest[name]);
+  if (missing.length === 0 || !existsSync(join(dir, 'ca.key'))) return manifest;
+  const certPem = readFileSync(join(dir, 'ca.crt'), 'utf8');
+  const der = pemBlocks(certPem, ['CERTIFICATE'])[0];
+  if (!der) return manifest;
+  const ca: Ca = { certPem, keyPem: readFileSync(join(dir, 'ca.key'), 'utf8'), der, id: subjectId(der) };
+  const updated = { ...manifest };
+  for (const name of missing) {
+    const c = issueClientCert(ca, { commonName: `certgate ${name}`, organization: DEV_OPERATOR, p12Password: DEV_P12_PASSWORD });
+    writeAtomic(join(dir, `${name}.crt`), c.certPem);
+    writeAtomic(join(dir, `${name}.key`), c.keyPem, 0o600);
+    if (c.p12) writeAtomic(join(dir, `${name}.p12`), c.p12, 0o600);
+    updated[name] = entry(`${name}.crt`, c.der);
+  }
+  writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(updated, null, 2)}\n`);
+  return updated;
 }

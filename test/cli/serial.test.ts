@@ -110,7 +110,7 @@ t.test('list: columns, filters, JSON, sorted by expiry', async (t) => {
   const text = await cli('serial', 'list');
   t.equal(text.code, 0);
   const lines = text.out.trim().split('\n');
-  t.match(lines[0], /^SERIAL\s+OPERATOR\s+LABEL\s+NOT BEFORE \(JST\)\s+NOT AFTER \(JST\)\s+DAYS LEFT\s+STATE$/, 'the date columns name their zone');
+  t.match(lines[0], /^SERIAL\s+OPERATOR\s+USAGE\s+LABEL\s+NOT BEFORE \(JST\)\s+NOT AFTER \(JST\)\s+DAYS LEFT\s+STATE$/, 'the date columns name their zone');
   t.same(lines.slice(1).map((l) => l.split(/\s+/)[0]), ['03', '02', '01', '04']);
   t.match(lines[1], /expired$/);
   t.match(lines[4], /not-yet-valid$/);

@@ -64,3 +64,21 @@ t.test('generateDevPki keeps an existing PKI unless forced', async (t) => {
   const forced = generateDevPki(dir, { force: true });
   t.not(forced.demo!.serial, first.demo!.serial, 'forced regeneration issues new certificates');
 });
+
+t.test('an older certs-dev/ without demo-api gets it from the same CA, nothing else changes', async (t) => {
+  const dir = t.testdir({});
+  const first = generateDevPki(dir);
+  const { rmSync, writeFileSync } = await import('node:fs');
+  const { 'demo-api': dropped, ...older } = first;
+  t.ok(dropped, 'a fresh PKI has demo-api');
+  for (const ext of ['crt', 'key', 'p12']) rmSync(`${dir}/demo-api.${ext}`);
+  writeFileSync(`${dir}/manifest.json`, JSON.stringify(older));
+  const completed = generateDevPki(dir);
+  t.ok(completed['demo-api'], 'demo-api added');
+  t.equal(completed['demo-api']!.issuerId, first.ca!.issuerId, 'issued by the existing CA');
+  t.equal(completed.demo!.serial, first.demo!.serial, 'the demo certificate is kept');
+  const api = new X509Certificate(readFileSync(`${dir}/demo-api.crt`));
+  t.ok(api.verify(new X509Certificate(readFileSync(`${dir}/ca.crt`)).publicKey));
+  t.doesNotThrow(() => createSecureContext({ pfx: readFileSync(`${dir}/demo-api.p12`), passphrase: 'certgate' }));
+  t.same(generateDevPki(dir), completed, 'written once');
+});

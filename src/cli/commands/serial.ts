@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { errors } from '../../errors/certgate-error.js';
 import { validateOperatorId } from '../../registry/operators.js';
-import { type Registration, daysLeft, registrationState } from '../../registry/registration.js';
+import { type Registration, type Usage, USAGES, daysLeft, isUsage, registrationState, usageOf } from '../../registry/registration.js';
 import type { CertKey } from '../../registry/registry.js';
 import { loadCertificateFile, readCertificate } from '../../tls/certificate.js';
 import { displaySerial, normaliseSerial } from '../../tls/serial.js';
@@ -21,6 +21,7 @@ export function registrationJson(r: Registration, now: number) {
     displaySerial: displaySerial(r.serial),
     issuerId: r.issuerId,
     operator: r.operatorId,
+    usage: usageOf(r),
     label: r.label ?? null,
     notBefore: isoOrNull(r.notBefore),
     notAfter: isoOrNull(r.notAfter),
@@ -42,6 +43,15 @@ interface AddOptions {
   passwordStdin?: boolean;
   replace?: boolean;
   allowExpired?: boolean;
+  usage?: string;
+}
+
+/** `--usage web|api`; a usage error naming the choices otherwise. */
+function usageOption(text: string | undefined): Usage | undefined {
+  if (text === undefined) return undefined;
+  const v = text.trim().toLowerCase();
+  if (!isUsage(v)) throw errors.usage(`--usage "${text}" is not a usage; use ${USAGES.join(' or ')} (web: browsers, api: systems on the API routes)`);
+  return v;
 }
 
 /** Name of the variable that may carry the PKCS#12 password (not on the command line, so not in `ps`). */
@@ -67,6 +77,7 @@ async function loadWithPassword(ctx: CliContext, data: Buffer, o: AddOptions): P
 
 async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions): Promise<void> {
   const operatorId = validateOperatorId(o.operator);
+  const usage = usageOption(o.usage);
   const now = ctx.now();
   const zone = ctx.timeZone();
   let reg: Registration;
@@ -106,6 +117,7 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
     reg = { issuerId: ca.id, serial, operatorId, ...(notBefore !== undefined ? { notBefore } : {}), ...(notAfter !== undefined ? { notAfter } : {}), addedAt: now };
   }
   if (o.label !== undefined && o.label !== '') reg.label = o.label;
+  if (usage === 'api') reg.usage = 'api';
   reg.addedBy = ctx.by.actor;
   const registry = await ctx.registry();
   const added = await registry.add(reg, { replace: o.replace === true, by: ctx.by });
@@ -117,6 +129,7 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
   }
   ctx.print(
     `registered serial ${displaySerial(reg.serial)} for operator ${operatorId}` +
+      (usageOf(reg) === 'api' ? ' for API use (certificate-only routes)' : '') +
       (reg.notAfter !== undefined ? `, valid until ${localDateTime(reg.notAfter, zone)}` : ', no expiry recorded') +
       (added.sessionsEnded !== undefined ? `; ${added.sessionsEnded} session(s) bound to it ended` : ''),
   );
@@ -147,10 +160,12 @@ async function importCsv(ctx: CliContext, file: string, o: { issuer?: string }):
   ctx.print(`imported ${added} certificate serial(s) for ${operators.size} operator(s) from ${file}`);
 }
 
-async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: string; expired?: boolean; json?: boolean }): Promise<void> {
+async function list(ctx: CliContext, o: { operator?: string; usage?: string; expiringWithin?: string; expired?: boolean; json?: boolean }): Promise<void> {
   const now = ctx.now();
+  const usage = usageOption(o.usage);
   const filter = {
     now,
+    ...(usage !== undefined ? { usage } : {}),
     ...(o.operator !== undefined ? { operatorId: validateOperatorId(o.operator) } : {}),
     ...(o.expiringWithin !== undefined ? { expiringWithinDays: integerOption(o.expiringWithin, '--expiring-within', 0, 36500) } : {}),
     ...(o.expired ? { expired: true } : {}),
@@ -162,13 +177,14 @@ async function list(ctx: CliContext, o: { operator?: string; expiringWithin?: st
   const lines = rows.map((r) => [
     displaySerial(r.serial),
     r.operatorId,
+    usageOf(r),
     r.label ?? '',
     localDate(r.notBefore, zone),
     localDate(r.notAfter, zone),
     String(daysLeft(r, now) ?? '-'),
     registrationState(r, now),
   ]);
-  ctx.print(table(['SERIAL', 'OPERATOR', 'LABEL', zoneHeader('NOT BEFORE', zone), zoneHeader('NOT AFTER', zone), 'DAYS LEFT', 'STATE'], lines));
+  ctx.print(table(['SERIAL', 'OPERATOR', 'USAGE', 'LABEL', zoneHeader('NOT BEFORE', zone), zoneHeader('NOT AFTER', zone), 'DAYS LEFT', 'STATE'], lines));
 }
 
 async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: string }): Promise<void> {
@@ -244,17 +260,19 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--password <p12 password>', 'password of a PKCS#12 --cert file (visible in the process list: prefer CERTGATE_P12_PASSWORD, --password-stdin or the prompt)')
     .option('--password-stdin', 'read the PKCS#12 password from the first line of standard input')
     .option('--replace', 'overwrite an existing registration of the same certificate')
+    .option('--usage <web|api>', 'web (default): browsers with login; api: systems on the API routes, certificate only')
     .option('--allow-expired', 'register a certificate whose expiry date has already passed')
     .action((s: string | undefined, o: AddOptions) => add(ctx, s, o));
   serial
     .command('import <file.csv>')
-    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before]; all rows or none')
+    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before][,usage]; all rows or none')
     .option('--issuer <CA file or fingerprint>', 'issuing CA of every row; may be omitted when one client CA is trusted')
     .action((file: string, o: { issuer?: string }) => importCsv(ctx, file, o));
   serial
     .command('list')
     .description('registered serials with days left, soonest expiry first')
     .option('--operator <id>', 'only this operator')
+    .option('--usage <web|api>', 'only certificates registered for this usage')
     .option('--expiring-within <days>', 'only certificates expiring within this many days')
     .option('--expired', 'only certificates already expired (with --expiring-within: either)')
     .option('--json', 'one JSON document on stdout')

@@ -10,13 +10,15 @@ import { registryVerdict, tlsVerdict, type CertReason } from '../cert-verdict.js
 import { lookupGate } from '../request-lookup.js';
 import { storeCallWithin } from '../../store/redis.js';
 import { pageFrame, sendPage } from '../respond.js';
+import { takeToken } from '../../api/rate-limit.js';
+import { problemFor, sendProblem } from '../../api/problem.js';
 import { renewalBanner } from '../../time/renewal.js';
 import type { CertificateFacts } from '../../tls/certificate.js';
 import type { GatewayDeps } from '../deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../state.js';
 
 /** Problems `/auth/cert` may still describe: the certificate is genuine, just not usable here (yet). */
-const INFORMATIONAL_REASONS: ReadonlySet<CertReason> = new Set(['cert-unregistered', 'cert-expired', 'cert-not-yet-valid']);
+const INFORMATIONAL_REASONS: ReadonlySet<CertReason> = new Set(['cert-unregistered', 'cert-expired', 'cert-not-yet-valid', 'cert-wrong-usage']);
 
 export interface CertificateGateOptions {
   /**
@@ -37,11 +39,12 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
     if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
 
     if (reason === undefined && facts) {
-      startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
+      if (ctx.state.client === 'api') startRateTake(ctx, deps, facts, now);
+      else startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
       const gate = await lookupGate(deps.redis, deps.maintenance, facts.issuerId, facts.serial, storeDeadlineMs(deps), now);
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
-      reason = registryVerdict(gate.registration, now);
+      reason = registryVerdict(gate.registration, now, ctx.state.client ?? 'web');
     }
 
     if (reason !== undefined && !(options.informational && ctx.state.cert && INFORMATIONAL_REASONS.has(reason))) {
@@ -71,8 +74,23 @@ function startSessionPeek(ctx: GatewayContext, deps: GatewayDeps, certField: str
   ctx.state.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };
 }
 
+/** API routes: take the certificate's rate token now, so it shares the registry lookup's round trip. */
+function startRateTake(ctx: GatewayContext, deps: GatewayDeps, facts: CertificateFacts, now: number): void {
+  const rate = deps.config.api.rate;
+  if (!rate) return;
+  const result = takeToken(deps.redis, facts.issuerId, facts.serial, rate, now);
+  result.catch(() => undefined); // awaited by apiRateLimit; a refusal before it must not be unhandled
+  ctx.state.rateLookup = result;
+}
+
 function refuse(ctx: GatewayContext, deps: GatewayDeps, reason: CertReason, facts: CertificateFacts | undefined): void {
   ctx.state.outcome = reason;
+  if (ctx.state.client === 'api') {
+    const p = problemFor(reason, ctx.state.lang);
+    if (facts) p.problem.detail += ` (serial ${displaySerial(facts.serial)})`;
+    sendProblem(ctx, p);
+    return;
+  }
   // An untrusted certificate's dates mean nothing here; a genuine one's tell the user when it expired or starts.
   const dates = facts && reason !== 'cert-untrusted' ? { notBefore: facts.notBefore, notAfter: facts.notAfter } : {};
   const html = gatewayPages.loginError(pageFrame(ctx, deps, { csrf: false }), { reason, ...(facts ? { serial: displaySerial(facts.serial) } : {}), ...dates });

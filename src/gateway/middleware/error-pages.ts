@@ -27,7 +27,11 @@ export function errorPages(deps: GatewayDeps): GatewayMiddleware {
   };
 }
 
-export function renderError(ctx: GatewayContext, deps: GatewayDeps, err: unknown): void {
+/**
+ * Status and reason for an error (shared with the API routes' problem+json answers), counted and
+ * logged once; false when the response is already under way (the socket is then cut).
+ */
+export function classifyError(ctx: GatewayContext, deps: GatewayDeps, err: unknown): { status: number; reason: SystemReason; storeFailure: boolean } | false {
   const storeFailure = (isCertgateError(err) && err.code === 'STORE_UNAVAILABLE') || isStoreFailure(err);
   const mapped = storeFailure
     ? BY_CODE.STORE_UNAVAILABLE!
@@ -43,8 +47,15 @@ export function renderError(ctx: GatewayContext, deps: GatewayDeps, err: unknown
   }
   if (ctx.headerSent || !ctx.writable) {
     ctx.req.socket.destroy();
-    return;
+    return false;
   }
+  return { ...mapped, storeFailure };
+}
+
+export function renderError(ctx: GatewayContext, deps: GatewayDeps, err: unknown): void {
+  const classified = classifyError(ctx, deps, err);
+  if (!classified) return;
+  const { storeFailure, ...mapped } = classified;
   if (mapped.status === 503) ctx.set('Retry-After', '5');
   // No CSRF token on a store outage: issuing one would not touch Redis, but keep the page inert.
   const html = gatewayPages.systemError(pageFrame(ctx, deps, { csrf: !storeFailure }), {

@@ -14,12 +14,14 @@ export function requestLog(deps: GatewayDeps): GatewayMiddleware {
     } finally {
       const outcome = ctx.state.outcome ?? (ctx.status >= 500 ? 'error' : 'auth-page');
       metrics.requests.inc({ outcome });
+      metrics.requestsByUsage.inc({ usage: ctx.state.client ?? 'web', outcome });
       const line = {
         requestId: ctx.state.requestId,
         method: ctx.method,
         path: ctx.path,
         status: ctx.status,
         outcome,
+        ...(ctx.state.client === 'api' ? { client: 'api', operator: ctx.state.registration?.operatorId } : {}),
         serial: ctx.state.cert?.serial,
         user: ctx.state.session?.userId,
         ms: Number(process.hrtime.bigint() - started) / 1e6,

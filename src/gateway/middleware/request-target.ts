@@ -3,6 +3,8 @@
 // nor climb out of the upstream's base path; CONNECT, TRACE and `OPTIONS *` get a clean 4xx page.
 import { gatewayPages } from '../../pages/gateway-pages.js';
 import { pageFrame, sendPage } from '../respond.js';
+import { isApiPath } from '../../config/api-settings.js';
+import { problemFor, sendProblem } from '../../api/problem.js';
 import type { GatewayDeps } from '../deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../state.js';
 
@@ -41,8 +43,19 @@ export function normaliseTarget(method: string, rawUrl: string): TargetVerdict {
 }
 
 export function requestTarget(deps: GatewayDeps): GatewayMiddleware {
+  const apiPrefix = deps.config.api.prefix;
   return async function requestTargetMiddleware(ctx: GatewayContext, next) {
     const verdict = normaliseTarget(ctx.method, ctx.url);
+    // Under the API prefix nothing is rewritten: a target that needs resolving could leave the
+    // prefix for a browser route, so it is refused, and as problem+json like every API refusal.
+    if (apiPrefix && isApiPath(apiPrefix, ctx.path) && (!verdict.ok || verdict.target !== ctx.url)) {
+      ctx.state.client = 'api';
+      ctx.state.outcome = 'bad-request';
+      const status = verdict.ok ? 400 : verdict.status;
+      if (status === 405) ctx.set('Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+      sendProblem(ctx, problemFor('bad-request', ctx.state.lang, { status }));
+      return;
+    }
     if (!verdict.ok) {
       ctx.state.outcome = 'bad-request';
       if (verdict.status === 405) ctx.set('Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');

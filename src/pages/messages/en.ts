@@ -58,6 +58,8 @@ export const en: Messages = {
     expired: 'Expired',
     state: 'Registration',
     operator: 'Operator ID',
+    usage: 'Usage',
+    usages: { web: 'Web (browser)', api: 'API (system-to-system)' },
   },
   loginError: {
     heading: 'Login error',
@@ -111,6 +113,14 @@ export const en: Messages = {
         steps: [
           'Ask your operator administrator to register the serial number shown below.',
           'Once it is registered, restart the browser and open this address again.',
+        ],
+      },
+      'cert-wrong-usage': {
+        title: 'This certificate cannot be used in a browser',
+        lead: 'The selected certificate is registered for API use (system-to-system), so it cannot be used to log in.',
+        steps: [
+          'Restart the browser to see the certificate selection again, and choose a certificate registered for web use.',
+          'If you have no certificate for web use, ask your operator administrator to register one.',
         ],
       },
     },

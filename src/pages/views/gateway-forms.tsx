@@ -213,6 +213,8 @@ export interface CertInfoProps {
   daysLeft: number;
   state: CertState;
   operatorId?: string;
+  /** The registration's usage (web or api), when registered. */
+  usage?: 'web' | 'api';
 }
 
 export function certInfo(f: PageFrame, p: CertInfoProps): string {
@@ -229,6 +231,7 @@ export function certInfo(f: PageFrame, p: CertInfoProps): string {
     [m.cert.subject, <span class="wrap-anywhere">{p.subject}</span>],
   ];
   if (p.operatorId) rows.push([m.cert.operator, <span class="mono">{p.operatorId}</span>]);
+  if (p.usage) rows.push([m.cert.usage, <span data-usage={p.usage}>{m.cert.usages[p.usage]}</span>]);
   return renderPage({
     frame: f,
     page: 'cert-info',
