@@ -11,7 +11,7 @@ import { parseCsv } from './csv.js';
 import { parseDate } from './parse.js';
 
 const REQUIRED = ['serial', 'operator', 'not_after'] as const;
-const OPTIONAL = ['label', 'not_before', 'usage'] as const;
+const OPTIONAL = ['label', 'not_before', 'usage', 'issuer'] as const;
 const COLUMNS = [...REQUIRED, ...OPTIONAL] as string[];
 
 export interface ImportPlan {
@@ -38,7 +38,16 @@ export function readCsvFile(file: string): string {
 
 export async function planImport(
   text: string,
-  o: { issuerId: string; registry: Registry; now: number; addedBy: string; timeZone?: string },
+  o: {
+    /** Issuer of rows without an `issuer` cell (--issuer, or the only trusted CA); undefined when several are trusted. */
+    issuerId: string | undefined;
+    /** An `issuer` cell (CA file or SHA-256 fingerprint) → issuerId; throws a CertgateError naming the problem. */
+    issuerOf?: (spec: string) => string;
+    registry: Registry;
+    now: number;
+    addedBy: string;
+    timeZone?: string;
+  },
 ): Promise<ImportPlan> {
   const problems: Array<{ line: number; text: string }> = [];
   const problem = (line: number, msg: string) => problems.push({ line, text: `line ${line}: ${msg}` });
@@ -58,11 +67,22 @@ export async function planImport(
       ...missing.map((n) => `missing column "${n}"`),
       ...(index.size !== names.length ? ['a column appears twice'] : []),
     ].join(', ');
-    problem(header.line, `${what}; the header must be serial,operator,not_after,label (optionally also not_before, usage)`);
+    problem(header.line, `${what}; the header must be serial,operator,not_after,label (optionally also not_before, usage, issuer)`);
     return { rows: [], problems: problems.map((p) => p.text) };
   }
   if (records.length === 0) problem(header.line + 1, 'no rows after the header; nothing to import');
 
+  // 100,000 rows usually name one or two CAs: resolve each distinct cell once.
+  const resolved = new Map<string, string>();
+  const issuerOfCell = (cell: string): string => {
+    let id = resolved.get(cell);
+    if (id === undefined) {
+      if (!o.issuerOf) throw new Error('an issuer column is not supported here');
+      id = o.issuerOf(cell);
+      resolved.set(cell, id);
+    }
+    return id;
+  };
   const rows: Registration[] = [];
   const lineOf = new Map<string, number>();
   const rowLines: number[] = [];
@@ -81,9 +101,20 @@ export async function planImport(
     const rawNotBefore = get(rec.fields, 'not_before');
     const label = get(rec.fields, 'label');
     const rawUsage = get(rec.fields, 'usage').toLowerCase();
+    const rawIssuer = get(rec.fields, 'issuer');
     const before = problems.length;
     // An empty usage cell is `web`, like a file without the column.
     if (rawUsage !== '' && !isUsage(rawUsage)) problem(rec.line, `usage "${get(rec.fields, 'usage')}" is not web or api`);
+    let issuerId = o.issuerId;
+    if (rawIssuer !== '') {
+      try {
+        issuerId = issuerOfCell(rawIssuer);
+      } catch (err) {
+        problem(rec.line, `issuer: ${(err as Error).message}`);
+      }
+    } else if (issuerId === undefined) {
+      problem(rec.line, 'several client CAs are trusted: fill the issuer column (CA file or SHA-256 fingerprint) or give --issuer');
+    }
     let serial = '';
     try {
       serial = normaliseSerial(rawSerial);
@@ -96,15 +127,15 @@ export async function planImport(
     const notBefore = rawNotBefore === '' ? undefined : parseDate(rawNotBefore, 'start', o.timeZone);
     if (rawNotBefore !== '' && notBefore === undefined) problem(rec.line, `not_before "${rawNotBefore}" is not a date; use YYYY-MM-DD`);
     if (notBefore !== undefined && notAfter !== undefined && notBefore > notAfter) problem(rec.line, 'not_before is after not_after');
-    if (serial) {
-      const field = registryField(o.issuerId, serial);
+    if (serial && issuerId !== undefined) {
+      const field = registryField(issuerId, serial);
       const first = lineOf.get(field);
       if (first !== undefined) problem(rec.line, `serial ${displaySerial(serial)} already appears on line ${first}`);
       else lineOf.set(field, rec.line);
     }
-    if (problems.length > before) continue;
+    if (problems.length > before || issuerId === undefined) continue;
     rows.push({
-      issuerId: o.issuerId,
+      issuerId,
       serial,
       operatorId,
       ...(label ? { label } : {}),

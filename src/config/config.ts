@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors } from '../errors/certgate-error.js';
-import { envSchema, parseHostPort } from './schema.js';
-import { devCertsDir } from './paths.js';
+import { envSchema, parseCrlUrls, parseHostPort } from './schema.js';
+import { devCertsDir, varDir } from './paths.js';
 import { apiSettings, type ApiSettings } from './api-settings.js';
 import { type NotifyConfig, notifyProblems, toNotifyConfig } from './notify-schema.js';
 import { decodeAssertionKey, deriveKeys, type DerivedKeys } from './derived-keys.js';
@@ -16,6 +16,7 @@ export interface Config {
   portalListen: { host: string; port: number };
   portalContentDir: string | undefined;
   tls: { certFile: string; keyFile: string; clientCaFile: string; crlFile: string | undefined; ticketRotationMs: number };
+  revocation: RevocationConfig;
   upstream: URL;
   /** CERTGATE_SECRET: only ever used through `keys` (HKDF, one key per purpose). */
   secret: Buffer;
@@ -57,6 +58,26 @@ export interface Config {
   notify: NotifyConfig;
   logLevel: string;
   development: boolean;
+}
+
+/** CRL fetching, staleness and OCSP (README "Revocation"). */
+export interface RevocationConfig {
+  /** CERTGATE_CRL_URL: explicit URLs; empty with `crlFromCdp` for the certificates' distribution points. */
+  crlUrls: string[];
+  crlFromCdp: boolean;
+  crlRefreshMs: number;
+  crlStale: 'warn' | 'deny';
+  crlGraceMs: number;
+  crlTimeoutMs: number;
+  /** Where the last good CRL of each CA is kept for a restart during a CA outage. */
+  crlCacheDir: string;
+  ocsp: 'off' | 'prefer' | 'require';
+  ocspUrl: string | undefined;
+  ocspTimeoutMs: number;
+  /** Cache period of an OCSP answer that carries no nextUpdate. */
+  ocspCacheMs: number;
+  /** CERTGATE_TLS_WATCH=on: reload when the TLS files change, as on SIGHUP. */
+  watchFiles: boolean;
 }
 
 const VARIABLE_NAME = /^[A-Z0-9_]+$/;
@@ -127,6 +148,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     crlFile: e.CERTGATE_CRL,
     ticketRotationMs: e.CERTGATE_TLS_TICKET_ROTATION,
   };
+  const crlUrls = e.CERTGATE_CRL_URL ? parseCrlUrls(e.CERTGATE_CRL_URL) : [];
+  const revocation: RevocationConfig = {
+    crlUrls: Array.isArray(crlUrls) ? crlUrls : [],
+    crlFromCdp: crlUrls === 'cdp',
+    crlRefreshMs: e.CERTGATE_CRL_REFRESH,
+    crlStale: e.CERTGATE_CRL_STALE,
+    crlGraceMs: e.CERTGATE_CRL_GRACE,
+    crlTimeoutMs: e.CERTGATE_CRL_TIMEOUT,
+    crlCacheDir: e.CERTGATE_CRL_CACHE_DIR ?? join(varDir(), 'crl'),
+    ocsp: e.CERTGATE_OCSP,
+    ocspUrl: e.CERTGATE_OCSP_URL,
+    ocspTimeoutMs: e.CERTGATE_OCSP_TIMEOUT,
+    ocspCacheMs: e.CERTGATE_OCSP_CACHE,
+    watchFiles: e.CERTGATE_TLS_WATCH === 'on',
+  };
   return {
     redisUrl: e.REDIS_URL,
     listen: parseHostPort(e.CERTGATE_LISTEN)!,
@@ -134,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     portalListen: parseHostPort(e.CERTGATE_PORTAL_LISTEN)!,
     portalContentDir: e.CERTGATE_PORTAL_CONTENT,
     tls,
+    revocation,
     upstream: new URL(e.CERTGATE_UPSTREAM),
     secret,
     secretGenerated,

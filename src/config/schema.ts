@@ -60,6 +60,21 @@ const redisUrl = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** `cdp` or a list of http(s) URLs; undefined when malformed. */
+export function parseCrlUrls(text: string): 'cdp' | string[] | undefined {
+  if (text.trim().toLowerCase() === 'cdp') return 'cdp';
+  const urls = text.split(',').map((u) => u.trim()).filter(Boolean);
+  if (urls.length === 0) return undefined;
+  for (const u of urls) {
+    try {
+      if (!['http:', 'https:'].includes(new URL(u).protocol)) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return urls;
+}
+
 export const envSchema = z.object({
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   CERTGATE_LISTEN: hostPort('CERTGATE_LISTEN').default('0.0.0.0:8443'),
@@ -67,6 +82,22 @@ export const envSchema = z.object({
   CERTGATE_TLS_KEY: z.string().min(1).optional(),
   CERTGATE_CLIENT_CA: z.string().min(1).optional(),
   CERTGATE_CRL: z.string().min(1).optional(),
+  CERTGATE_TLS_WATCH: z.enum(['on', 'off'], { message: 'CERTGATE_TLS_WATCH must be "on" or "off"' }).default('off'),
+  CERTGATE_CRL_URL: z
+    .string()
+    .refine((v) => parseCrlUrls(v) !== undefined, {
+      message: 'CERTGATE_CRL_URL must be "cdp" or comma-separated http:// or https:// URLs',
+    })
+    .optional(),
+  CERTGATE_CRL_REFRESH: duration('CERTGATE_CRL_REFRESH', 10_000).prefault('1h'),
+  CERTGATE_CRL_STALE: z.enum(['warn', 'deny'], { message: 'CERTGATE_CRL_STALE must be "warn" or "deny"' }).default('warn'),
+  CERTGATE_CRL_GRACE: duration('CERTGATE_CRL_GRACE', 0).prefault('1h'),
+  CERTGATE_CRL_TIMEOUT: duration('CERTGATE_CRL_TIMEOUT', 100).prefault('10s'),
+  CERTGATE_CRL_CACHE_DIR: z.string().min(1).optional(),
+  CERTGATE_OCSP: z.enum(['off', 'prefer', 'require'], { message: 'CERTGATE_OCSP must be "off", "prefer" or "require"' }).default('off'),
+  CERTGATE_OCSP_URL: url('CERTGATE_OCSP_URL', ['http:', 'https:']).optional(),
+  CERTGATE_OCSP_TIMEOUT: duration('CERTGATE_OCSP_TIMEOUT', 100).prefault('5s'),
+  CERTGATE_OCSP_CACHE: duration('CERTGATE_OCSP_CACHE', 1000).prefault('1h'),
   CERTGATE_UPSTREAM: url('CERTGATE_UPSTREAM', ['http:', 'https:']).default('http://127.0.0.1:3000'),
   CERTGATE_OPS_LISTEN: hostPort('CERTGATE_OPS_LISTEN').default('127.0.0.1:9090'),
   CERTGATE_PORTAL_LISTEN: hostPort('CERTGATE_PORTAL_LISTEN').default('127.0.0.1:3000'),

@@ -1,6 +1,5 @@
-// Decides, from the TLS facts, the CRL and the registry entry, whether a certificate may pass and,
+// Decides, from the TLS facts and the registry entry (revocation: tls/revocation.ts), whether a certificate may pass and,
 // if not, which login-error reason the user sees (CONTRACT.md "login-error").
-import type { RevocationList } from '../tls/crl.js';
 import { usageOf, type Registration, type Usage } from '../registry/registration.js';
 import type { PeerCertificate } from './peer-certificate.js';
 
@@ -9,7 +8,7 @@ import type { CertReason } from '../pages/types.js';
 export type { CertReason };
 
 /** Reasons decided by TLS facts alone, before the registry is consulted. */
-export function tlsVerdict(peer: PeerCertificate, crl: RevocationList | undefined, now: number): CertReason | undefined {
+export function tlsVerdict(peer: PeerCertificate, now: number): CertReason | undefined {
   if (!peer.present) return 'cert-missing';
   const facts = peer.facts;
   if (!peer.issuedByTrustedCa || !facts) return 'cert-untrusted';
@@ -28,7 +27,6 @@ export function tlsVerdict(peer: PeerCertificate, crl: RevocationList | undefine
   // Checked per request: a keep-alive connection can outlive the certificate.
   if (now > facts.notAfter.getTime()) return 'cert-expired';
   if (now < facts.notBefore.getTime()) return 'cert-not-yet-valid';
-  if (crl?.isRevoked(facts.issuerId, facts.serial)) return 'cert-revoked';
   return undefined;
 }
 

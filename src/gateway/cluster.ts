@@ -11,12 +11,17 @@ import { storeCheck, tcpCheck, type CheckResult } from '../ops/readiness.js';
 import { createGateway } from './create.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { deriveKeys } from '../config/derived-keys.js';
+import { decodeParts, primaryReload, sendCrlUrls, workerReload, type CrlMessage, type EncodedParts } from './cluster-reload.js';
 
 interface InitMessage {
   type: 'certgate:init';
   ticketKeys: string;
   /** Only when the secret was generated (development): every worker must sign with the same one. */
   secret?: string;
+  /** CRLs in force in the primary (fetched from CERTGATE_CRL_URL). */
+  crls?: CrlMessage[];
+  /** TLS material in force in the primary (checked there; a worker never reads files that failed a reload). */
+  material?: EncodedParts;
 }
 /** Worker → primary: `hello` once it listens for its init message, `listening` once it serves. */
 interface WorkerMessage {
@@ -54,13 +59,22 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   });
   const listening = new Set<number>();
   let shuttingDown = false;
+  // TLS material and CRLs: checked and fetched here once, handed to every worker (SIGHUP: cluster-reload.ts).
+  const material = primaryReload(config, logger, () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined));
   // One worker samples session and certificate counts for /metrics (the others report none).
   let samplerId: number | undefined;
   const fork = (): Worker => {
     const sampler = samplerId === undefined;
     const worker = cluster.fork({ CERTGATE_CLUSTER_WORKER: '1', CERTGATE_METRICS_SAMPLER: sampler ? '1' : '0' });
     if (sampler) samplerId = worker.id;
-    const init = (): InitMessage => ({ type: 'certgate:init', ticketKeys, ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}) });
+    const init = (): InitMessage => ({
+      type: 'certgate:init',
+      ticketKeys,
+      ...(config.secretGenerated ? { secret: config.secret.toString('base64') } : {}),
+      crls: material.crlMessages(),
+      material: material.parts(),
+    });
+    material.attach(worker);
     // Sent on request rather than on 'online': the worker's module graph may still be loading then.
     worker.on('message', (m: WorkerMessage | HasherReply) => {
       if (m?.type === 'certgate:hello') worker.send(init());
@@ -108,21 +122,27 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     logger.error({ worker: worker.process.pid, code, signal }, 'gateway worker died; starting another');
     fork();
   });
+  // CRLs first (bounded by CERTGATE_CRL_TIMEOUT), so workers start with them.
+  await material.start();
   for (let i = 0; i < workers; i++) fork();
+  process.on('SIGHUP', () => material.reload());
 
   const redis = createStore(config.redisUrl, { connectionName: 'certgate-primary' });
   redis.on('error', () => undefined);
   redis.connect().catch(() => undefined);
   const aggregator = new AggregatorRegistry();
   const ops = createOpsServer({
-    registry: { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() },
+    registry: {
+      contentType: aggregator.contentType,
+      // Workers' metrics summed, plus the primary's own (reloads and CRL fetches happen here).
+      metrics: async () => `${await aggregator.clusterMetrics()}\n${await material.registry.metrics()}`,
+    },
     metricsToken: config.metricsToken,
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
-      tls: async () =>
-        listening.size === workers ? { ok: true } : { ok: false, error: `${listening.size} of ${workers} workers listening` },
+      tls: material.tlsCheck(() => (listening.size === workers ? undefined : `${listening.size} of ${workers} workers listening`)),
       hasher: hasherCheck,
     },
   });
@@ -136,6 +156,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     const done = () => {
       if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      material.stop();
       ops.close();
       redis.disconnect();
       process.exit(0);
@@ -161,6 +182,10 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     const secret = Buffer.from(init.secret, 'base64');
     config = { ...config, secret, keys: { ...deriveKeys(secret), ...(process.env.CERTGATE_ASSERTION_KEY ? { assertion: config.keys.assertion } : {}) } };
   }
+  // Messages that arrive while the gateway is built are applied once it exists.
+  const early: unknown[] = [];
+  const queue = (m: unknown) => early.push(m);
+  process.on('message', queue);
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
     gateway = await createGateway(config, {
@@ -168,7 +193,15 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
       ticketKeys: Buffer.from(init.ticketKeys, 'base64'),
       opsListener: false,
       sampleMetrics: process.env.CERTGATE_METRICS_SAMPLER === '1',
+      revocationRole: 'worker',
+      learnCrlUrls: sendCrlUrls,
+      ...(init.material ? { material: decodeParts(init.material) } : {}),
     });
+    const onMaterial = workerReload(gateway, logger);
+    for (const m of init.crls ?? []) onMaterial(m);
+    process.off('message', queue);
+    for (const m of early.splice(0)) onMaterial(m);
+    process.on('message', onMaterial);
     AggregatorRegistry.setRegistries([gateway.deps.metrics.registry]);
     // Constructing one installs prom-client's worker-side listener that answers the primary.
     new AggregatorRegistry();
@@ -194,4 +227,6 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   process.once('SIGTERM', stop);
   // Ctrl-C reaches every process of the group: the primary coordinates the shutdown.
   process.on('SIGINT', () => undefined);
+  // A reload comes from the primary; a SIGHUP sent to the whole group must not end the worker.
+  process.on('SIGHUP', () => undefined);
 }

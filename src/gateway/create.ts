@@ -22,7 +22,10 @@ import { PasswordHasher } from '../users/password-hasher.js';
 import { Argon2ChildEngine } from '../users/argon2-child-engine.js';
 import { LoginService } from '../auth/login-service.js';
 import { Upstream } from '../proxy/upstream.js';
-import { loadTlsMaterial } from './tls-material.js';
+import { MaterialReloader, buildMaterial, loadMaterial, materialFiles, type MaterialParts, type ReloadResult } from './material-reload.js';
+import { watchMaterial } from './material-watch.js';
+import { setupRevocation, type RevocationRole, type RevocationSetup } from './revocation-setup.js';
+import { tlsMaterialCheck } from './material-checks.js';
 import { defineRateScript } from '../api/rate-limit.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { attachSessionCache, SESSION_CACHE_DEFAULTS, TlsSessionCache } from '../tls/session-cache.js';
@@ -40,6 +43,12 @@ export interface GatewayOptions {
   ticketKeys?: Buffer;
   /** False in cluster workers: the primary serves /healthz, /readyz and /metrics for all of them. */
   opsListener?: boolean;
+  /** `worker` in a cluster: CRLs come from the primary, which also counts reloads. */
+  revocationRole?: RevocationRole;
+  /** Cluster worker: distribution points learnt from client certificates go to the primary. */
+  learnCrlUrls?: (urls: string[]) => Promise<void>;
+  /** Cluster worker: the material the primary has in force, instead of reading the files. */
+  material?: MaterialParts;
   /** The request path's clock (tests pass one to move time instead of sleeping). */
   clock?: () => number;
   /** False in all cluster workers but one: session and certificate counts are sampled by one process. */
@@ -55,6 +64,9 @@ export interface Gateway {
   /** Bound ports (useful with port 0 in tests). */
   port: number;
   opsPort: number;
+  revocation: RevocationSetup;
+  /** Re-read server certificate, key, client CAs and CRL file (SIGHUP), or apply `parts` from a cluster primary; the old set stays on failure. */
+  reload(parts?: MaterialParts): ReloadResult;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -62,7 +74,7 @@ export interface Gateway {
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? Date.now;
-  const tls = loadTlsMaterial(config);
+  const tls = options.material ? buildMaterial(config, options.material) : loadMaterial(config);
   const redis = createStore(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
   const maintenance = new MaintenanceCache(redis, logger);
@@ -84,7 +96,17 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
   // Expiry reminders and account notices: every instance tries, the store lease lets one send.
   const notifier = new Notifier({ redis, audit, registry, users, config: config.notify, logger, metrics });
-  const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, crl: tls.crl, clock };
+  const revocation = setupRevocation({
+    config,
+    logger,
+    cas: tls.trustedCas,
+    registry: metrics.registry,
+    role: options.revocationRole ?? 'single',
+    // Read at scrape time, when `reloader` (below) exists.
+    material: () => reloader.summary(),
+    ...(options.learnCrlUrls ? { learnCrlUrls: options.learnCrlUrls } : {}),
+  });
+  const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, revocation: revocation.revocation, clock };
 
   const app = createGatewayApp(deps);
   const callback = app.callback();
@@ -125,9 +147,19 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     // The per-socket certificate cache relies on the certificate never changing mid-connection.
     socket.disableRenegotiation();
   });
+  const reloader = new MaterialReloader({
+    config,
+    logger,
+    revocation: revocation.revocation,
+    initial: tls,
+    server,
+    onTrustedCas: (cas) => (deps.trustedCas = cas),
+    counter: revocation.metrics.tlsReloads,
+  });
   server.on('tlsClientError', (err: Error) => logger.debug({ err: { message: err.message } }, 'TLS handshake failed'));
 
   let shuttingDown = false;
+  let stopWatching = (): void => undefined;
   const ops = createOpsServer({
     registry: metrics.registry,
     metricsToken: config.metricsToken,
@@ -135,7 +167,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     checks: {
       store: storeCheck(redis),
       upstream: tcpCheck(config.upstream),
-      tls: async () => (server.listening ? { ok: true } : { ok: false, error: 'mTLS listener not listening' }),
+      tls: tlsMaterialCheck({
+        listening: () => (server.listening ? undefined : 'mTLS listener not listening'),
+        summary: () => reloader.summary(),
+        revocation,
+        config,
+      }),
       hasher: () => argon2.health(),
     },
   });
@@ -147,7 +184,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     ops,
     port: 0,
     opsPort: 0,
+    revocation,
+    reload: (parts) => reloader.reload(parts),
     async listen() {
+      await revocation.start();
+      // Workers are told by the primary, which watches for all of them.
+      if (config.revocation.watchFiles && options.revocationRole !== 'worker') {
+        stopWatching = watchMaterial(materialFiles(config), () => reloader.reload(), logger);
+      }
       redis
         .connect()
         .then(() => warnAboutLegacyData(redis, logger))
@@ -162,6 +206,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     async close() {
       shuttingDown = true;
+      stopWatching();
+      revocation.stop();
       stopRotation();
       await drain(server, config.timeouts.shutdownGraceMs);
       await notifier.stop();

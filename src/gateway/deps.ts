@@ -6,7 +6,7 @@ import type { GatewayMetrics } from '../ops/metrics.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SessionStore } from '../session/session-store.js';
 import type { UserStore } from '../users/user-store.js';
-import type { RevocationList } from '../tls/crl.js';
+import type { Revocation } from '../tls/revocation.js';
 import type { TrustedCa } from '../tls/trusted-cas.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
@@ -25,9 +25,10 @@ export interface GatewayDeps {
   users: UserStore;
   login: LoginService;
   upstream: Upstream;
+  /** Replaced on reload (SIGHUP): read it per request, never keep a copy. */
   trustedCas: TrustedCa[];
-  /** Present when CERTGATE_CRL is set. */
-  crl: RevocationList | undefined;
+  /** CRLs and OCSP answers in force (CERTGATE_CRL, CERTGATE_CRL_URL, CERTGATE_OCSP). */
+  revocation: Revocation;
   /** The time the request path works with (tests inject one instead of waiting). */
   clock: () => number;
 }

@@ -16,6 +16,8 @@ export type PeerCertificate =
       /** Signature checked against the configured client CAs (OpenSSL may report expiry over an unknown issuer). */
       issuedByTrustedCa: boolean;
       facts: CertificateFacts | undefined;
+      /** The certificate as presented (OCSP requests and distribution points are built from it). */
+      der: Buffer;
     };
 
 /**
@@ -75,5 +77,5 @@ function inspect(socket: TLSSocket, trustedCas: readonly TrustedCa[]): PeerCerti
   // signature check (about 0.2 ms) is only needed to tell an untrusted certificate from an expired
   // one, and is made against the CAs of this call (they change on a reload), never cached.
   const issuedByTrustedCa = socket.authorized || findIssuingCa([...trustedCas], raw) !== undefined;
-  return { present: true, authorized: socket.authorized, authorizationError, issuedByTrustedCa, facts };
+  return { present: true, authorized: socket.authorized, authorizationError, issuedByTrustedCa, facts, der: raw };
 }

@@ -32,6 +32,12 @@ export async function serveGateway(env: NodeJS.ProcessEnv = process.env): Promis
     { listen: `${config.listen.host}:${gateway.port}`, ops: `${config.opsListen.host}:${gateway.opsPort}`, upstream: config.upstream.origin, timeZone: config.timeZone },
     'certgate gateway listening',
   );
+  // SIGHUP (systemd ExecReload): new server certificate, client CAs and CRLs without a restart.
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading TLS material and CRLs');
+    gateway.reload();
+    void gateway.revocation.fetcher?.refreshAll();
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -37,7 +37,9 @@ export function createOpsServer(options: OpsServerOptions): Server {
     if (path === '/healthz') return json(res, 200, { status: 'ok' });
     if (path === '/readyz') {
       if (options.isShuttingDown()) return json(res, 503, { status: 'shutting-down', checks: {} });
-      void runChecks(options.checks).then((r) => json(res, r.ok ? 200 : 503, { status: r.ok ? 'ready' : 'not-ready', checks: r.checks }));
+      void runChecks(options.checks).then((r) =>
+        json(res, r.ok ? 200 : 503, { status: r.ok ? (r.degraded ? 'degraded' : 'ready') : 'not-ready', checks: r.checks }),
+      );
       return;
     }
     if (path === '/metrics') {

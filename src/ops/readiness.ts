@@ -2,7 +2,8 @@
 import { connect } from 'node:net';
 import { primaryAddresses, type Store } from '../store/store.js';
 
-export type CheckResult = { ok: true } | { ok: false; error: string };
+/** `degraded`: serving, but something an operator must look at (e.g. a stale CRL); `detail`: what is loaded. */
+export type CheckResult = ({ ok: true; degraded?: string } | { ok: false; error: string }) & { detail?: unknown };
 export type Check = () => Promise<CheckResult>;
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -74,10 +75,10 @@ export const tcpCheck =
       socket.once('error', (err) => done({ ok: false, error: err.message }));
     });
 
-export async function runChecks(checks: Record<string, Check>): Promise<{ ok: boolean; checks: Record<string, CheckResult> }> {
+export async function runChecks(checks: Record<string, Check>): Promise<{ ok: boolean; degraded: boolean; checks: Record<string, CheckResult> }> {
   const names = Object.keys(checks);
   const results = await Promise.all(names.map((n) => checks[n]!()));
   const out: Record<string, CheckResult> = {};
   names.forEach((n, i) => (out[n] = results[i]!));
-  return { ok: results.every((r) => r.ok), checks: out };
+  return { ok: results.every((r) => r.ok), degraded: results.some((r) => r.ok && r.degraded !== undefined), checks: out };
 }

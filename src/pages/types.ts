@@ -22,6 +22,8 @@ export const CERT_REASONS = [
   'cert-unregistered',
   // A `web` certificate on an API route, or an `api` certificate on a browser route.
   'cert-wrong-usage',
+  // No usable CRL/OCSP answer under the deny/require policies.
+  'cert-revocation-unknown',
 ] as const;
 export type CertReason = (typeof CERT_REASONS)[number];
 

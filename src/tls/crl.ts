@@ -2,7 +2,7 @@
 // CA's signature verifies, then answered from a Set in O(1) per request.
 import { X509Certificate, verify } from 'node:crypto';
 import { errors } from '../errors/certgate-error.js';
-import { SIGNATURE_DIGEST, Type, bytesOf, child, children, derElements, isUniversal, nameText, oidOf, parseDer, timeOf, toDer } from './asn1.js';
+import { type Asn1, Class, SIGNATURE_DIGEST, Type, bytesOf, child, children, derElements, isUniversal, nameText, oidOf, parseDer, timeOf, toDer } from './asn1.js';
 import { nameId, pemBlocks } from './certificate.js';
 import { serialFromIntegerBytes } from './serial.js';
 import type { TrustedCa } from './trusted-cas.js';
@@ -19,9 +19,26 @@ export interface ParsedCrl {
   serials: string[];
   thisUpdate: Date;
   nextUpdate: Date | undefined;
+  /** cRLNumber extension (RFC 5280 5.2.3): a newer CRL of the same CA has a higher number. */
+  crlNumber: bigint | undefined;
   signatureOid: string;
   signature: Buffer;
   tbsDer: Buffer;
+}
+
+const CRL_NUMBER_OID = '2.5.29.20';
+
+/** cRLNumber from the [0] crlExtensions of a TBSCertList, if present. */
+function crlNumberOf(items: Asn1[]): bigint | undefined {
+  const exts = items.find((n) => n.tagClass === Class.CONTEXT_SPECIFIC && n.type === 0);
+  if (!exts) return undefined;
+  for (const ext of children(child(exts, 0, 'crlExtensions'))) {
+    if (oidOf(child(ext, 0, 'extnID')) !== CRL_NUMBER_OID) continue;
+    const value = parseDer(bytesOf(children(ext)[children(ext).length - 1]!));
+    const bytes = bytesOf(value);
+    return bytes.length === 0 ? 0n : BigInt(`0x${bytes.toString('hex')}`);
+  }
+  return undefined;
 }
 
 /** Structure of one DER CRL, signature not yet checked. */
@@ -51,6 +68,7 @@ export function parseCrl(der: Buffer): ParsedCrl {
       serials,
       thisUpdate,
       nextUpdate,
+      crlNumber: crlNumberOf(items),
       signatureOid: oidOf(child(child(root, 1, 'signatureAlgorithm'), 0, 'algorithm')),
       // BIT STRING content: one "unused bits" byte, then the signature bytes.
       signature: bytesOf(child(root, 2, 'signatureValue')).subarray(1),
@@ -98,4 +116,26 @@ export function loadCrl(pem: string | Buffer, cas: TrustedCa[]): RevocationList 
       return revoked.size;
     },
   };
+}
+
+/** A CRL whose signature a trusted CA verified. */
+export interface VerifiedCrl extends ParsedCrl {
+  der: Buffer;
+  signer: TrustedCa;
+}
+
+/** The DER CRLs in a file or HTTP body: PEM "X509 CRL" blocks, or one DER CRL as CAs publish them. */
+export function crlDers(data: Buffer): Buffer[] {
+  const text = data.toString('latin1');
+  return text.includes('-----BEGIN ') ? pemBlocks(text, ['X509 CRL']) : data.length > 0 ? [data] : [];
+}
+
+/** Parse and verify one DER CRL; throws CONFIG_INVALID / CERT_UNTRUSTED_ISSUER naming the problem. */
+export function verifyCrl(der: Buffer, cas: TrustedCa[]): VerifiedCrl {
+  const crl = parseCrl(der);
+  const signer = crlSigner(crl, cas);
+  if (!signer) {
+    throw errors.certUntrustedIssuer(`the CRL issued by "${crl.issuer}" is not signed by any trusted client CA (CERTGATE_CLIENT_CA)`);
+  }
+  return { ...crl, der, signer };
 }

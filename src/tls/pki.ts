@@ -44,8 +44,8 @@ export function createCa(opts: { commonName: string; keyType?: KeyType; organiza
   return { certPem: derToPem(der), keyPem: keyToPem(key), der, id: subjectId(der) };
 }
 
-interface IssueOptions {
-  kind: 'server' | 'client';
+export interface IssueOptions {
+  kind: 'server' | 'client' | 'ocsp' | 'ca';
   commonName: string;
   organization?: string | undefined;
   key: KeyObject;
@@ -53,9 +53,11 @@ interface IssueOptions {
   notAfter: Date;
   serial: string;
   hosts?: string[];
+  crlUrls?: string[];
+  ocspUrls?: string[];
 }
 
-function issue(ca: Ca, o: IssueOptions): Issued {
+export function issue(ca: Ca, o: IssueOptions): Issued {
   const caParts = certificateParts(ca.der);
   const der = buildCertificate({
     serial: o.serial,
@@ -68,6 +70,8 @@ function issue(ca: Ca, o: IssueOptions): Issued {
     authorityKeyId: keyIdentifier(caParts.spki),
     kind: o.kind,
     ...(o.hosts ? { hosts: o.hosts } : {}),
+    ...(o.crlUrls ? { crlUrls: o.crlUrls } : {}),
+    ...(o.ocspUrls ? { ocspUrls: o.ocspUrls } : {}),
   });
   return { certPem: derToPem(der), keyPem: keyToPem(o.key), der, serial: readCertificate(der).serial };
 }
@@ -97,6 +101,9 @@ export function issueClientCert(
     p12Password?: string;
     /** Reuse a key (tests issue many certificates; RSA key generation is the slow part). */
     key?: KeyObject;
+    /** CRL distribution point and OCSP responder (AIA) URLs to embed. */
+    crlUrls?: string[];
+    ocspUrls?: string[];
   },
 ): Issued {
   const now = Date.now();
@@ -109,6 +116,8 @@ export function issueClientCert(
     notBefore: opts.notBefore ?? new Date(now - 3_600_000),
     notAfter: opts.notAfter ?? new Date(now + 730 * DAY),
     serial: opts.serialHex !== undefined ? normaliseSerial(opts.serialHex) : randomSerial(),
+    ...(opts.crlUrls ? { crlUrls: opts.crlUrls } : {}),
+    ...(opts.ocspUrls ? { ocspUrls: opts.ocspUrls } : {}),
   });
   if (opts.p12Password !== undefined) {
     issued.p12 = buildPkcs12({ key, certs: [issued.der], password: opts.p12Password, friendlyName: opts.commonName });
@@ -116,20 +125,31 @@ export function issueClientCert(
   return issued;
 }
 
-/** A CRL signed by `ca` listing `revokedSerials` (any accepted serial form), PEM. */
-export function createCrl(ca: Ca, revokedSerials: string[], opts: { nextUpdate?: Date } = {}): string {
+export interface CrlOptions {
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+  /** cRLNumber; default: the current time in seconds, so later CRLs number higher. */
+  crlNumber?: number | bigint;
+}
+
+/** A CRL signed by `ca` listing `revokedSerials` (any accepted serial form), DER as CAs publish it. */
+export function createCrlDer(ca: Ca, revokedSerials: string[], opts: CrlOptions = {}): Buffer {
   const caParts = certificateParts(ca.der);
   const now = Date.now();
-  const der = buildCrl({
+  return buildCrl({
     issuer: caParts.subject,
     issuerKey: keyFromPem(ca.keyPem),
     authorityKeyId: keyIdentifier(caParts.spki),
     serials: revokedSerials.map((s) => normaliseSerial(s)),
-    thisUpdate: new Date(now - 3_600_000),
+    thisUpdate: opts.thisUpdate ?? new Date(now - 3_600_000),
     nextUpdate: opts.nextUpdate ?? new Date(now + 365 * DAY),
-    crlNumber: Math.floor(now / 1000),
+    crlNumber: opts.crlNumber ?? Math.floor(now / 1000),
   });
-  return derToPem(der, 'X509 CRL');
+}
+
+/** The same CRL as PEM ("X509 CRL"). */
+export function createCrl(ca: Ca, revokedSerials: string[], opts: CrlOptions = {}): string {
+  return derToPem(createCrlDer(ca, revokedSerials, opts), 'X509 CRL');
 }
 
 // ---- dev PKI (certs-dev/) ----

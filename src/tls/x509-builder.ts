@@ -99,9 +99,26 @@ export interface CertSpec {
   issuerKey: KeyObject;
   /** Key identifier of the issuer (AKI); omitted for self-signed. */
   authorityKeyId?: Buffer;
-  kind: 'ca' | 'server' | 'client';
+  kind: 'ca' | 'server' | 'client' | 'ocsp';
   hosts?: string[];
+  /** CRL distribution point URLs (RFC 5280 4.2.1.13). */
+  crlUrls?: string[];
+  /** OCSP responder URLs in the Authority Information Access extension (RFC 5280 4.2.2.1). */
+  ocspUrls?: string[];
 }
+
+const uri = (url: string): Asn1 => asn1.create(Class.CONTEXT_SPECIFIC, 6, false, url);
+
+/** CRLDistributionPoints: one DistributionPoint per URL, each a fullName URI. */
+function distributionPoints(urls: string[]): Asn1 {
+  return seq(urls.map((u) => seq([asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [uri(u)])])])));
+}
+
+const EKU: Record<'server' | 'client' | 'ocsp', string> = {
+  server: '1.3.6.1.5.5.7.3.1',
+  client: '1.3.6.1.5.5.7.3.2',
+  ocsp: '1.3.6.1.5.5.7.3.9',
+};
 
 export function buildCertificate(spec: CertSpec): Buffer {
   const spki = spkiOf(spec.subjectKey);
@@ -113,7 +130,11 @@ export function buildCertificate(spec: CertSpec): Buffer {
   } else {
     exts.push(extension('2.5.29.19', true, seq([])));
     exts.push(extension('2.5.29.15', true, keyUsage(rsa ? [0, 2] : [0])));
-    exts.push(extension('2.5.29.37', false, seq([oid(spec.kind === 'server' ? '1.3.6.1.5.5.7.3.1' : '1.3.6.1.5.5.7.3.2')])));
+    exts.push(extension('2.5.29.37', false, seq([oid(EKU[spec.kind])])));
+  }
+  if (spec.crlUrls && spec.crlUrls.length > 0) exts.push(extension('2.5.29.31', false, distributionPoints(spec.crlUrls)));
+  if (spec.ocspUrls && spec.ocspUrls.length > 0) {
+    exts.push(extension('1.3.6.1.5.5.7.1.1', false, seq(spec.ocspUrls.map((u) => seq([oid('1.3.6.1.5.5.7.48.1'), uri(u)])))));
   }
   if (spec.hosts && spec.hosts.length > 0) {
     const names = spec.hosts.map((h) =>
@@ -147,14 +168,22 @@ export interface CrlSpec {
   serials: string[];
   thisUpdate: Date;
   nextUpdate: Date;
-  crlNumber: number;
+  crlNumber: number | bigint;
+}
+
+/** A non-negative INTEGER's DER content bytes (leading zero byte when the top bit is set). */
+function unsignedInteger(n: bigint): Buffer {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const b = Buffer.from(hex, 'hex');
+  return b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
 }
 
 export function buildCrl(spec: CrlSpec): Buffer {
   const entries = spec.serials.map((s) => seq([integer(serialToIntegerBytes(s)), time(spec.thisUpdate)]));
   const crlExts = seq([
     extension('2.5.29.35', false, seq([asn1.create(Class.CONTEXT_SPECIFIC, 0, false, bin(spec.authorityKeyId))])),
-    extension('2.5.29.20', false, integer(Buffer.from(asn1.integerToDer(spec.crlNumber).getBytes(), 'binary'))),
+    extension('2.5.29.20', false, integer(unsignedInteger(BigInt(spec.crlNumber)))),
   ]);
   const tbs = seq([
     integer(Buffer.from([1])),

@@ -1,5 +1,6 @@
 // `certgate serial …`: register, import, list, remove and prune client-certificate serials.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { errors } from '../../errors/certgate-error.js';
 import { validateOperatorId } from '../../registry/operators.js';
@@ -31,6 +32,10 @@ export function registrationJson(r: Registration, now: number) {
     addedBy: r.addedBy ?? null,
   };
 }
+
+/** --issuer as given: a CA file relative to the working directory, or a fingerprint. */
+const issuerSpec = (ctx: CliContext, spec: string | undefined): string | undefined =>
+  spec !== undefined && spec.trim() !== '' && existsSync(ctx.path(spec.trim())) ? ctx.path(spec.trim()) : spec;
 
 interface AddOptions {
   operator: string;
@@ -100,7 +105,7 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
         `the certificate in ${o.cert} (issuer "${facts.issuer}") was not issued by a trusted client CA (CERTGATE_CLIENT_CA); add its CA to that file first`,
       );
     }
-    if (o.issuer !== undefined && resolveIssuer(ctx.trustedCas(), o.issuer).id !== ca.id) {
+    if (o.issuer !== undefined && resolveIssuer(ctx.trustedCas(), issuerSpec(ctx, o.issuer)).id !== ca.id) {
       throw errors.usage(`--issuer names a different CA than the one that issued ${o.cert}; leave --issuer out with --cert`);
     }
     if (facts.notAfter.getTime() < now) refuseExpired(facts.notAfter.getTime(), o, zone, ctx);
@@ -113,7 +118,7 @@ async function add(ctx: CliContext, serialArg: string | undefined, o: AddOptions
     if (notAfter !== undefined && notBefore !== undefined && notBefore > notAfter) throw errors.usage('--not-before is after --not-after');
     if (notAfter !== undefined && notAfter < now) refuseExpired(notAfter, o, zone, ctx);
 
-    const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
+    const ca = resolveIssuer(ctx.trustedCas(), issuerSpec(ctx, o.issuer));
     reg = { issuerId: ca.id, serial, operatorId, ...(notBefore !== undefined ? { notBefore } : {}), ...(notAfter !== undefined ? { notAfter } : {}), addedAt: now };
   }
   if (o.label !== undefined && o.label !== '') reg.label = o.label;
@@ -146,9 +151,14 @@ function refuseExpired(notAfter: number, o: AddOptions, zone: string, ctx: CliCo
 
 async function importCsv(ctx: CliContext, file: string, o: { issuer?: string }): Promise<void> {
   const text = readCsvFile(ctx.path(file));
-  const ca = resolveIssuer(ctx.trustedCas(), o.issuer);
+  const cas = ctx.trustedCas();
+  // Without --issuer and with several CAs, every row must name its CA in the issuer column.
+  const defaultIssuer = o.issuer !== undefined || cas.length === 1 ? resolveIssuer(cas, issuerSpec(ctx, o.issuer)).id : undefined;
+  const csvDir = dirname(ctx.path(file));
+  // A relative CA file in the issuer column is looked up next to the CSV first.
+  const issuerOf = (spec: string) => resolveIssuer(cas, !isAbsolute(spec) && existsSync(join(csvDir, spec)) ? join(csvDir, spec) : issuerSpec(ctx, spec)).id;
   const registry = await ctx.registry();
-  const plan = await planImport(text, { issuerId: ca.id, registry, now: ctx.now(), addedBy: ctx.by.actor, timeZone: ctx.timeZone() });
+  const plan = await planImport(text, { issuerId: defaultIssuer, issuerOf, registry, now: ctx.now(), addedBy: ctx.by.actor, timeZone: ctx.timeZone() });
   if (plan.problems.length > 0) {
     for (const p of plan.problems.slice(0, MAX_PRINTED_PROBLEMS)) ctx.io.stderr(`${file}: ${p}\n`);
     const more = plan.problems.length - MAX_PRINTED_PROBLEMS;
@@ -193,7 +203,7 @@ async function remove(ctx: CliContext, serialArgs: string[], o: { issuer?: strin
   const targets: CertKey[] = [];
   const notFound: string[] = [];
   if (o.issuer !== undefined) {
-    const issuerId = resolveIssuer(ctx.trustedCas(), o.issuer).id;
+    const issuerId = resolveIssuer(ctx.trustedCas(), issuerSpec(ctx, o.issuer)).id;
     targets.push(...serials.map((serial) => ({ issuerId, serial })));
   } else {
     const found = await registry.findBySerial(serials);
@@ -265,8 +275,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action((s: string | undefined, o: AddOptions) => add(ctx, s, o));
   serial
     .command('import <file.csv>')
-    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before][,usage]; all rows or none')
-    .option('--issuer <CA file or fingerprint>', 'issuing CA of every row; may be omitted when one client CA is trusted')
+    .description('bulk registration from CSV with header serial,operator,not_after,label[,not_before][,usage][,issuer]; all rows or none')
+    .option('--issuer <CA file or fingerprint>', 'issuing CA of rows without an issuer cell; may be omitted when one client CA is trusted')
     .action((file: string, o: { issuer?: string }) => importCsv(ctx, file, o));
   serial
     .command('list')

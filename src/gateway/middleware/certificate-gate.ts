@@ -35,7 +35,12 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
     ctx.state.now = now;
     const peer = peerCertificateOf(ctx.req.socket as TLSSocket, deps.trustedCas);
     const facts = peer.present ? peer.facts : undefined;
-    let reason = tlsVerdict(peer, deps.crl, now);
+    let reason = tlsVerdict(peer, now);
+    if (reason === undefined && facts && peer.present) {
+      // From the CRLs/OCSP answers in memory, on every request (resumed sessions included).
+      const revoked = deps.revocation.check(facts, peer.der, now);
+      reason = revoked instanceof Promise ? await revoked : revoked;
+    }
     if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
 
     if (reason === undefined && facts) {

@@ -107,6 +107,14 @@ export const en: Messages = {
           'To use a new certificate, ask the administrator to register its serial number.',
         ],
       },
+      'cert-revocation-unknown': {
+        title: 'The status of your client certificate cannot be confirmed right now',
+        lead: 'This system could not obtain current revocation information from the certificate authority, so it cannot let any certificate of that authority in for the moment.',
+        steps: [
+          'Wait a few minutes and try again.',
+          'If this continues, contact the help desk of the portal; the certificate itself may be fine.',
+        ],
+      },
       'cert-unregistered': {
         title: 'Your client certificate is not registered',
         lead: 'The serial number of this certificate is not registered with this system, so you cannot log in.',
