@@ -64,7 +64,14 @@ interface Tally {
   ok: number;
 }
 
-function cannon(job: HttpJob, durationS: number, tally?: Tally, window?: { open: boolean }): Promise<CannonResult> {
+/** The measured window of a lead-in run: opened once every connection has answered, closed by time. */
+interface Window {
+  open: boolean;
+  /** Sees every response, in the window or not (the lead-in watches connections come up). */
+  onResponse?: (client: unknown, stop: () => void) => void;
+}
+
+function cannon(job: HttpJob, durationS: number, tally?: Tally, window?: Window): Promise<CannonResult> {
   // At a fixed rate each connection sends every `interval` ms (see Samples.addCorrected).
   const interval = job.rate ? (job.connections / job.rate) * 1000 : 0;
   return new Promise((resolve, reject) => {
@@ -80,7 +87,8 @@ function cannon(job: HttpJob, durationS: number, tally?: Tally, window?: { open:
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
-    instance.on('response', (_client, status, _bytes, ms) => {
+    instance.on('response', (client, status, _bytes, ms) => {
+      window?.onResponse?.(client, () => instance.stop());
       if (!tally || (window && !window.open)) return;
       tally.codes[status] = (tally.codes[status] ?? 0) + 1;
       if (status < 200 || status >= 300) return;
@@ -90,34 +98,54 @@ function cannon(job: HttpJob, durationS: number, tally?: Tally, window?: { open:
   });
 }
 
-/** One autocannon run of leadInS + durationS seconds, counting (and marking) only the last durationS. */
+/**
+ * One autocannon run whose measured window opens once `leadInS` has passed AND every connection has
+ * had an answer (on a starved machine the connections' handshakes can take longer than the lead-in),
+ * and closes `durationS` later; MARK lines tell the bench when to read the servers' CPU. Only
+ * responses inside the window count.
+ */
 async function runWithLeadIn(job: HttpJob, leadInS: number): Promise<HttpResult> {
   const tally: Tally = { samples: new Samples(), codes: {}, ok: 0 };
-  const window = { open: false };
-  let opened = process.hrtime.bigint();
+  const answered = new Set<unknown>();
+  let leadInOver = false;
+  let opened: bigint | undefined;
   let closed: bigint | undefined;
-  const start = setTimeout(() => {
+  let stopCannon: (() => void) | undefined;
+  let endTimer: NodeJS.Timeout | undefined;
+  const close = () => {
+    if (opened === undefined || closed !== undefined) return;
+    window.open = false;
+    closed = process.hrtime.bigint();
+    process.stdout.write(`${MARK_END}\n`);
+    stopCannon?.();
+  };
+  const openIfReady = () => {
+    if (opened !== undefined || !leadInOver || answered.size < job.connections) return;
     window.open = true;
     opened = process.hrtime.bigint();
     process.stdout.write(`${MARK_START}\n`);
-  }, leadInS * 1000);
-  const end = setTimeout(
-    () => {
-      window.open = false;
-      closed = process.hrtime.bigint();
-      process.stdout.write(`${MARK_END}\n`);
+    endTimer = setTimeout(close, job.durationS * 1000);
+  };
+  const window: Window = {
+    open: false,
+    onResponse: (client, stop) => {
+      stopCannon ??= stop;
+      if (opened !== undefined) return;
+      answered.add(client);
+      openIfReady();
     },
-    (leadInS + job.durationS) * 1000,
-  );
-  const result = await cannon(job, leadInS + job.durationS, tally, window);
-  clearTimeout(start);
-  clearTimeout(end);
-  // autocannon may stop a little before the timer: then the window closes with it.
-  if (closed === undefined) {
-    closed = process.hrtime.bigint();
-    if (window.open) process.stdout.write(`${MARK_END}\n`);
-  }
-  const seconds = Number(closed - opened) / 1e9 || job.durationS;
+  };
+  const leadIn = setTimeout(() => {
+    leadInOver = true;
+    openIfReady();
+  }, leadInS * 1000);
+  // Long enough for a slow start; stopped by close() once the window has run its length.
+  const result = await cannon(job, leadInS + job.durationS + 30, tally, window);
+  clearTimeout(leadIn);
+  clearTimeout(endTimer);
+  close();
+  if (opened === undefined) throw new Error(`not every one of the ${job.connections} connections answered within ${leadInS + job.durationS + 30} s`);
+  const seconds = Number((closed ?? process.hrtime.bigint()) - opened) / 1e9 || job.durationS;
   return {
     reqPerSec: Math.round(tally.ok / seconds),
     ok: tally.ok,
