@@ -10,7 +10,7 @@ import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayMiddleware } from '../gateway/state.js';
 
 // ARGV: count, periodMs, burst, now (ms). Tokens are kept as a float (17 significant digits, so
-// refills add up exactly enough); the key expires once the bucket would be full again anyway.
+// refills add up exactly enough); the key expires a minute after the bucket would be full again.
 const TAKE_SCRIPT = `
 local count = tonumber(ARGV[1])
 local period = tonumber(ARGV[2])
@@ -36,7 +36,8 @@ else
 end
 local full = math.ceil((burst - tokens) * period / count)
 redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'ts', string.format('%.17g', ts))
-redis.call('PEXPIRE', KEYS[1], math.max(full, 1000))
+-- A minute past full: Redis expires by its own clock, which need not match the gateway's \`now\`.
+redis.call('PEXPIRE', KEYS[1], full + 60000)
 return { allowed, math.floor(tokens), wait, full }
 `;
 

@@ -9,6 +9,7 @@ import { registrationState, usageOf, type Registration } from '../registry/regis
 import type { CertificateFacts } from '../tls/certificate.js';
 import type { GatewayDeps } from '../gateway/deps.js';
 import type { GatewayMiddleware } from '../gateway/state.js';
+import { renewalProps } from './renewal-state.js';
 import { certDaysLeft } from '../time/renewal.js';
 
 export function certState(cert: CertificateFacts, registration: Registration | undefined, now: number): CertState {
@@ -41,6 +42,7 @@ export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
         daysLeft: certDaysLeft(cert.notAfter, now, deps.config.timeZone),
         state: certState(cert, registration, now),
         ...(registration ? { operatorId: registration.operatorId, usage: usageOf(registration) } : {}),
+        renewal: await renewalProps(deps, cert, registration, now),
       }),
     );
   };

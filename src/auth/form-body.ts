@@ -22,7 +22,10 @@ export async function readForm(ctx: GatewayContext, limitBytes = FORM_LIMIT_BYTE
     chunks.push(buf);
   }
   // First value wins: a repeated field cannot smuggle a second `next` or `_csrf` past a check.
+  const all: Array<[string, string]> = [];
+  ctx.state.formAll = all;
   for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+    all.push([k, v]);
     if (!Object.hasOwn(form, k)) form[k] = v;
   }
   return form;

@@ -24,7 +24,12 @@ export interface LoginInput {
   cert: { field: string; operatorId: string };
   /** For the audit log only. */
   remoteAddress?: string;
+  /** Check the password under the same lockout rules but create no session (renewal from /auth/cert). */
+  verifyOnly?: boolean;
 }
+
+/** verifyPassword's success: the password was right for this user (no session was created). */
+export type VerifiedResult = { status: 'verified'; userId: string; operatorId: string };
 
 export type LoginResult =
   | { status: 'ok'; userId: string; sid: string; mustChange: boolean; replaced: boolean }
@@ -59,13 +64,23 @@ export class LoginService {
 
   async login(input: LoginInput): Promise<LoginResult> {
     try {
-      const result = await this.perCertificate(input);
+      const result = await this.perCertificate({ ...input, verifyOnly: false });
+      if (result.status === 'verified') throw new Error('login attempt answered as a verification');
       this.count(result.status === 'ok' ? (result.mustChange ? 'must-change' : 'success') : result.status);
       return result;
     } catch (err) {
       if (isCertgateError(err) && err.code === 'OVERLOADED') this.count('overloaded');
       throw err;
     }
+  }
+
+  /**
+   * The login's own password check (same reservation, lockout and audit) without a session: for a
+   * user applying from /auth/cert with a certificate that is not registered yet.
+   */
+  verifyPassword(input: Omit<LoginInput, 'verifyOnly'>): Promise<VerifiedResult | Exclude<LoginResult, { status: 'ok' }>> {
+    // Through the per-certificate limit too: the same rules as a login from this certificate.
+    return this.perCertificate({ ...input, verifyOnly: true }) as Promise<VerifiedResult | Exclude<LoginResult, { status: 'ok' }>>;
   }
 
   changePassword(input: PasswordChangeInput): Promise<PasswordChangeResult> {
@@ -76,14 +91,14 @@ export class LoginService {
    * Every attempt counts against the certificate before argon2 runs; a certificate at its limit gets
    * 429 for the rest of its cooling-off period, so one certificate cannot fill the argon2 queue.
    */
-  private async perCertificate(input: LoginInput): Promise<LoginResult> {
+  private async perCertificate(input: LoginInput): Promise<LoginResult | VerifiedResult> {
     const { failureLimit, cooldownMs } = this.opts.config.certLogin;
     const cert = await this.guard.reserveCert(input.cert.field, failureLimit, cooldownMs);
     if (!cert.ok) {
       await this.audit(input, 'login.refused', { reason: 'cert-too-many-attempts' });
       return { status: 'too-many-attempts', retryAfterSeconds: Math.ceil(cert.retryAfterMs / 1000) };
     }
-    let result: LoginResult | undefined;
+    let result: LoginResult | VerifiedResult | undefined;
     try {
       result = await this.attempt(input);
       return result;
@@ -94,7 +109,7 @@ export class LoginService {
     }
   }
 
-  private async attempt(input: LoginInput): Promise<LoginResult> {
+  private async attempt(input: LoginInput): Promise<LoginResult | VerifiedResult> {
     const { hasher, config } = this.opts;
     const userId = input.userId;
     if (!isUserId(userId)) {
@@ -137,6 +152,12 @@ export class LoginService {
       return verdict.status === 'locked' ? { status: 'account-locked' } : { status: 'invalid-credentials' };
     }
 
+    if (input.verifyOnly) {
+      // No session: only the reservation is returned; the failure counter resets at the next real login.
+      await this.guard.release(userId, slot.token);
+      await this.audit(input, 'login.verified', { purpose: 'certificate-application' });
+      return { status: 'verified', userId, operatorId: slot.operatorId };
+    }
     const sid = newSessionId();
     const now = (this.opts.clock ?? Date.now)();
     const reply = await storeCall(() =>

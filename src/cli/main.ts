@@ -17,6 +17,7 @@ import * as userCommands from './commands/user.js';
 import * as sessionCommands from './commands/session.js';
 import * as maintenanceCommands from './commands/maintenance.js';
 import * as storeCommands from './commands/store.js';
+import * as requestCommands from './commands/request.js';
 import * as notifyCommands from './commands/notify.js';
 import type { Command } from 'commander';
 
@@ -40,6 +41,7 @@ const MODULES: CommandModule[] = [
   userCommands,
   sessionCommands,
   maintenanceCommands,
+  requestCommands,
   notifyCommands,
   auditCommands,
   storeCommands,

@@ -27,6 +27,8 @@ import { watchMaterial } from './material-watch.js';
 import { setupRevocation, type RevocationRole, type RevocationSetup } from './revocation-setup.js';
 import { tlsMaterialCheck } from './material-checks.js';
 import { defineRateScript } from '../api/rate-limit.js';
+import { ApplicationService } from '../applications/application-service.js';
+import { ApplicationStore } from '../applications/application-store.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { attachSessionCache, SESSION_CACHE_DEFAULTS, TlsSessionCache } from '../tls/session-cache.js';
 import { createGatewayApp } from './app.js';
@@ -94,6 +96,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const users = new UserStore(redis, audit, hasher);
   const login = new LoginService({ redis, users, sessions, hasher, audit, metrics, logger, config, clock });
   const upstream = new Upstream({ url: config.upstream, timeoutMs: config.timeouts.upstreamMs });
+  const applications = new ApplicationService(new ApplicationStore(redis), registry, tls.trustedCas, audit);
   // Expiry reminders and account notices: every instance tries, the store lease lets one send.
   const notifier = new Notifier({ redis, audit, registry, users, config: config.notify, logger, metrics });
   const revocation = setupRevocation({
@@ -106,7 +109,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     material: () => reloader.summary(),
     ...(options.learnCrlUrls ? { learnCrlUrls: options.learnCrlUrls } : {}),
   });
-  const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, trustedCas: tls.trustedCas, revocation: revocation.revocation, clock };
+  const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, registry, applications, trustedCas: tls.trustedCas, revocation: revocation.revocation, clock };
 
   const app = createGatewayApp(deps);
   const callback = app.callback();

@@ -11,6 +11,8 @@ import type { TrustedCa } from '../tls/trusted-cas.js';
 import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
 import type { MaintenanceCache } from '../maintenance/maintenance-cache.js';
+import type { Registry } from '../registry/registry.js';
+import type { ApplicationService } from '../applications/application-service.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -29,6 +31,9 @@ export interface GatewayDeps {
   trustedCas: TrustedCa[];
   /** CRLs and OCSP answers in force (CERTGATE_CRL, CERTGATE_CRL_URL, CERTGATE_OCSP). */
   revocation: Revocation;
+  /** Registry and certificate applications, for the operator administration pages. */
+  registry: Registry;
+  applications: ApplicationService;
   /** The time the request path works with (tests inject one instead of waiting). */
   clock: () => number;
 }

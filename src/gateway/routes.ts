@@ -15,10 +15,17 @@ import { showPasswordChange, submitPasswordChange } from '../auth/password-handl
 import { showClosed, showLogoutConfirm, submitLogout } from '../auth/logout-handlers.js';
 import { showCertificateHelp } from '../auth/help-handler.js';
 import { showCertInfo } from '../auth/cert-info-handler.js';
+import { submitRenewal } from '../auth/renewal-handler.js';
 import { proxyToUpstream } from '../proxy/proxy-middleware.js';
 import { apiRequest } from './middleware/api-request.js';
 import { apiRateLimit } from '../api/rate-limit.js';
 import { isApiPath } from '../config/api-settings.js';
+import { requireRole } from '../admin/access.js';
+import { multipartBody } from '../admin/multipart.js';
+import { USER_ACTIONS, listUsers, showNewUser, showUser, submitNewUser, userAction } from '../admin/user-handlers.js';
+import { listCertificates, showAudit } from '../admin/certificate-handlers.js';
+import { listApplications, submitApplication, withdrawApplication } from '../admin/application-handlers.js';
+import { decide, showReview } from '../admin/review-handlers.js';
 import type { GatewayDeps } from './deps.js';
 import type { GatewayMiddleware, GatewayState } from './state.js';
 
@@ -38,12 +45,18 @@ export function routeTable(deps: GatewayDeps): Route[] {
   const form = formBody();
   const csrf = verifyCsrf(deps);
   const api = deps.config.api.prefix;
+  const session = requireSession(deps);
+  const admin = requireRole(deps, 'operator-admin');
+  const reviewer = requireRole(deps, 'market-reviewer');
+  const multipart = multipartBody();
   // prettier-ignore
   return [
     // Static CSS/JS of the pages, public: the certificate-refused page needs its stylesheet too.
     ['GET',  '/auth/assets/:name', [serveAssets('/auth/assets/')]],
     // Shows the presented certificate even when it is unregistered or expired (manual, chapter 7).
     ['GET',  '/auth/cert',         [certificateGate(deps, { informational: true }), showCertInfo(deps)]],
+    // Renewal: apply to register the presented (unregistered) certificate after a password check.
+    ['POST', '/auth/cert',         [certificateGate(deps, { informational: true }), maintenance, form, csrf, submitRenewal(deps)]],
     ['GET',  '/auth/login',        [gate, maintenance, showLogin(deps)]],
     ['POST', '/auth/login',        [gate, maintenance, form, csrf, submitLogin(deps)]],
     ['GET',  '/auth/password',     [gate, maintenance, showPasswordChange(deps)]],
@@ -56,6 +69,21 @@ export function routeTable(deps: GatewayDeps): Route[] {
     ['GET',  '/auth/closed',       [showClosed(deps)]],
     // Certificate help (manual chapters 1, 7, 8, 9), public: the login error page links to it.
     ['GET',  '/auth/help/certificates', [showCertificateHelp(deps)]],
+    // Operator administration (operator-admin, own operator only) and the market operator's review.
+    ['GET',  '/auth/admin/users',                      [gate, maintenance, session, admin, listUsers(deps)]],
+    ['GET',  '/auth/admin/users/new',                  [gate, maintenance, session, admin, showNewUser(deps)]],
+    ['POST', '/auth/admin/users/new',                  [gate, maintenance, session, admin, form, csrf, submitNewUser(deps)]],
+    ['GET',  '/auth/admin/users/:userId',              [gate, maintenance, session, admin, showUser(deps)]],
+    ...USER_ACTIONS.map((action): Route => ['POST', `/auth/admin/users/:userId/${action}`, [gate, maintenance, session, admin, form, csrf, userAction(deps, action)]]),
+    ['GET',  '/auth/admin/certificates',               [gate, maintenance, session, admin, listCertificates(deps)]],
+    ['GET',  '/auth/admin/applications',               [gate, maintenance, session, admin, listApplications(deps)]],
+    ['POST', '/auth/admin/applications',               [gate, maintenance, session, admin, multipart, csrf, submitApplication(deps)]],
+    ['POST', '/auth/admin/applications/:id/withdraw',  [gate, maintenance, session, admin, form, csrf, withdrawApplication(deps)]],
+    ['GET',  '/auth/admin/audit',                      [gate, maintenance, session, admin, showAudit(deps)]],
+    ['GET',  '/auth/review/applications',              [gate, maintenance, session, reviewer, showReview(deps)]],
+    ['POST', '/auth/review/applications',              [gate, maintenance, session, reviewer, form, csrf, decide(deps)]],
+    ['POST', '/auth/review/applications/:id/approve',  [gate, maintenance, session, reviewer, form, csrf, decide(deps, 'approve')]],
+    ['POST', '/auth/review/applications/:id/reject',   [gate, maintenance, session, reviewer, form, csrf, decide(deps, 'reject')]],
     ['ALL',  '/auth/{*rest}',      [gate, maintenance, notFoundPage(deps)]],
     ['ALL',  PROXIED,              [gate, maintenance, requireSession(deps), proxyToUpstream(deps)]],
     // Systems of business operators: an `api` certificate and nothing else; refusals are problem+json.

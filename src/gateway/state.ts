@@ -5,6 +5,7 @@ import type { CertificateFacts } from '../tls/certificate.js';
 import type { Registration } from '../registry/registration.js';
 import type { SessionRecord, TouchResult } from '../session/session-store.js';
 import type { RateVerdict } from '../api/rate-limit.js';
+import type { UserRecord } from '../users/user-record.js';
 
 export interface MaintenanceState {
   on: boolean;
@@ -42,6 +43,12 @@ export interface GatewayState {
   sessionLookup?: { userId: string; sid: string; result: Promise<TouchResult> };
   /** Parsed application/x-www-form-urlencoded body of an /auth POST (src/auth/form-body.ts). */
   form?: Record<string, string>;
+  /** Every field of that body in order, repeated names included (checkbox groups such as `roles`). */
+  formAll?: Array<[string, string]>;
+  /** Files of a multipart/form-data body (src/admin/multipart.ts), read within its limits. */
+  files?: Array<{ field: string; name: string; data: Buffer; truncated: boolean }>;
+  /** The signed-in user's current record, loaded fresh by the role check of /auth/admin and /auth/review. */
+  actor?: UserRecord;
   /** Set by the session middleware once the session is accepted. */
   session?: SessionRecord;
   /** Renewal banner, when the certificate expires within CERTGATE_CERT_WARN_DAYS. */

@@ -1,6 +1,7 @@
 // The pages' static files (CSS, JS, icon): one source, served by the gateway at /auth/assets/* and the portal at /assets/*.
 import { createHash } from 'node:crypto';
 import { APP_CSS } from './assets/app-css.js';
+import { ADMIN_CSS } from './assets/admin-css.js';
 import { APP_JS, FAVICON_SVG } from './assets/app-js.js';
 
 export interface Asset {
@@ -19,7 +20,7 @@ function asset(text: string, contentType: string): Asset {
 }
 
 const ASSETS: ReadonlyMap<string, Asset> = new Map([
-  ['app.css', asset(APP_CSS, 'text/css; charset=utf-8')],
+  ['app.css', asset(APP_CSS + ADMIN_CSS, 'text/css; charset=utf-8')],
   ['app.js', asset(APP_JS, 'text/javascript; charset=utf-8')],
   ['favicon.svg', asset(FAVICON_SVG, 'image/svg+xml')],
 ]);

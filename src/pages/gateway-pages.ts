@@ -1,9 +1,9 @@
 // The gateway's pages (CONTRACT.md "Pages"): one function per screen, each returning a complete HTML document.
 import type { Lang } from './i18n.js';
-import type { CertReason, CertState, LoginError, MultipleLoginReason, PageFrame, PasswordError, SessionEndReason, SystemErrorReason } from './types.js';
+import type { CertReason, LoginError, MultipleLoginReason, PageFrame, PasswordError, SessionEndReason, SystemErrorReason } from './types.js';
 import { closed, loginError, maintenance, multipleLogin, notFoundView, sessionTimeout, systemError } from './views/gateway-errors.js';
 import { helpCertificates } from './views/help-certificates.js';
-import { certInfo, login, logoutConfirm, passwordChange, passwordChanged } from './views/gateway-forms.js';
+import { certInfo, login, logoutConfirm, passwordChange, passwordChanged, type CertInfoProps } from './views/gateway-forms.js';
 
 export type { Lang, PageFrame, CertReason, PasswordError };
 
@@ -24,10 +24,7 @@ export const gatewayPages: {
   closed(f: PageFrame): string;
   /** GET /auth/help/certificates: data-page="help-certificates" (manual chapters 1, 7, 8, 9 for today's browsers). */
   helpCertificates(f: PageFrame & { origin?: string }): string;
-  certInfo(
-    f: PageFrame,
-    p: { serial: string; issuer: string; subject: string; notBefore: Date; notAfter: Date; daysLeft: number; state: CertState; operatorId?: string },
-  ): string;
+  certInfo(f: PageFrame, p: CertInfoProps): string;
   /** GET /auth/logout: data-page="logout-confirm", a POST form to /auth/logout with _csrf. */
   logoutConfirm(f: PageFrame): string;
 } = {

@@ -23,6 +23,8 @@ export interface LayoutProps {
   reason?: string | undefined;
   error?: string | undefined;
   section?: Section | undefined;
+  /** data-application: the application a page is about (certificate applications). */
+  application?: string | undefined;
   title: string;
   assetBase: AssetBase;
   /** Error screens have no user bar or menu (the manual: they only offer Close). */
@@ -106,7 +108,7 @@ function Banner({ frame }: { frame: PageFrame }) {
 }
 
 function Layout(props: LayoutProps) {
-  const { frame, page, reason, error, section, title, assetBase, minimal, menu, children } = props;
+  const { frame, page, reason, error, section, application, title, assetBase, minimal, menu, children } = props;
   const m = messages(frame.lang);
   return (
     <html lang={frame.lang}>
@@ -119,7 +121,7 @@ function Layout(props: LayoutProps) {
         <link rel="icon" href={assetUrl(assetBase, 'favicon.svg')} type="image/svg+xml" />
         <script src={assetUrl(assetBase, 'app.js')} defer />
       </head>
-      <body data-page={page} data-reason={reason} data-error={error} data-section={section}>
+      <body data-page={page} data-reason={reason} data-error={error} data-section={section} data-application={application}>
         <a class="skip-link" href="#main">{m.skipToContent}</a>
         <Header frame={frame} minimal={minimal} menu={menu} />
         {/* Every page, error screens included: an expiring certificate is worth knowing anywhere. */}

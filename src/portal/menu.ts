@@ -8,6 +8,8 @@ export interface Operation {
   roles: readonly Role[];
   title: LocalizedText;
   description: LocalizedText;
+  /** A gateway page that carries out the operation (operator administration, review). */
+  href?: string;
 }
 
 const ADMIN: readonly Role[] = ['operator-admin'];
@@ -15,22 +17,23 @@ const OPERATOR: readonly Role[] = ['operator-admin', 'operator-staff'];
 const REVIEWER: readonly Role[] = ['reviewer'];
 const EVERYONE: readonly Role[] = ROLES;
 
-const op = (section: Section, id: string, roles: readonly Role[], ja: [string, string], en: [string, string]): Operation => ({
+const op = (section: Section, id: string, roles: readonly Role[], ja: [string, string], en: [string, string], href?: string): Operation => ({
   id,
   section,
   roles,
   title: { ja: ja[0], en: en[0] },
   description: { ja: ja[1], en: en[1] },
+  ...(href ? { href } : {}),
 });
 
 /** Order within a section is display order. */
 export const OPERATIONS: readonly Operation[] = [
   op('registration', 'user-management', ADMIN,
     ['ユーザ情報管理', '自社ユーザの登録・変更・削除、パスワード再発行、アカウントロックの解除を行います。'],
-    ['User management', 'Add, change and remove your users, reissue passwords and unlock accounts.']),
+    ['User management', 'Add, change and remove your users, reissue passwords and unlock accounts.'], '/auth/admin/users'),
   op('registration', 'operator-info', ADMIN,
     ['事業者情報管理', '事業者情報の登録・変更の申込と、クライアント証明書のシリアル番号の登録を行います。'],
-    ['Operator information', 'Apply to register or change operator details, and register client-certificate serial numbers.']),
+    ['Operator information', 'Apply to register or change operator details, and register client-certificate serial numbers.'], '/auth/admin/certificates'),
   op('registration', 'resource-info', OPERATOR,
     ['電源等情報管理', '電源等情報の登録・変更・取消を申し込みます。'],
     ['Resource information', 'Apply to register, change or withdraw resource (generator and demand response) information.']),
@@ -49,6 +52,9 @@ export const OPERATIONS: readonly Operation[] = [
   op('review', 'operator-review', REVIEWER,
     ['事業者情報審査管理', '事業者情報の申込内容を審査し、結果を登録します。'],
     ['Operator information review', 'Review operator information applications and record the result.']),
+  op('review', 'certificate-review', ['market-reviewer'],
+    ['クライアント証明書 申請審査', '事業者からのクライアント証明書の登録・削除の申請を審査し、承認または却下します。'],
+    ['Certificate application review', 'Review operators\' applications to register or remove client certificates, and approve or reject them.'], '/auth/review/applications'),
   op('review', 'resource-review', REVIEWER,
     ['電源等情報審査管理', '電源等情報の申込内容を審査し、結果を登録します。'],
     ['Resource information review', 'Review resource information applications and record the result.']),

@@ -26,6 +26,18 @@ export const keys = {
   session: (userId: string) => `cg:{u:${userId}}:session`,
   /** Sorted set: login attempts in progress (member token, score expiry ms). */
   attempts: (userId: string) => `cg:{u:${userId}}:attempts`,
+  /** String: one certificate application as JSON (src/applications/application.ts); on its operator's slot. */
+  application: (operatorId: string, id: string) => `cg:{o:${operatorId}}:application:${id}`,
+  /** Sorted set: the operator's application ids, score = creation time (ms). */
+  operatorApplications: (operatorId: string) => `cg:{o:${operatorId}}:applications`,
+  /** Hash: application id → operator id (an index for reviewers and `request show <id>`). */
+  applicationIndex: 'cg:applications',
+  /** Sorted set: ids of applications awaiting review, score = creation time (an index; the record is the truth). */
+  pendingApplications: 'cg:applications:pending',
+  /** String with a short expiry: held while an administrator changes an operator's administrators (lock, demote, remove). */
+  operatorAdminLease: (operatorId: string) => `cg:{o:${operatorId}}:admin-lease`,
+  /** String: `<operatorId>/<applicationId>` of the newest application naming this certificate. */
+  certificateApplication: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:application`,
   /**
    * Before 0.2 (one slot for all): hash `<issuerId>:<serial>` → JSON registration. Read only by
    * `certgate store migrate`, which moves its entries to per-certificate keys.

@@ -55,6 +55,14 @@ local existed = redis.call('EXISTS', KEYS[1])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return existed`,
   },
+  /** KEYS: user. ARGV: field, value → 0 absent, 1 set (never creates a user). */
+  cgUserSetField: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`,
+  },
   /** KEYS: user, session, session-ended. ARGV: now, reason → 0 absent, 1 locked, 2 was already locked. Ends the session. */
   cgUserLock: {
     numberOfKeys: 3,
@@ -120,6 +128,7 @@ export interface UserScripts {
   cgUserCreate(user: string, ...fieldValues: string[]): Promise<number>;
   cgUserSetFields(user: string, ...fieldValues: string[]): Promise<number>;
   cgUserRemove(user: string, session: string, attempts: string): Promise<number>;
+  cgUserSetField(user: string, field: string, value: string): Promise<number>;
   cgUserLock(user: string, session: string, sessionEnded: string, now: string, reason: string): Promise<number>;
   cgUserUnlock(user: string, attempts: string): Promise<number>;
   cgUserResetPassword(user: string, session: string, sessionEnded: string, hash: string, now: string, historyMax: string): Promise<number>;

@@ -5,7 +5,7 @@ import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import type { Store } from '../store/store.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { DEFAULT_ROLE, ROLES, isRole, type Role } from './roles.js';
+import { DEFAULT_ROLE, ROLES, isRole, roleConflict, type Role } from './roles.js';
 import { USER_ID_RULE, isUserId } from './user-id.js';
 import { readUserHashes } from './user-index.js';
 import { F, decodeUser, encodeRoles, type UserRecord } from './user-record.js';
@@ -120,8 +120,10 @@ export class UserStore {
   /** Deletes the user, its session and its attempt tokens; false when there was no such user. */
   async remove(userId: string, by?: AuditBy): Promise<boolean> {
     if (!isUserId(userId)) return false;
+    // Read first: the audit entry keeps the operator, so the operator's history still shows the removal.
+    const operatorId = (await this.get(userId))?.operatorId;
     const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId)));
-    if (existed === 1) await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.remove', userId);
+    if (existed === 1) await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.remove', userId, { operator: operatorId });
     return existed === 1;
   }
 
@@ -157,6 +159,17 @@ export class UserStore {
     return { user: (await this.require(userId)), temporaryPassword: password };
   }
 
+  /** Replaces the user's roles (validated like `user add`); the live session keeps its snapshot until the next login. */
+  async setRoles(userId: string, roles: string[], by?: AuditBy): Promise<UserRecord> {
+    requireUserId(userId);
+    const valid = validRoles(roles);
+    const r = await storeCall(() => this.r.cgUserSetField(keys.user(userId), F.roles, encodeRoles(valid)));
+    if (r === 0) throw notFound(userId);
+    const user = await this.require(userId);
+    await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.roles', userId, { operator: user.operatorId, roles: valid });
+    return user;
+  }
+
   async operatorExists(operatorId: string): Promise<boolean> {
     return (await storeCall(() => this.r.hexists(keys.operators, operatorId))) === 1;
   }
@@ -171,7 +184,10 @@ function validRoles(roles: string[] | undefined): Role[] {
   const list = roles && roles.length > 0 ? roles : [DEFAULT_ROLE];
   const bad = list.find((r) => !isRole(r));
   if (bad !== undefined) throw errors.usage(`unknown role "${bad}"; use one of: ${ROLES.join(', ')}`);
-  return [...new Set(list as Role[])];
+  const unique = [...new Set(list as Role[])];
+  const conflict = roleConflict(unique);
+  if (conflict) throw errors.usage(`${conflict}; give --role market-reviewer alone`);
+  return unique;
 }
 
 const notFound = (userId: string) => errors.notFound(`user "${userId}" does not exist (see \`certgate user list\`)`);

@@ -118,7 +118,9 @@ t.test('one script call for the bucket, sent in the same write as the gate looku
   const monitor = await stack.redis.client().monitor();
   const sent: string[] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
+    // The maintenance flag is read only when this gateway's local copy is older than its bound
+    // (the frozen test clock moves 1 s per request); test/gateway/store-cost.test.ts covers it.
+    if (source !== 'lua' && !(String(args[0]).toLowerCase() === 'hmget' && args[1] === keys.maintenance)) sent.push(String(args[0]).toLowerCase());
   });
   // One round trip: both scripts leave the gateway in one socket write (auto-pipelined).
   const socket = (stack.gateway.deps.redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
@@ -140,8 +142,9 @@ t.test('one script call for the bucket, sent in the same write as the gate looku
   await new Promise((r) => setTimeout(r, 100)); // MONITOR lines arrive after the replies
   monitor.disconnect();
   t.equal(sent.length, 2 * n, 'gate lookup + bucket per request, nothing else');
-  t.same([...new Set(sent)], ['evalsha']);
-  t.equal(writes, n, 'one write to Redis per request: the two scripts travel together');
+  t.equal(sent.filter((c) => c === 'get').length, n, 'one registration GET per request');
+  t.equal(sent.filter((c) => c === 'evalsha').length, n, 'one bucket script per request');
+  t.equal(writes, n, 'one write to Redis per request: the lookup and the bucket travel together');
 });
 
 t.test('a store outage is a 503 problem, never unlimited', async (t) => {

@@ -33,7 +33,7 @@ t.test('add prints a temporary password; --json carries it', async (t) => {
 t.test('add errors: exit codes and one line', async (t) => {
   const role = await cli('user', 'add', 'carol', '--operator', 'OP1', '--role', 'superuser');
   t.equal(role.code, 2);
-  t.match(role.err, /^certgate: unknown role "superuser"; use one of: operator-admin, operator-staff, reviewer\n$/);
+  t.match(role.err, /^certgate: unknown role "superuser"; use one of: operator-admin, operator-staff, reviewer, market-reviewer\n$/);
   const op = await cli('user', 'add', 'carol', '--operator', 'NOPE');
   t.equal(op.code, 1);
   t.match(op.err, /^certgate: operator "NOPE" does not exist; add it first with: certgate operator add NOPE --name <name>\n$/);

@@ -43,7 +43,7 @@ export interface Stack {
 export interface RequestExtras {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   agent?: Agent;
   cookie?: string;
 }

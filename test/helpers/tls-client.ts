@@ -23,7 +23,7 @@ export interface TlsRequestOptions {
   method?: string;
   path?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   agent?: Agent;
 }
 

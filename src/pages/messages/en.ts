@@ -331,6 +331,7 @@ export const en: Messages = {
     'operator-admin': 'Operator administrator',
     'operator-staff': 'Operator staff',
     reviewer: 'Reviewer',
+    'market-reviewer': 'Market reviewer',
   },
   categories: {
     important: 'Important',

@@ -334,6 +334,7 @@ export const ja = {
     'operator-admin': '事業者管理者',
     'operator-staff': '事業者担当者',
     reviewer: '審査担当者',
+    'market-reviewer': '市場運営者 審査担当者',
   } satisfies Record<Role, string>,
   categories: {
     important: '重要',

@@ -7,6 +7,7 @@ import { SYMBOLS } from '../../users/password-policy.js';
 import { messages } from '../i18n.js';
 import { renderPage } from '../layout.js';
 import type { CertState, LoginError, PageFrame, PasswordError } from '../types.js';
+import { RenewalBlock, type RenewalProps } from './renewal.js';
 
 const GATEWAY_ASSETS = '/auth/assets/' as const;
 
@@ -215,6 +216,8 @@ export interface CertInfoProps {
   operatorId?: string;
   /** The registration's usage (web or api), when registered. */
   usage?: 'web' | 'api';
+  /** Renewal application block (src/pages/views/renewal.tsx); absent: no block. */
+  renewal?: RenewalProps;
 }
 
 export function certInfo(f: PageFrame, p: CertInfoProps): string {
@@ -235,10 +238,13 @@ export function certInfo(f: PageFrame, p: CertInfoProps): string {
   return renderPage({
     frame: f,
     page: 'cert-info',
+    error: p.renewal?.error,
+    application: p.renewal?.application?.id,
     title: m.certInfo.heading,
     assetBase: GATEWAY_ASSETS,
     menu: null,
     children: (
+      <>
       <section class="panel" aria-labelledby="page-title">
         <h1 id="page-title">{m.certInfo.heading}</h1>
         <p class="lead">{m.certInfo.lead}</p>
@@ -252,6 +258,8 @@ export function certInfo(f: PageFrame, p: CertInfoProps): string {
           <HelpLink f={f} />
         </p>
       </section>
+      {p.renewal && (p.renewal.canApply || p.renewal.application) && <RenewalBlock f={f} p={p.renewal} />}
+      </>
     ),
   });
 }

@@ -185,7 +185,7 @@ export function section(f: PageFrame, p: { section: Section; operations: readonl
           <ul class="ops">
             {p.operations.map((o) => (
               <li class="op" data-operation={o.id}>
-                <h3 class="op__title">{o.title[f.lang]}</h3>
+                <h3 class="op__title">{o.href ? <a href={withLang(o.href, f.lang)}>{o.title[f.lang]}</a> : o.title[f.lang]}</h3>
                 <p class="op__text">{o.description[f.lang]}</p>
               </li>
             ))}
