@@ -44,7 +44,9 @@ export function gatewayEnv(g: GatewayEnv): NodeJS.ProcessEnv {
 }
 
 export async function startGateway(g: GatewayEnv, cpus: string | undefined): Promise<Tracked> {
-  const t = spawnTracked('gateway', process.execPath, [join(g.root, 'bin', 'certgate.js'), 'serve'], { env: gatewayEnv(g), ...(cpus ? { cpus } : {}) });
+  // BENCH_PROFILE=<dir>: the gateway writes a V8 CPU profile there when the bench stops it.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const t = spawnTracked('gateway', process.execPath, [...profile, join(g.root, 'bin', 'certgate.js'), 'serve'], { env: gatewayEnv(g), ...(cpus ? { cpus } : {}) });
   await waitForHttp200(`http://127.0.0.1:${g.opsPort}/readyz`, 30_000, t);
   return t;
 }

@@ -1,6 +1,9 @@
-// New mTLS connections per second: N loops each doing connect → full handshake → one HTTP/1.1 request
-// with `Connection: close` → read to the end, for a fixed time. No session is ever offered for
-// resumption, so every connection is a full handshake (resumed ones are counted, and should be 0).
+// New mTLS connections per second: N loops each doing connect → handshake → one HTTP/1.1 request
+// with `Connection: close` → read to the end, for a fixed time. Without `resume` no session is ever
+// offered, so every connection is a full handshake (resumed ones are counted, and should be 0); with
+// it each loop offers the session of its previous connection: a TLS 1.3 ticket, or a TLS 1.2 session
+// id with tickets refused (only a server-side session cache can resume those).
+import { constants } from 'node:crypto';
 import { connect, createSecureContext, type SecureContext } from 'node:tls';
 import { Samples, elapsedMs, type LatencySummary } from './stats.js';
 
@@ -13,6 +16,7 @@ export interface HandshakeSpec {
   request: string;
   concurrency: number;
   durationMs: number;
+  resume?: 'ticket' | 'session-id';
 }
 
 export interface HandshakeResult {
@@ -28,11 +32,21 @@ export interface HandshakeResult {
 
 const CONNECT_TIMEOUT_MS = 5000;
 
-function oneConnection(spec: HandshakeSpec, context: SecureContext): Promise<{ status: number; resumed: boolean }> {
+function oneConnection(spec: HandshakeSpec, context: SecureContext, offer: Buffer | undefined): Promise<{ status: number; resumed: boolean; session: Buffer | undefined }> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: spec.port, servername: 'localhost', secureContext: context, rejectUnauthorized: true });
+    const socket = connect({
+      host: '127.0.0.1',
+      port: spec.port,
+      servername: 'localhost',
+      secureContext: context,
+      rejectUnauthorized: true,
+      ...(spec.resume === 'session-id' ? { maxVersion: 'TLSv1.2' as const } : {}),
+      ...(offer ? { session: offer } : {}),
+    });
     const chunks: Buffer[] = [];
     let resumed = false;
+    let session: Buffer | undefined;
+    if (spec.resume) socket.on('session', (s: Buffer) => (session = s));
     socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error('connection timed out')));
     socket.once('secureConnect', () => {
       resumed = socket.isSessionReused();
@@ -47,23 +61,30 @@ function oneConnection(spec: HandshakeSpec, context: SecureContext): Promise<{ s
       const head = Buffer.concat(chunks).subarray(0, 16).toString('latin1');
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1];
       if (!status) return reject(new Error(`no HTTP answer (${chunks.length} chunks)`));
-      resolve({ status: Number(status), resumed });
+      resolve({ status: Number(status), resumed, session });
     });
   });
 }
 
 export async function handshakeLoop(spec: HandshakeSpec): Promise<HandshakeResult> {
-  const context = createSecureContext({ cert: spec.certPem, key: spec.keyPem, ca: spec.caPem });
+  const context = createSecureContext({
+    cert: spec.certPem,
+    key: spec.keyPem,
+    ca: spec.caPem,
+    ...(spec.resume === 'session-id' ? { maxVersion: 'TLSv1.2' as const, secureOptions: constants.SSL_OP_NO_TICKET } : {}),
+  });
   const samples = new Samples();
   const result = { completed: 0, failed: 0, non200: 0, resumed: 0, firstError: undefined as string | undefined };
   const started = process.hrtime.bigint();
   const deadline = Date.now() + spec.durationMs;
   const loop = async () => {
+    let offer: Buffer | undefined;
     // Bounded by time, and by count as a safety net.
     for (let i = 0; i < 1_000_000 && Date.now() < deadline; i++) {
       const t0 = process.hrtime.bigint();
       try {
-        const r = await oneConnection(spec, context);
+        const r = await oneConnection(spec, context, offer);
+        if (spec.resume) offer = r.session ?? offer;
         if (r.resumed) result.resumed++;
         if (r.status === 200) {
           result.completed++;

@@ -8,6 +8,7 @@ import { MaintenanceCache } from '../src/maintenance/maintenance-cache.js';
 import { handshakeLoop, type HandshakeSpec } from './handshake.js';
 import { prepareStorm, type StormResult, type StormSpec } from './storm.js';
 import { Samples, elapsedMs, type LatencySummary } from './stats.js';
+import { MARK_END, MARK_START } from './shared.js';
 
 export interface HttpJob {
   mode: 'http';
@@ -20,7 +21,14 @@ export interface HttpJob {
   /** Fixed overall request rate; unset = as fast as the server answers. */
   rate?: number;
   storm?: Omit<StormSpec, 'durationMs'>;
+  /**
+   * Seconds of load before the measured window on the same connections (no storm): the load
+   * generator prints MARK_START / MARK_END lines around the window, so the bench reads the servers'
+   * CPU time without the connections' handshakes, and only responses inside it are counted.
+   */
+  leadInS?: number;
 }
+
 
 export interface HttpResult {
   reqPerSec: number;
@@ -56,7 +64,14 @@ interface Tally {
   ok: number;
 }
 
-function cannon(job: HttpJob, durationS: number, tally?: Tally): Promise<CannonResult> {
+/** The measured window of a lead-in run: opened once every connection has answered, closed by time. */
+interface Window {
+  open: boolean;
+  /** Sees every response, in the window or not (the lead-in watches connections come up). */
+  onResponse?: (client: unknown, stop: () => void) => void;
+}
+
+function cannon(job: HttpJob, durationS: number, tally?: Tally, window?: Window): Promise<CannonResult> {
   // At a fixed rate each connection sends every `interval` ms (see Samples.addCorrected).
   const interval = job.rate ? (job.connections / job.rate) * 1000 : 0;
   return new Promise((resolve, reject) => {
@@ -72,8 +87,9 @@ function cannon(job: HttpJob, durationS: number, tally?: Tally): Promise<CannonR
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
-    instance.on('response', (_client, status, _bytes, ms) => {
-      if (!tally) return;
+    instance.on('response', (client, status, _bytes, ms) => {
+      window?.onResponse?.(client, () => instance.stop());
+      if (!tally || (window && !window.open)) return;
       tally.codes[status] = (tally.codes[status] ?? 0) + 1;
       if (status < 200 || status >= 300) return;
       tally.ok++;
@@ -82,7 +98,70 @@ function cannon(job: HttpJob, durationS: number, tally?: Tally): Promise<CannonR
   });
 }
 
+/**
+ * One autocannon run whose measured window opens once `leadInS` has passed AND every connection has
+ * had an answer (on a starved machine the connections' handshakes can take longer than the lead-in),
+ * and closes `durationS` later; MARK lines tell the bench when to read the servers' CPU. Only
+ * responses inside the window count.
+ */
+async function runWithLeadIn(job: HttpJob, leadInS: number): Promise<HttpResult> {
+  const tally: Tally = { samples: new Samples(), codes: {}, ok: 0 };
+  const answered = new Set<unknown>();
+  let leadInOver = false;
+  let opened: bigint | undefined;
+  let closed: bigint | undefined;
+  let stopCannon: (() => void) | undefined;
+  let endTimer: NodeJS.Timeout | undefined;
+  const close = () => {
+    if (opened === undefined || closed !== undefined) return;
+    window.open = false;
+    closed = process.hrtime.bigint();
+    process.stdout.write(`${MARK_END}\n`);
+    stopCannon?.();
+  };
+  const openIfReady = () => {
+    if (opened !== undefined || !leadInOver || answered.size < job.connections) return;
+    window.open = true;
+    opened = process.hrtime.bigint();
+    process.stdout.write(`${MARK_START}\n`);
+    endTimer = setTimeout(close, job.durationS * 1000);
+  };
+  const window: Window = {
+    open: false,
+    onResponse: (client, stop) => {
+      stopCannon ??= stop;
+      if (opened !== undefined) return;
+      answered.add(client);
+      openIfReady();
+    },
+  };
+  const leadIn = setTimeout(() => {
+    leadInOver = true;
+    openIfReady();
+  }, leadInS * 1000);
+  // Long enough for a slow start; stopped by close() once the window has run its length.
+  const result = await cannon(job, leadInS + job.durationS + 30, tally, window);
+  clearTimeout(leadIn);
+  clearTimeout(endTimer);
+  close();
+  if (opened === undefined) throw new Error(`not every one of the ${job.connections} connections answered within ${leadInS + job.durationS + 30} s`);
+  const seconds = Number((closed ?? process.hrtime.bigint()) - opened) / 1e9 || job.durationS;
+  return {
+    reqPerSec: Math.round(tally.ok / seconds),
+    ok: tally.ok,
+    non2xx: Object.entries(tally.codes).reduce((n, [code, c]) => (Number(code) >= 300 || Number(code) < 200 ? n + c : n), 0),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: tally.codes,
+    latency: tally.samples.summary(),
+  };
+}
+
 async function runHttp(job: HttpJob): Promise<HttpResult> {
+  if (job.leadInS && job.leadInS > 0 && !job.storm) {
+    if (job.warmupS > 0) await cannon(job, job.warmupS);
+    return runWithLeadIn(job, job.leadInS);
+  }
   const stormReady = job.storm ? prepareStorm({ ...job.storm, durationMs: job.durationS * 1000 }) : undefined;
   if (job.warmupS > 0) await cannon(job, job.warmupS);
   const storm = await stormReady;

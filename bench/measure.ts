@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { UserStore } from '../src/users/user-store.js';
 import { runToEnd } from './procs.js';
 import { busyBetween, cpuSnapshot, foreignShare, machineJiffies, ownJiffies } from './load-check.js';
+import { cpuBetween, serverCpu } from './server-cpu.js';
+import { aggregateHandshakes, aggregateHttp } from './rounds.js';
 import { cli } from './gateway.js';
 import { fillRegistry, registrationCount, usedMemory, writeImportCsv } from './registry-data.js';
-import { BENCH_OPERATOR } from './shared.js';
+import { BENCH_OPERATOR, MARK_END, MARK_START } from './shared.js';
 import type { BenchStack } from './setup.js';
 import type { Settings } from './settings.js';
 import type { HttpJob, HttpResult, Job, LookupJob, LookupResult } from './loadgen.js';
@@ -22,28 +24,102 @@ export interface CpuUse {
     /** Share of all CPU time taken by processes that are not the bench's (a shared machine). */
     foreign: number | undefined;
   };
+  /** CPU ms each server process group used during the job (from /proc/<pid>/stat). */
+  serverMs?: Record<string, number>;
+  /** Server CPU ms (all groups) per answered request or completed connection; set when the job had no warm-up inside. */
+  cpuMsPerOp?: number;
+}
+
+/** Requests (or connections) a job's servers answered: the divisor of CPU ms per request. */
+function answered(job: Job, result: unknown): number | undefined {
+  if (job.mode === 'http') {
+    const r = result as HttpResult;
+    return job.warmupS > 0 && !job.leadInS ? undefined : r.ok + r.non2xx;
+  }
+  if (job.mode === 'handshake') {
+    const r = result as HandshakeResult;
+    return r.completed + r.non200;
+  }
+  return undefined;
+}
+
+/** Everything read from /proc at one instant: CPU busy per CPU, the bench's own and the machine's jiffies, server CPU. */
+function readings() {
+  return { cpus: cpuSnapshot(), mark: { own: ownJiffies(), machine: machineJiffies() }, servers: serverCpu() };
 }
 
 export async function runJob<T>(stack: BenchStack, job: Job, seconds: number): Promise<T & CpuUse> {
-  const before = cpuSnapshot();
-  const mark = { own: ownJiffies(), machine: machineJiffies() };
+  let start = readings();
+  let end: ReturnType<typeof readings> | undefined;
   const r = await runToEnd(`load generator (${job.mode})`, process.execPath, [LOADGEN], {
     input: JSON.stringify(job),
+    // A lead-in job marks its measured window: every CPU figure is read at the marks.
+    onLine: (line) => {
+      if (line === MARK_START) start = readings();
+      else if (line === MARK_END) end = readings();
+    },
     timeoutMs: (seconds + 60) * 1000,
     ...(stack.plan.pinned ? { cpus: stack.plan.loadCpus } : {}),
   });
   if (r.code !== 0) throw new Error(`load generator failed (${r.code}): ${r.stderr.trim().slice(-2000)}`);
-  const after = cpuSnapshot();
-  const foreign = foreignShare(mark, { own: ownJiffies(), machine: machineJiffies() });
+  end ??= readings();
+  const serverMs = cpuBetween(start.servers, end.servers);
+  const foreign = foreignShare(start.mark, end.mark);
   const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as T & CpuUse;
-  result.cpu = { servers: busyBetween(before, after, stack.plan.serverCpus), loadGenerator: busyBetween(before, after, stack.plan.loadCpus), foreign };
+  result.cpu = { servers: busyBetween(start.cpus, end.cpus, stack.plan.serverCpus), loadGenerator: busyBetween(start.cpus, end.cpus, stack.plan.loadCpus), foreign };
+  if (serverMs) {
+    result.serverMs = serverMs;
+    const ops = answered(job, result);
+    const total = Object.values(serverMs).reduce((a, b) => a + b, 0);
+    if (ops !== undefined && ops > 0) result.cpuMsPerOp = total / ops;
+  }
   return result;
 }
 
 export interface Row<T> {
   name: string;
+  /** The rounds' median (see rounds.ts). */
   result?: T & CpuUse;
+  /** One measurement per round, in round order. */
+  rounds?: Array<T & CpuUse>;
   skipped?: string;
+}
+
+interface Target<T> {
+  name: string;
+  skipped?: string;
+  warm?: () => Promise<unknown>;
+  run?: () => Promise<T & CpuUse>;
+}
+
+/**
+ * Rows interleaved over `rounds` rounds (every target once per round, order reversed every other
+ * round), so a burst of load from elsewhere hits every target instead of one. Each target warms up
+ * once, before its first measurement; the JIT keeps it warm for the later rounds.
+ */
+async function interleaved<T>(
+  phase: string,
+  targets: Array<Target<T>>,
+  rounds: number,
+  aggregate: (rounds: Array<T & CpuUse>) => T & CpuUse,
+): Promise<Array<Row<T>>> {
+  const rows: Array<Row<T>> = targets.map((t) => (t.run ? { name: t.name, rounds: [] } : { name: t.name, skipped: t.skipped ?? 'not available' }));
+  for (let round = 0; round < rounds; round++) {
+    const order = targets.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const t = targets[i]!;
+      if (!t.run) continue;
+      if (round === 0 && t.warm) {
+        process.stderr.write(`  ${phase}: ${t.name} (warm-up)\n`);
+        await t.warm();
+      }
+      process.stderr.write(`  ${phase}: ${t.name} (round ${round + 1}/${rounds})\n`);
+      rows[i]!.rounds!.push(await t.run());
+    }
+  }
+  for (const row of rows) if (row.rounds && row.rounds.length > 0) row.result = aggregate(row.rounds);
+  return rows;
 }
 
 const https = (port: number) => `https://127.0.0.1:${port}/`;
@@ -69,45 +145,65 @@ const nginxSkip = (stack: BenchStack, auth: boolean): string | undefined =>
 export const API_ROW = 'certgate gateway, API route';
 
 export async function keepAlive(stack: BenchStack, s: Settings): Promise<Array<Row<HttpResult>>> {
-  const targets: Array<[string, string | undefined, string | undefined]> = [
+  const urls: Array<[string, string | undefined, string | undefined]> = [
     ['backend direct (HTTP)', `http://127.0.0.1:${stack.upstreamPort}/`, undefined],
     ['certgate gateway', https(stack.gw.port), undefined],
     [API_ROW, `${https(stack.gw.port)}api/bench`, undefined],
     ['nginx proxy_pass', stack.nginxProxyPort ? https(stack.nginxProxyPort) : undefined, nginxSkip(stack, false)],
     ['nginx + auth_request', stack.nginxAuthPort ? https(stack.nginxAuthPort) : undefined, nginxSkip(stack, true)],
   ];
-  const rows: Array<Row<HttpResult>> = [];
-  for (const [name, url, skipped] of targets) {
-    if (!url) {
-      rows.push({ name, skipped: skipped ?? 'not available' });
-      continue;
-    }
-    process.stderr.write(`  keep-alive: ${name}\n`);
-    const api = name === API_ROW ? { headers: {}, tls: stack.apiTls } : {};
-    rows.push({ name, result: await runJob<HttpResult>(stack, httpJob(stack, s, url, api), s.warmupS + s.durationS) });
-  }
-  return rows;
+  const targets = urls.map(([name, url, skipped]): Target<HttpResult> => {
+    if (!url) return { name, ...(skipped ? { skipped } : {}) };
+    // The API row presents an `api` certificate and no cookie.
+    const api: Partial<HttpJob> = name === API_ROW ? { headers: {}, tls: stack.apiTls } : {};
+    return {
+      name,
+      // The warm-up is its own job, so the measured job's CPU per request holds no warm-up time.
+      warm: s.warmupS > 0 ? () => runJob<HttpResult>(stack, httpJob(stack, s, url, { ...api, durationS: s.warmupS, warmupS: 0 }), s.warmupS) : undefined,
+      // One second on the same connections before the window: their handshakes stay out of CPU per request.
+      run: () => runJob<HttpResult>(stack, httpJob(stack, s, url, { ...api, warmupS: 0, leadInS: 1 }), s.durationS + 1),
+    };
+  });
+  return interleaved('keep-alive', targets, s.rounds, aggregateHttp);
 }
+
+export const HANDSHAKE_ROWS = {
+  gateway: 'certgate gateway',
+  bare: 'bare node:https (same certificate)',
+  nginx: 'nginx proxy_pass',
+  nginxAuth: 'nginx + auth_request',
+  gatewayTicket: 'certgate gateway, resumed (TLS 1.3 ticket)',
+  gatewaySessionId: 'certgate gateway, resumed (TLS 1.2 session id)',
+  bareTicket: 'bare node:https, resumed (TLS 1.3 ticket)',
+  nginxTicket: 'nginx proxy_pass, resumed (TLS 1.3 ticket)',
+  nginxSessionId: 'nginx proxy_pass, resumed (TLS 1.2 session id)',
+} as const;
 
 export async function handshakes(stack: BenchStack, s: Settings): Promise<Array<Row<HandshakeResult>>> {
   const request = `GET / HTTP/1.1\r\nHost: localhost\r\nCookie: ${stack.cookie}\r\nConnection: close\r\n\r\n`;
-  const targets: Array<[string, number | undefined, string | undefined]> = [
-    ['certgate gateway', stack.gw.port, undefined],
-    ['nginx proxy_pass', stack.nginxProxyPort, nginxSkip(stack, false)],
-    ['nginx + auth_request', stack.nginxAuthPort, nginxSkip(stack, true)],
+  const R = HANDSHAKE_ROWS;
+  const list: Array<[string, number | undefined, string | undefined, 'ticket' | 'session-id' | undefined]> = [
+    [R.gateway, stack.gw.port, undefined, undefined],
+    [R.bare, stack.barePort, undefined, undefined],
+    [R.nginx, stack.nginxProxyPort, nginxSkip(stack, false), undefined],
+    [R.nginxAuth, stack.nginxAuthPort, nginxSkip(stack, true), undefined],
+    [R.gatewayTicket, stack.gw.port, undefined, 'ticket'],
+    [R.gatewaySessionId, stack.gw.port, undefined, 'session-id'],
+    [R.bareTicket, stack.barePort, undefined, 'ticket'],
+    [R.nginxTicket, stack.nginxProxyPort, nginxSkip(stack, false), 'ticket'],
+    [R.nginxSessionId, stack.nginxProxyPort, nginxSkip(stack, false), 'session-id'],
   ];
-  const rows: Array<Row<HandshakeResult>> = [];
-  for (const [name, port, skipped] of targets) {
-    if (!port) {
-      rows.push({ name, skipped: skipped ?? 'not available' });
-      continue;
-    }
-    process.stderr.write(`  handshakes: ${name}\n`);
-    const common = { mode: 'handshake' as const, port, certPem: stack.tls.certPem, keyPem: stack.tls.keyPem, caPem: stack.tls.caPem, request };
-    await runJob<HandshakeResult>(stack, { ...common, concurrency: s.handshakeConcurrency, durationMs: s.warmupS * 1000 }, s.warmupS);
-    rows.push({ name, result: await runJob<HandshakeResult>(stack, { ...common, concurrency: s.handshakeConcurrency, durationMs: s.durationS * 1000 }, s.durationS) });
-  }
-  return rows;
+  const targets = list.map(([name, port, skipped, resume]): Target<HandshakeResult> => {
+    if (!port) return { name, ...(skipped ? { skipped } : {}) };
+    const common = { mode: 'handshake' as const, port, certPem: stack.tls.certPem, keyPem: stack.tls.keyPem, caPem: stack.tls.caPem, request, concurrency: s.handshakeConcurrency };
+    const spec = resume ? { ...common, resume } : common;
+    return {
+      name,
+      warm: s.warmupS > 0 ? () => runJob<HandshakeResult>(stack, { ...spec, durationMs: s.warmupS * 1000 }, s.warmupS) : undefined,
+      run: () => runJob<HandshakeResult>(stack, { ...spec, durationMs: s.durationS * 1000 }, s.durationS),
+    };
+  });
+  return interleaved('handshakes', targets, s.rounds, aggregateHandshakes);
 }
 
 export interface StormReport {

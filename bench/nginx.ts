@@ -49,7 +49,9 @@ export function nginxConfig(s: NginxSetup): string {
     ssl_certificate_key ${s.keyFile};
     ssl_client_certificate ${s.caFile};
     ssl_verify_client on;
-    ssl_protocols TLSv1.2 TLSv1.3;`;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:SSL:10m;
+    ssl_session_timeout 5m;`;
   const proxy = `
       proxy_pass http://backend;
       proxy_http_version 1.1;

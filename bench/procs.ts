@@ -31,7 +31,7 @@ export function planCpus(): CpuPlan {
   const plan = { pinned: true, serverCpus: range(0, serverCount - 1), loadCpus: range(serverCount, cpus - 1), serverCpuCount: serverCount };
   return {
     ...plan,
-    note: `servers (gateway, nginx, Redis, upstream and auth stand-ins) on CPU ${plan.serverCpus}, load generator on CPU ${plan.loadCpus}`,
+    note: `servers (gateway, nginx, Redis, upstream, auth and bare node:https stand-ins) on CPU ${plan.serverCpus}, load generator on CPU ${plan.loadCpus}`,
   };
 }
 
@@ -42,6 +42,8 @@ export function pinSelf(plan: CpuPlan): void {
 
 export interface Tracked {
   name: string;
+  /** 'client' for the load generator and CLI runs: their CPU is not the servers'. */
+  role: 'server' | 'client';
   child: ChildProcess;
   /** The last few KiB of stderr and stdout, for error messages. */
   tail(): string;
@@ -50,7 +52,12 @@ export interface Tracked {
 
 const running = new Set<Tracked>();
 
-export function spawnTracked(name: string, command: string, args: string[], o: { cpus?: string; env?: NodeJS.ProcessEnv; cwd?: string; stdin?: boolean } = {}): Tracked {
+export function spawnTracked(
+  name: string,
+  command: string,
+  args: string[],
+  o: { cpus?: string; env?: NodeJS.ProcessEnv; cwd?: string; stdin?: boolean; role?: 'server' | 'client' } = {},
+): Tracked {
   const [cmd, argv] = o.cpus ? ['taskset', ['-c', o.cpus, command, ...args]] : [command, args];
   const child = spawn(cmd, argv, { env: o.env ?? process.env, cwd: o.cwd, stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let tail = '';
@@ -66,11 +73,18 @@ export function spawnTracked(name: string, command: string, args: string[], o: {
       resolve(-1);
     });
   });
-  const tracked: Tracked = { name, child, tail: () => tail, exited };
+  const tracked: Tracked = { name, role: o.role ?? 'server', child, tail: () => tail, exited };
   if (!o.stdin) child.stdout?.on('data', keep);
   running.add(tracked);
   void exited.then(() => running.delete(tracked));
   return tracked;
+}
+
+/** Every process the bench started and still runs, by pid (taskset execs, so the pid is the program's). */
+export function trackedByPid(): Map<number, Tracked> {
+  const out = new Map<number, Tracked>();
+  for (const t of running) if (t.child.pid !== undefined) out.set(t.child.pid, t);
+  return out;
 }
 
 /** SIGTERM everything still running, SIGKILL what is left after `graceMs`. */
@@ -100,13 +114,23 @@ export async function runToEnd(
   name: string,
   command: string,
   args: string[],
-  o: { cpus?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs: number },
+  o: { cpus?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs: number; onLine?: (line: string) => void },
 ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = process.hrtime.bigint();
-  const t = spawnTracked(name, command, args, { ...o, stdin: true });
+  const t = spawnTracked(name, command, args, { ...o, stdin: true, role: 'client' });
   let stdout = '';
   let stderr = '';
-  t.child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  let pending = '';
+  t.child.stdout?.on('data', (c: Buffer) => {
+    const text = c.toString();
+    stdout += text;
+    if (!o.onLine) return;
+    pending += text;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      o.onLine(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+  });
   t.child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   t.child.stdin?.on('error', () => undefined);
   t.child.stdin?.end(o.input ?? '');

@@ -131,7 +131,9 @@ async function main(): Promise<number> {
     'Latencies are measured per response by the load generator (autocannon response events, sub-millisecond); req/s counts 2xx answers only.',
     'Fixed-rate runs (login storm) correct for coordinated omission: a slow answer also counts the requests its connection could not send meanwhile.',
     `Login storm: a loop that gets 503 waits ${settings.stormBackoffMs} ms before trying again.`,
-    'CPU % = busy share of the server CPUs / of the load generator CPUs / of all CPU time taken by other processes, during the run (warm-up included); near 100 % on one side names the limit.',
+    'CPU % = busy share of the server CPUs / of the load generator CPUs / of all CPU time taken by other processes, during the measured run; near 100 % on one side names the limit.',
+    'Server CPU ms/req = CPU time (user + system, from /proc/<pid>/stat) of every server process the bench started — gateway with its workers and argon2 child, nginx, backend and auth stand-ins, bare node:https, redis-server — over the measured run, divided by the requests (or connections) answered. ' +
+      'Other processes on the machine do not enter it, so it is the figure to trust on a busy machine; keep-alive rows are read in a window opened 1 s after the load generator\'s connections are up (their handshakes stay out), and kernel time spent on loopback packets outside the processes is not in it.',
   );
   const partialReport = {
     startedAt: new Date(started).toISOString(),

@@ -6,8 +6,12 @@ export interface Settings {
   quick: boolean;
   /** BENCH_ONLY: run only these phases (keepalive, handshakes, storm, registry); empty = all. */
   only: string[];
+  /** Warm-up per target before its first measured round (the JIT compiles 15–20 s into a load). */
   warmupS: number;
+  /** Length of one measured round per target. */
   durationS: number;
+  /** BENCH_ROUNDS: measured rounds per target, interleaved across targets; rows show the median. */
+  rounds: number;
   connections: number;
   handshakeConcurrency: number;
   /** Fixed request rate of the latency runs (login storm, registry size). */
@@ -23,6 +27,15 @@ export interface Settings {
   redis: 'standalone' | 'cluster';
 }
 
+/** Like envInt, but 0 is allowed (BENCH_WARMUP=0: no warm-up). */
+function envIntOrZero(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}: expected a whole number of seconds ≥ 0, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 export const PHASES = ['keepalive', 'handshakes', 'storm', 'registry'];
 
 export function loadSettings(): Settings {
@@ -36,8 +49,9 @@ export function loadSettings(): Settings {
   return {
     quick,
     only,
-    warmupS: envInt('BENCH_WARMUP', quick ? 1 : 3),
+    warmupS: envIntOrZero('BENCH_WARMUP', quick ? 1 : 20),
     durationS: envInt('BENCH_DURATION', quick ? 3 : 10),
+    rounds: envInt('BENCH_ROUNDS', quick ? 1 : 3),
     connections: envInt('BENCH_CONNECTIONS', 50),
     handshakeConcurrency: envInt('BENCH_HANDSHAKE_CONCURRENCY', 32),
     latencyRate: envInt('BENCH_LATENCY_RATE', 200),

@@ -37,6 +37,8 @@ export interface BenchStack {
   nginx: NginxInfo | undefined;
   nginxProxyPort: number | undefined;
   nginxAuthPort: number | undefined;
+  /** The bare node:https server with the gateway's certificate (handshake floor). */
+  barePort: number;
   notes: string[];
 }
 
@@ -104,6 +106,16 @@ export async function setUp(dir: string, root: string, plan: CpuPlan, workers: n
   await expectProxied('gateway', gw.port, tls, cookie);
   await expectProxied('gateway API route', gw.port, apiTls, undefined, '/api/bench');
 
+  const barePort = await freePort();
+  await startStandin(
+    'bare node:https',
+    './bare-https.js',
+    { BENCH_BARE_PORT: String(barePort), BENCH_BARE_CERT: gw.certFile, BENCH_BARE_KEY: gw.keyFile, BENCH_BARE_CA: gw.caFile, BENCH_WORKERS: String(workers) },
+    barePort,
+    plan,
+  );
+  await expectProxied('bare node:https', barePort, tls, undefined);
+
   const nginx = findNginx();
   let nginxProxyPort: number | undefined;
   let nginxAuthPort: number | undefined;
@@ -165,6 +177,7 @@ export async function setUp(dir: string, root: string, plan: CpuPlan, workers: n
     nginx,
     nginxProxyPort,
     nginxAuthPort,
+    barePort,
     notes,
   };
 }

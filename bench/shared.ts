@@ -10,3 +10,7 @@ export const AUTH_ISSUER_HEADER = 'x-bench-client-issuer-dn';
 export const BENCH_OPERATOR = 'BENCH';
 export const BENCH_USER = 'bench-user';
 export const BENCH_PASSWORD = 'Bench#2026ok';
+
+/** Lines the load generator prints on stdout around a lead-in job's measured window. */
+export const MARK_START = 'certgate-bench:mark-start';
+export const MARK_END = 'certgate-bench:mark-end';

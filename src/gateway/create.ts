@@ -30,6 +30,7 @@ import { defineRateScript } from '../api/rate-limit.js';
 import { ApplicationService } from '../applications/application-service.js';
 import { ApplicationStore } from '../applications/application-store.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
+import { attachSessionCache, SESSION_CACHE_DEFAULTS, TlsSessionCache } from '../tls/session-cache.js';
 import { createGatewayApp } from './app.js';
 import { proxiedFastPath } from './fast-path.js';
 import type { GatewayDeps } from './deps.js';
@@ -124,12 +125,16 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       minVersion: 'TLSv1.2',
       handshakeTimeout: config.timeouts.handshakeMs,
       ticketKeys: options.ticketKeys ?? newTicketKeys(),
+      // Tickets and session ids live as long as the session-id cache keeps a session (seconds).
+      sessionTimeout: SESSION_CACHE_DEFAULTS.ttlMs / 1000,
       // Node enforces headersTimeout/requestTimeout on this interval (30 s by default), so a client
       // trickling its headers would keep the socket far past CERTGATE_HEADERS_TIMEOUT.
       connectionsCheckingInterval: checkingInterval(config.timeouts.headersMs, config.timeouts.requestMs),
     },
     proxiedFastPath(deps, callback),
   );
+  // TLS 1.2 clients without tickets resume by session id: node:tls needs the cache supplied.
+  attachSessionCache(server, new TlsSessionCache());
   // CONNECT never reaches the request handler: answer it with the same clean 405 page, then close.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     const res = new ServerResponse(req);
