@@ -20,6 +20,23 @@ export function certState(cert: CertificateFacts, registration: Registration | u
   return state === 'active' ? 'registered' : state;
 }
 
+type CertInfoView = Parameters<typeof gatewayPages.certInfo>[1];
+
+/** What the cert-info page shows of the presented certificate: `/auth/cert` and the renewal answer alike. */
+export function certInfoView(deps: GatewayDeps, cert: CertificateFacts, registration: Registration | undefined, now: number, renewal: CertInfoView['renewal']): CertInfoView {
+  return {
+    serial: displaySerial(cert.serial),
+    issuer: cert.issuer,
+    subject: cert.subject,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    daysLeft: certDaysLeft(cert.notAfter, now, deps.config.timeZone),
+    state: certState(cert, registration, now),
+    ...(registration ? { operatorId: registration.operatorId, usage: usageOf(registration) } : {}),
+    ...(renewal ? { renewal } : {}),
+  };
+}
+
 export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
   return async function showCertInfoHandler(ctx) {
     const cert = ctx.state.cert;
@@ -33,17 +50,7 @@ export function showCertInfo(deps: GatewayDeps): GatewayMiddleware {
     sendPage(
       ctx,
       200,
-      gatewayPages.certInfo(pageFrame(ctx, deps), {
-        serial: displaySerial(cert.serial),
-        issuer: cert.issuer,
-        subject: cert.subject,
-        notBefore: cert.notBefore,
-        notAfter: cert.notAfter,
-        daysLeft: certDaysLeft(cert.notAfter, now, deps.config.timeZone),
-        state: certState(cert, registration, now),
-        ...(registration ? { operatorId: registration.operatorId, usage: usageOf(registration) } : {}),
-        renewal: await renewalProps(deps, cert, registration, now),
-      }),
+      gatewayPages.certInfo(pageFrame(ctx, deps), certInfoView(deps, cert, registration, now, await renewalProps(deps, cert, registration, now))),
     );
   };
 }

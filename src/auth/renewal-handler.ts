@@ -5,7 +5,6 @@ import { errors } from '../errors/certgate-error.js';
 import { gatewayPages } from '../pages/gateway-pages.js';
 import { pageFrame, sendPage } from '../kernel/respond.js';
 import { registryField } from '../store/keys.js';
-import { displaySerial } from '../tls/serial.js';
 import type { CertificateFacts } from '../tls/certificate.js';
 import { type Application, publicState } from '../applications/application.js';
 import { ApplicationRefused } from '../applications/problems.js';
@@ -13,8 +12,7 @@ import type { RenewalProps } from '../pages/views/renewal.js';
 import type { RenewalError } from '../pages/messages/admin-ja.js';
 import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
-import { certState } from './cert-info-handler.js';
-import { certDaysLeft } from '../time/renewal.js';
+import { certInfoView } from './cert-info-handler.js';
 import { renewalProps } from './renewal-state.js';
 import { checkCsrf } from './csrf.js';
 import { readForm } from './form-body.js';
@@ -26,17 +24,7 @@ function send(ctx: GatewayContext, deps: GatewayDeps, status: number, cert: Cert
   sendPage(
     ctx,
     status,
-    gatewayPages.certInfo(pageFrame(ctx, deps), {
-      serial: displaySerial(cert.serial),
-      issuer: cert.issuer,
-      subject: cert.subject,
-      notBefore: cert.notBefore,
-      notAfter: cert.notAfter,
-      daysLeft: certDaysLeft(cert.notAfter, now, deps.config.timeZone),
-      state: certState(cert, registration, now),
-      ...(registration ? { operatorId: registration.operatorId } : {}),
-      renewal,
-    }),
+    gatewayPages.certInfo(pageFrame(ctx, deps), certInfoView(deps, cert, registration, now, renewal)),
   );
 }
 
