@@ -2,10 +2,11 @@
 // (parse once, check every request). Renegotiation is disabled on every socket, so the certificate
 // cannot change under the cached facts. The parsed facts are also kept per DER hash, so the next
 // connection with the same certificate does not parse it again.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { readCertificate, type CertificateFacts } from '../tls/certificate.js';
 import { findIssuingCa, type TrustedCa } from '../tls/trusted-cas.js';
+import { peerCertificateDer } from '../tls/peer-der.js';
 
 export type PeerCertificate =
   | { present: false }
@@ -30,7 +31,8 @@ const factsByDer = new Map<string, CertificateFacts | null>();
 
 /** Parsed facts of `der` (undefined when undecodable), from the DER-hash cache when present. */
 export function factsOf(der: Buffer): CertificateFacts | undefined {
-  const key = createHash('sha256').update(der).digest('base64');
+  // One-shot hash: no Hash object per new connection.
+  const key = hash('sha256', der, 'base64');
   const hit = factsByDer.get(key);
   if (hit !== undefined) {
     factsByDer.delete(key);
@@ -66,11 +68,11 @@ export function peerCertificateOf(socket: TLSSocket, trustedCas: readonly Truste
 }
 
 function inspect(socket: TLSSocket, trustedCas: readonly TrustedCa[]): PeerCertificate {
-  // The DER alone: getPeerCertificate() would build the whole decoded object (names, extensions,
-  // fingerprints) only to throw it away.
-  const raw = socket.getPeerX509Certificate()?.raw;
+  // The DER alone, from the TLS session: getPeerCertificate() would build the whole decoded object
+  // and getPeerX509Certificate() makes OpenSSL decode the certificate again (see tls/peer-der.ts).
+  const raw = peerCertificateDer(socket);
   // A resumed TLS 1.3 session may report `authorized` with no certificate at all.
-  if (!raw || raw.length === 0) return { present: false };
+  if (!raw) return { present: false };
   const facts = factsOf(raw);
   const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined;
   // OpenSSL has verified the chain against the same CA file when it says `authorized`; the

@@ -127,8 +127,10 @@ export function derElements(der: Buffer): Buffer[] {
   return out;
 }
 
-function derHeader(der: Buffer, pos: number): { contentStart: number; end: number } {
+/** The element at `pos`: its tag byte, where its content starts and where it ends (single-byte tags only). */
+export function derHeader(der: Buffer, pos: number): { tag: number; contentStart: number; end: number } {
   if (pos + 2 > der.length) throw new Error('malformed DER: truncated');
+  if ((der[pos]! & 0x1f) === 0x1f) throw new Error('malformed DER: multi-byte tag');
   let len = der[pos + 1]!;
   let start = pos + 2;
   if (len & 0x80) {
@@ -139,5 +141,5 @@ function derHeader(der: Buffer, pos: number): { contentStart: number; end: numbe
     start += n;
   }
   if (start + len > der.length) throw new Error('malformed DER: truncated');
-  return { contentStart: start, end: start + len };
+  return { tag: der[pos]!, contentStart: start, end: start + len };
 }
