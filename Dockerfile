@@ -12,9 +12,11 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:24-bookworm-slim
 # The ops listener (metrics, readiness) stays on loopback unless CERTGATE_OPS_LISTEN says otherwise.
+# OPENSSL_CONF: the gateway's OpenSSL settings (README "TLS": one TLS 1.3 ticket per full handshake).
 ENV NODE_ENV=production \
     CERTGATE_LISTEN=0.0.0.0:8443 \
-    CERTGATE_OPS_LISTEN=127.0.0.1:9090
+    CERTGATE_OPS_LISTEN=127.0.0.1:9090 \
+    OPENSSL_CONF=/app/bin/certgate-openssl.cnf
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -182,18 +182,21 @@ export const HANDSHAKE_ROWS = {
 export async function handshakes(stack: BenchStack, s: Settings): Promise<Array<Row<HandshakeResult>>> {
   const request = `GET / HTTP/1.1\r\nHost: localhost\r\nCookie: ${stack.cookie}\r\nConnection: close\r\n\r\n`;
   const R = HANDSHAKE_ROWS;
-  const list: Array<[string, number | undefined, string | undefined, 'ticket' | 'session-id' | undefined]> = [
-    [R.gateway, stack.gw.port, undefined, undefined],
-    [R.bare, stack.barePort, undefined, undefined],
-    [R.nginx, stack.nginxProxyPort, nginxSkip(stack, false), undefined],
-    [R.nginxAuth, stack.nginxAuthPort, nginxSkip(stack, true), undefined],
-    [R.gatewayTicket, stack.gw.port, undefined, 'ticket'],
-    [R.gatewaySessionId, stack.gw.port, undefined, 'session-id'],
-    [R.bareTicket, stack.barePort, undefined, 'ticket'],
-    [R.nginxTicket, stack.nginxProxyPort, nginxSkip(stack, false), 'ticket'],
-    [R.nginxSessionId, stack.nginxProxyPort, nginxSkip(stack, false), 'session-id'],
+  const all: Array<[keyof typeof R, number | undefined, string | undefined, 'ticket' | 'session-id' | undefined]> = [
+    ['gateway', stack.gw.port, undefined, undefined],
+    ['bare', stack.barePort, undefined, undefined],
+    ['nginx', stack.nginxProxyPort, nginxSkip(stack, false), undefined],
+    ['nginxAuth', stack.nginxAuthPort, nginxSkip(stack, true), undefined],
+    ['gatewayTicket', stack.gw.port, undefined, 'ticket'],
+    ['gatewaySessionId', stack.gw.port, undefined, 'session-id'],
+    ['bareTicket', stack.barePort, undefined, 'ticket'],
+    ['nginxTicket', stack.nginxProxyPort, nginxSkip(stack, false), 'ticket'],
+    ['nginxSessionId', stack.nginxProxyPort, nginxSkip(stack, false), 'session-id'],
   ];
-  const targets = list.map(([name, port, skipped, resume]): Target<HandshakeResult> => {
+  // BENCH_HANDSHAKE_ROWS narrows the phase to the rows being worked on (e.g. gateway,bare).
+  const list = s.handshakeRows.length === 0 ? all : all.filter(([key]) => s.handshakeRows.includes(key));
+  const targets = list.map(([key, port, skipped, resume]): Target<HandshakeResult> => {
+    const name = R[key];
     if (!port) return { name, ...(skipped ? { skipped } : {}) };
     const common = { mode: 'handshake' as const, port, certPem: stack.tls.certPem, keyPem: stack.tls.keyPem, caPem: stack.tls.caPem, request, concurrency: s.handshakeConcurrency };
     const spec = resume ? { ...common, resume } : common;

@@ -6,6 +6,8 @@ export interface Settings {
   quick: boolean;
   /** BENCH_ONLY: run only these phases (keepalive, handshakes, storm, registry); empty = all. */
   only: string[];
+  /** BENCH_HANDSHAKE_ROWS: only these handshake rows (keys of HANDSHAKE_ROWS, e.g. gateway,bare); empty = all. */
+  handshakeRows: string[];
   /** Warm-up per target before its first measured round (the JIT compiles 15–20 s into a load). */
   warmupS: number;
   /** Length of one measured round per target. */
@@ -38,17 +40,25 @@ function envIntOrZero(name: string, fallback: number): number {
 
 export const PHASES = ['keepalive', 'handshakes', 'storm', 'registry'];
 
-export function loadSettings(): Settings {
-  const quick = process.env.BENCH_QUICK === '1';
-  const only = (process.env.BENCH_ONLY ?? '')
+/** Keys of the handshake rows (measure.ts HANDSHAKE_ROWS), for BENCH_HANDSHAKE_ROWS. */
+export const HANDSHAKE_ROW_KEYS = ['gateway', 'bare', 'nginx', 'nginxAuth', 'gatewayTicket', 'gatewaySessionId', 'bareTicket', 'nginxTicket', 'nginxSessionId'];
+
+function list(name: string, allowed: string[]): string[] {
+  const items = (process.env[name] ?? '')
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '');
-  const unknown = only.filter((p) => !PHASES.includes(p));
-  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown phase ${unknown.join(', ')}; use ${PHASES.join(', ')}`);
+  const unknown = items.filter((p) => !allowed.includes(p));
+  if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(', ')}; use ${allowed.join(', ')}`);
+  return items;
+}
+
+export function loadSettings(): Settings {
+  const quick = process.env.BENCH_QUICK === '1';
   return {
     quick,
-    only,
+    only: list('BENCH_ONLY', PHASES),
+    handshakeRows: list('BENCH_HANDSHAKE_ROWS', HANDSHAKE_ROW_KEYS),
     warmupS: envIntOrZero('BENCH_WARMUP', quick ? 1 : 20),
     durationS: envInt('BENCH_DURATION', quick ? 3 : 10),
     rounds: envInt('BENCH_ROUNDS', quick ? 1 : 3),
