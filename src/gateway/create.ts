@@ -31,6 +31,7 @@ import { ApplicationService } from '../applications/application-service.js';
 import { ApplicationStore } from '../applications/application-store.js';
 import { newTicketKeys, rotateTicketKeys } from './ticket-keys.js';
 import { attachSessionCache, SESSION_CACHE_DEFAULTS, TlsSessionCache } from '../tls/session-cache.js';
+import { SERVER_TLS_POLICY } from '../tls/server-policy.js';
 import { createGatewayApp } from './app.js';
 import { proxiedFastPath } from './fast-path.js';
 import type { GatewayDeps } from './deps.js';
@@ -122,7 +123,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       // Ask for a certificate but let the gate render a friendly page when it is missing or bad.
       requestCert: true,
       rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
+      // TLS ≥ 1.2, ECDHE + AEAD only, server's order (README "TLS").
+      ...SERVER_TLS_POLICY,
       handshakeTimeout: config.timeouts.handshakeMs,
       ticketKeys: options.ticketKeys ?? newTicketKeys(),
       // Tickets and session ids live as long as the session-id cache keeps a session (seconds).

@@ -11,6 +11,7 @@ import { errors } from '../errors/certgate-error.js';
 import { pemBlocks } from '../tls/certificate.js';
 import { summarise, type MaterialSummary } from '../tls/material-summary.js';
 import { crlDers, verifyCrl, type VerifiedCrl } from '../tls/crl.js';
+import { SERVER_TLS_POLICY } from '../tls/server-policy.js';
 import type { Revocation } from '../tls/revocation.js';
 import { trustedCaFromDer, type TrustedCa } from '../tls/trusted-cas.js';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material.js';
@@ -134,7 +135,8 @@ export class MaterialReloader {
         cert: next.cert,
         key: next.key,
         ca: next.ca,
-        minVersion: 'TLSv1.2',
+        // The same protocol choices as the first context (tls/server-policy.ts), not node's defaults.
+        ...SERVER_TLS_POLICY,
         // Keep the session-ticket keys: tickets already issued (and shared by cluster workers) stay valid.
         ticketKeys: server.getTicketKeys(),
       });
