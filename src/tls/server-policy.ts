@@ -19,13 +19,14 @@ export const SERVER_CIPHERS = [
   'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
-/** Key-exchange groups, preferred first: X25519 is what browsers and OpenSSL send a key share for. */
-export const SERVER_GROUPS = 'X25519:P-256:P-384';
-
-/** Spread into createServer and every setSecureContext: a reload must not fall back to node's defaults. */
-export const SERVER_TLS_POLICY: Pick<TlsOptions & SecureContextOptions, 'minVersion' | 'ciphers' | 'ecdhCurve' | 'honorCipherOrder'> = {
+/**
+ * Spread into createServer and every setSecureContext: a reload must not fall back to node's defaults.
+ * Key-exchange groups are deliberately not pinned: OpenSSL's defaults put X25519 first (what browsers
+ * send a key share for), and a newer OpenSSL (3.5, in node 24) adds the post-quantum hybrid
+ * X25519MLKEM768 ahead of it; a fixed list here would switch that off.
+ */
+export const SERVER_TLS_POLICY: Pick<TlsOptions & SecureContextOptions, 'minVersion' | 'ciphers' | 'honorCipherOrder'> = {
   minVersion: 'TLSv1.2',
   ciphers: SERVER_CIPHERS,
-  ecdhCurve: SERVER_GROUPS,
   honorCipherOrder: true,
 };
