@@ -42,9 +42,10 @@ export function peerCertificateDer(socket: TLSSocket): Buffer | undefined {
     const der = peerDerOfSession(session);
     // Do not leave the session's master secret lying in the heap until the next collection.
     session.fill(0);
-    if (der !== undefined) return der ?? undefined;
+    if (der) return der;
   }
-  // No session or an unexpected layout: ask OpenSSL through the slower documented call.
+  // No session, an unexpected layout, or a session without a certificate: ask OpenSSL through the
+  // documented call (cheap when there is no certificate, so "none" is always OpenSSL's own answer).
   const raw = socket.getPeerX509Certificate()?.raw;
   return raw && raw.length > 0 ? raw : undefined;
 }
