@@ -17,7 +17,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/headers.
 import { signedHeadersFor } from '../proxy/proxy-middleware.js';
 import { peerCertificateOf } from './peer-certificate.js';
 import { registryVerdict, tlsVerdict } from './cert-verdict.js';
-import { lookupGate } from './request-lookup.js';
+import { localGate, lookupGate } from './request-lookup.js';
 import { normaliseTarget } from './middleware/request-target.js';
 import { BASELINE_HEADERS } from './middleware/security-headers.js';
 import { routeKindOf } from './routes.js';
@@ -42,7 +42,7 @@ function pathOf(url: string): string {
 
 /** The mTLS listener's request handler: proxied requests that pass every step here, the rest to `koa`. */
 export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
-  const { config, sessions, redis } = deps;
+  const { config, sessions } = deps;
   const kindOf = routeKindOf(config.api.prefix);
 
   return function handleRequest(req, res) {
@@ -71,29 +71,41 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
     const cookie = sessionCookieOn(socket, req.headers.cookie, config.keys.cookie);
     if (!cookie) return toKoa();
 
-    // Step 1 (registry) with step 2 (maintenance), and step 3's read-only session verdict: one round trip.
+    // Step 1 (registry) with step 2 (maintenance), and step 3's read-only session verdict: from the
+    // local copies when they answer (no store call, no promise), else one round trip.
     const certField = registryField(cert.issuerId, cert.serial);
+    const localFacts = localGate(deps.registrations, deps.maintenance, cert.issuerId, cert.serial, handoff.now);
+    const localSession = localFacts && sessions.peekLocal(cookie.userId, cookie.sid, certField, handoff.now);
+    if (localFacts && localSession && passes(deps, localFacts, { status: 'ok', session: localSession }, handoff.now)) {
+      return proxy(deps, req, res, handoff, cert, localSession).then(finish, unexpected);
+    }
     // Same reads, same deadline as the koa chain's gate (certificate-gate.ts): past it, 503.
     const deadline = storeDeadlineMs(deps);
-    const gate = lookupGate(redis, deps.maintenance, cert.issuerId, cert.serial, deadline, handoff.now);
+    const gate = lookupGate(deps.registrations, deps.maintenance, cert.issuerId, cert.serial, deadline, handoff.now);
     const result = storeCallWithin(deadline, () => sessions.peek(cookie.userId, cookie.sid, certField, handoff.now));
     gate.catch(ignore);
     result.catch(ignore);
     handoff.gate = gate;
     handoff.sessionLookup = { userId: cookie.userId, sid: cookie.sid, result };
-    return Promise.all([gate, result]).then(
-      async ([facts, peeked]) => {
-        if (!passes(deps, facts, peeked, handoff.now)) return toKoa();
-        if ((await proxy(deps, req, res, handoff, cert, peeked.session)) === 'to-koa') return toKoa();
-        return undefined;
-      },
-      toKoa, // a store failure: the koa chain turns the same rejected read into the 503 page
-    ).catch((err: unknown) => {
+    return Promise.all([gate, result])
+      .then(
+        async ([facts, peeked]) => {
+          if (!passes(deps, facts, peeked, handoff.now)) return toKoa();
+          return finish(await proxy(deps, req, res, handoff, cert, peeked.session));
+        },
+        toKoa, // a store failure: the koa chain turns the same rejected read into the 503 page
+      )
+      .catch(unexpected);
+
+    function finish(outcome: 'done' | 'to-koa'): unknown {
+      return outcome === 'to-koa' ? toKoa() : undefined;
+    }
+    function unexpected(err: unknown): unknown {
       // Unexpected (a bug, not the store or the upstream): the koa chain's error page logs and renders it.
       if (res.headersSent) return void res.destroy();
       handoff.upstreamError = err;
       return toKoa();
-    });
+    }
   };
 }
 

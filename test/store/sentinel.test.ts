@@ -8,16 +8,34 @@ import { SENTINEL_MASTER } from '../../scripts/redis-topology.js';
 import { storeCall } from '../../src/store/redis.js';
 import { topology, storeFor } from '../helpers/topology.js';
 import { runStoreContract } from '../helpers/store-contract.js';
+import { runLocalCopyContract } from '../helpers/local-copy-contract.js';
+import { feedLive, invalidationOf } from '../helpers/local-copy.js';
+import { InvalidationFeed } from '../../src/store/invalidation-feed.js';
+import { RegistrationReader } from '../../src/registry/registration-reader.js';
+import { encodeRegistration } from '../../src/registry/registration.js';
+import { keys, trackedPrefixes } from '../../src/store/keys.js';
 
 const top = await topology('sentinel');
 t.teardown(() => top.stop());
 await runStoreContract(t, top);
+await runLocalCopyContract(t, top);
 
 t.test('planned switch-over: the client follows the new primary', async (t) => {
   const store = await storeFor(top, { commandTimeoutMs: 500 });
   t.teardown(() => store.disconnect());
   const before = (await top.primaryPorts())[0];
   await storeCall(() => store.set('cg:switch', 'before'));
+  // A local copy kept from the old primary (src/store/local-copy.ts).
+  const feed = new InvalidationFeed(store, { prefixes: trackedPrefixes });
+  t.teardown(() => feed.stop());
+  const registrations = new RegistrationReader(store, feed);
+  feed.start();
+  await feedLive(feed);
+  const key = keys.registration('5e1f', 'AB01');
+  await store.set(key, encodeRegistration({ issuerId: '5e1f', serial: 'AB01', operatorId: 'OP1', addedAt: 0 }));
+  await registrations.read('5e1f', 'AB01', 0);
+  t.ok(registrations.local('5e1f', 'AB01', 0), 'kept before the switch-over');
+  const generation = feed.generation;
   const sentinel = new Redis({ port: top.sentinels[0]!.port, host: '127.0.0.1' });
   t.teardown(() => sentinel.disconnect());
   await sentinel.call('SENTINEL', 'FAILOVER', SENTINEL_MASTER);
@@ -51,6 +69,16 @@ t.test('planned switch-over: the client follows the new primary', async (t) => {
     await new Promise((r) => setTimeout(r, 50));
   }
   t.equal(await direct.get('cg:switch'), 'last', 'and keeps landing there');
+
+  // The tracking link to the old primary ended with it; the copy was dropped and follows the new primary.
+  await feedLive(feed);
+  t.ok(feed.generation > generation, 'the tracking link was replaced');
+  t.equal(registrations.local('5e1f', 'AB01', 0), undefined, 'nothing kept from the old primary');
+  t.equal((await registrations.read('5e1f', 'AB01', 0))?.operatorId, 'OP1');
+  const reported = invalidationOf(feed, key);
+  await direct.set(key, encodeRegistration({ issuerId: '5e1f', serial: 'AB01', operatorId: 'OP2', addedAt: 0 }));
+  await reported;
+  t.equal(registrations.local('5e1f', 'AB01', 0), undefined, 'a write on the new primary is reported');
   t.ok([...errors].every((c) => c === 'STORE_UNAVAILABLE'), `failures meanwhile are store-unavailable only (${[...errors].join(', ') || 'none'})`);
 });
 
