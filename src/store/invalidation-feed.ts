@@ -1,6 +1,6 @@
 // Redis client tracking in broadcast mode on every primary: tells the gateway's local copies
 // (local-copy.ts) which keys changed, and whether a copy may be trusted at all — only while every
-// primary has a live tracking link (ARCHITECTURE.md "Local copies": the bound and why it holds).
+// primary has a live tracking link (ARCHITECTURE.md "Caches on the request path": the bound and why it holds).
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { jitteredBackoff } from './redis.js';

@@ -1,6 +1,6 @@
 // A bounded in-process copy of store values, answered only while the invalidation feed is live:
 // a changed key is dropped when Redis reports it, everything is dropped when a tracking link goes
-// down or comes up, and no entry is older than maxAgeMs whatever happens (ARCHITECTURE.md "Local copies").
+// down or comes up, and no entry is older than maxAgeMs whatever happens (ARCHITECTURE.md "Caches on the request path").
 import type { InvalidationFeed } from './invalidation-feed.js';
 
 export interface LocalCopyBound {
