@@ -3,9 +3,9 @@ import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import { errors } from '../errors/certgate-error.js';
-import { isUserId } from '../users/user-id.js';
+import { isUserId } from '../store/user-id.js';
 import { defineScripts } from '../store/scripts.js';
-import { readUserHashes } from '../users/user-index.js';
+import { readUserHashes } from '../store/user-scan.js';
 import { SESSION_SCRIPTS, type SessionScripts } from './session-scripts.js';
 
 export type { SessionRecord, TouchResult } from '../kernel/facts.js';
