@@ -1,9 +1,11 @@
 // Lua scripts of the lockout rule and of a successful login, each on one user's `{u:}` slot.
 // An attempt first reserves a slot (refused when locked, or when failures + attempts in flight have
 // reached the threshold), so a burst can never run more argon2 checks than the threshold allows.
-// The lock rule and the session are changed only through their owners' fragments (users/lock-rule.ts,
-// session/session-lua.ts): the scripts stay atomic with the user record on the user's slot.
+// The user record, the lock rule and the session are read and changed only through their owners'
+// fragments (users/user-lua.ts, users/lock-rule.ts, session/session-lua.ts): the scripts stay atomic
+// with the user record on the user's slot without spelling anyone's fields.
 import { LOCK_RULE } from '../users/lock-rule.js';
+import { USER_LOGIN } from '../users/user-lua.js';
 import { SESSION_CREATE, SESSION_DROP, SESSION_LIVE } from '../session/session-lua.js';
 
 export const ATTEMPT_SCRIPTS = {
@@ -16,10 +18,10 @@ export const ATTEMPT_SCRIPTS = {
    */
   cgAttemptReserve: {
     numberOfKeys: 3,
-    lua: `${LOCK_RULE}${SESSION_DROP}
-local u = redis.call('HMGET', KEYS[1], 'operator', 'hash', 'mustChange', 'history')
-if not u[2] then return {'unknown'} end
-if ARGV[5] ~= '' and (u[1] or '') ~= ARGV[5] then return {'foreign'} end
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_DROP}
+local u = user_login_facts(KEYS[1])
+if not u then return {'unknown'} end
+if ARGV[5] ~= '' and (u.operator or '') ~= ARGV[5] then return {'foreign'} end
 if lock_is_locked(KEYS[1]) then return {'locked'} end
 local now = tonumber(ARGV[2])
 local threshold = tonumber(ARGV[4])
@@ -32,7 +34,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if lock_failures(KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= threshold then return {'busy'} end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
-return {'ok', u[1] or '', u[2], u[3] or '0', u[4] or '[]'}`,
+return {'ok', u.operator or '', u.hash, u.mustChange or '0', u.history or '[]'}`,
   },
   /** KEYS: attempts. ARGV: token. The attempt ended without a verdict (overload, error). */
   cgAttemptRelease: {
@@ -46,9 +48,9 @@ return {'ok', u[1] or '', u[2], u[3] or '0', u[4] or '[]'}`,
    */
   cgAttemptFail: {
     numberOfKeys: 3,
-    lua: `${LOCK_RULE}${SESSION_DROP}
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_DROP}
 redis.call('ZREM', KEYS[2], ARGV[1])
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', 0} end
+if not user_exists(KEYS[1]) then return {'gone', 0} end
 local verdict, f = lock_count_failure(KEYS[1], ARGV[2], tonumber(ARGV[3]))
 if verdict == 'locked-now' then session_drop(KEYS[3]) end
 return {verdict, f}`,
@@ -62,11 +64,11 @@ return {verdict, f}`,
    */
   cgLoginSuccess: {
     numberOfKeys: 3,
-    lua: `${LOCK_RULE}${SESSION_LIVE}${SESSION_CREATE}
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_LIVE}${SESSION_CREATE}
 redis.call('ZREM', KEYS[2], ARGV[1])
-local u = redis.call('HMGET', KEYS[1], 'hash', 'operator', 'name', 'roles', 'mustChange')
-if not u[1] then return {'gone'} end
-if u[1] ~= ARGV[2] or u[2] ~= ARGV[3] then return {'stale'} end
+local u = user_login_facts(KEYS[1])
+if not u then return {'gone'} end
+if u.hash ~= ARGV[2] or u.operator ~= ARGV[3] then return {'stale'} end
 if lock_is_locked(KEYS[1]) then return {'locked'} end
 local now = tonumber(ARGV[4])
 local idle = tonumber(ARGV[6])
@@ -77,10 +79,10 @@ if session_live(KEYS[3], now, idle, maxAge) then
   if ARGV[5] == 'reject' then return {'multiple-login'} end
   replaced = '1'
 end
-redis.call('HSET', KEYS[1], 'lastLoginAt', ARGV[4])
-session_create(KEYS[3], {sid = ARGV[9], cert = ARGV[10], operator = u[2], roles = u[4] or '', name = u[3] or '', mustChange = u[5] or '0'},
+user_logged_in(KEYS[1], ARGV[4])
+session_create(KEYS[3], {sid = ARGV[9], cert = ARGV[10], operator = u.operator, roles = u.roles or '', name = u.name or '', mustChange = u.mustChange or '0'},
   ARGV[4], now, idle, maxAge, tonumber(ARGV[8]))
-return {'ok', replaced, u[5] or '0'}`,
+return {'ok', replaced, u.mustChange or '0'}`,
   },
   /**
    * KEYS: certLoginFailures. ARGV: limit, cooldownMs → {1, count} counted (the attempt may go on) |

@@ -10,7 +10,15 @@ export interface Source {
 
 export interface Finding {
   path: string;
-  rule: 'session-key-in-lua' | 'session-keys-undeclared' | 'session-field-in-lua' | 'session-key-in-code' | 'lock-field' | 'maintenance-key' | 'owner-field-unknown';
+  rule:
+    | 'session-key-in-lua'
+    | 'user-key-in-lua'
+    | 'keys-undeclared'
+    | 'session-field-in-lua'
+    | 'session-key-in-code'
+    | 'lock-field'
+    | 'maintenance-key'
+    | 'owner-field-unknown';
   detail: string;
 }
 
@@ -20,6 +28,8 @@ export interface Coverage {
   redisCalls: number;
   /** Scripts (name → KEYS names) that take the session key, outside session/. */
   sessionScripts: Map<string, string[]>;
+  /** Scripts (name → KEYS names) that take the user record's key, outside users/. */
+  userScripts: Map<string, string[]>;
   /** Places outside session/ that name keys.session / keys.sessionEnded in code. */
   sessionKeyUses: number;
 }
@@ -151,15 +161,15 @@ export function redisCalls(lua: string): string[][] {
   return out;
 }
 
-/** Lua text with every call of a `session_…` function removed (what those calls pass is theirs). */
-function withoutSessionCalls(lua: string): string {
+/** Lua text with every call of the owner's functions removed (what those calls pass is theirs). */
+function withoutCalls(lua: string, prefix: RegExp): string {
   let out = lua;
   for (;;) {
-    const m = /\bsession_\w+\s*\(/.exec(out);
+    const m = new RegExp(`\\b(?:${prefix.source})\\w*\\s*\\(`).exec(out);
     if (!m) return out;
     const open = m.index + m[0].length - 1;
     const inner = balanced(out, open);
-    out = out.slice(0, m.index) + '<session-call>' + out.slice(open + inner.length + 2);
+    out = out.slice(0, m.index) + '<owner-call>' + out.slice(open + inner.length + 2);
   }
 }
 
@@ -181,13 +191,23 @@ export function declaredKeys(doc: string): string[] | undefined {
   return m[1]!.split(',').map((k) => k.trim()).filter(Boolean);
 }
 
-const SESSION_KEY_NAMES = new Set(['session', 'session-ended']);
+/**
+ * Records a script outside their owner may take as KEYS (named so in its doc comment) but touch only
+ * through the owner's Lua functions: the session (session/session-lua.ts) and the user record
+ * (users/user-lua.ts, users/lock-rule.ts).
+ */
+const SCRIPT_RECORDS = [
+  { rule: 'session-key-in-lua', owner: 'session', names: new Set(['session', 'session-ended']), prefix: /session_/ },
+  { rule: 'user-key-in-lua', owner: 'users', names: new Set(['user']), prefix: /user_|lock_/ },
+] as const;
 const SESSION_ONLY_FIELDS = ['sid', 'cert', 'lastSeen'];
 const LOCK_FIELD_NAMES = ['locked', 'lockedAt', 'lockedReason', 'failures'];
 
 export interface Owners {
   /** Folder prefix owning the session hash. */
   session: string;
+  /** Folder prefix owning the user record. */
+  users: string;
   /** File owning the lock rule's fields. */
   lockRule: string;
   /** File owning the maintenance hash. */
@@ -199,7 +219,7 @@ export interface Owners {
 
 export function checkOwners(sources: Source[], owners: Owners): { findings: Finding[]; coverage: Coverage } {
   const findings: Finding[] = [];
-  const coverage: Coverage = { luaStrings: 0, redisCalls: 0, sessionScripts: new Map(), sessionKeyUses: 0 };
+  const coverage: Coverage = { luaStrings: 0, redisCalls: 0, sessionScripts: new Map(), userScripts: new Map(), sessionKeyUses: 0 };
   for (const { path, text } of sources) {
     const add = (rule: Finding['rule'], detail: string) => findings.push({ path, rule, detail });
     const inSession = path.startsWith(owners.session);
@@ -226,26 +246,28 @@ export function checkOwners(sources: Source[], owners: Owners): { findings: Find
       }
     }
 
-    // Scripts defined outside session/: the session key is passed to session_… fragments only.
-    if (!inSession) {
-      for (const m of text.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*(\w+):\s*\{\s*numberOfKeys:\s*(\d+),\s*lua:\s*`/g)) {
-        const name = m[2]!;
-        const body = tokens.find((t) => t.kind === 'template' && t.start === m.index + m[0].length - 1)?.text ?? '';
-        const names = declaredKeys(m[1]!);
-        const count = Number(m[3]);
-        if (!names || names.length !== count) {
-          add('session-keys-undeclared', `${name}: the doc comment must name its ${count} KEYS ("KEYS: a, b, …")`);
-          continue;
+    // Scripts: a record's key goes only to its owner's Lua functions, unless the script is the owner's.
+    for (const m of text.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*(\w+):\s*\{\s*numberOfKeys:\s*(\d+),\s*lua:\s*`/g)) {
+      const name = m[2]!;
+      const body = tokens.find((t) => t.kind === 'template' && t.start === m.index + m[0].length - 1)?.text ?? '';
+      const names = declaredKeys(m[1]!);
+      const count = Number(m[3]);
+      if (!names || names.length !== count) {
+        add('keys-undeclared', `${name}: the doc comment must name its ${count} KEYS ("KEYS: a, b, …")`);
+        continue;
+      }
+      for (const record of SCRIPT_RECORDS) {
+        const ownerDir = record.owner === 'session' ? owners.session : owners.users;
+        if (path.startsWith(ownerDir)) continue;
+        const idx = names.flatMap((k, i) => (record.names.has(k) ? [i + 1] : []));
+        for (const c of body.matchAll(new RegExp(`\\b(?:${record.prefix.source})\\w*\\s*\\(\\s*KEYS\\[(\\d+)\\]`, 'g'))) {
+          if (!idx.includes(Number(c[1]))) add('keys-undeclared', `${name}: KEYS[${c[1]}] goes to a ${record.owner} fragment but is declared "${names[Number(c[1]) - 1]}"`);
         }
-        const sessionIdx = names.flatMap((k, i) => (SESSION_KEY_NAMES.has(k) ? [i + 1] : []));
-        for (const c of body.matchAll(/\bsession_\w+\s*\(\s*KEYS\[(\d+)\]/g)) {
-          if (!sessionIdx.includes(Number(c[1]))) add('session-keys-undeclared', `${name}: KEYS[${c[1]}] goes to a session fragment but is declared "${names[Number(c[1]) - 1]}"`);
-        }
-        if (sessionIdx.length === 0) continue;
-        coverage.sessionScripts.set(name, names);
-        const rest = withoutSessionCalls(body);
-        for (const i of sessionIdx) {
-          if (new RegExp(`KEYS\\[${i}\\]`).test(rest)) add('session-key-in-lua', `${name}: KEYS[${i}] (${names[i - 1]}) is used outside a session_… fragment call`);
+        if (idx.length === 0) continue;
+        (record.owner === 'session' ? coverage.sessionScripts : coverage.userScripts).set(name, names);
+        const rest = withoutCalls(body, record.prefix);
+        for (const i of idx) {
+          if (new RegExp(`KEYS\\[${i}\\]`).test(rest)) add(record.rule, `${name}: KEYS[${i}] (${names[i - 1]}) is used outside a call of the ${record.owner} fragments`);
         }
       }
     }

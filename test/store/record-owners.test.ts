@@ -1,6 +1,7 @@
 // One owner per stored record (ARCHITECTURE.md "Stores and keys"): only session/ touches the session
-// hash (other scripts pass its key to session/'s Lua fragments), only users/lock-rule.ts spells the
-// lock rule's fields, only maintenance/maintenance-store.ts reads or writes the maintenance hash.
+// hash and only users/ the user record (other scripts pass their keys to the owners' Lua fragments),
+// only users/lock-rule.ts spells the lock rule's fields, only maintenance/maintenance-store.ts reads
+// or writes the maintenance hash.
 // The same checker is first shown to catch each kind of stray, so the scan of src/ cannot pass by
 // reading nothing.
 import t from 'tap';
@@ -14,6 +15,7 @@ import { LOCK_FIELDS } from '../../src/users/lock-rule.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const owners = {
   session: 'src/session/',
+  users: 'src/users/',
   lockRule: 'src/users/lock-rule.ts',
   maintenance: 'src/maintenance/maintenance-store.ts',
   sessionFields: SESSION_FIELDS,
@@ -42,9 +44,14 @@ t.test('the checker catches each kind of stray', async (t) => {
     'the session key through a local variable');
   t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user, session', 2, "redis.call('HGET', KEYS[2], 'sid')") }]).sort(), ['session-field-in-lua', 'session-key-in-lua'],
     'a session-only field name');
-  t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user, attempts', 2, 'session_drop(KEYS[2])') }]), ['session-keys-undeclared'],
+  t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user, attempts', 2, 'session_drop(KEYS[2])') }]), ['keys-undeclared'],
     'a session fragment given a key the doc calls something else');
-  t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user', 2, "redis.call('DEL', KEYS[2])") }]), ['session-keys-undeclared'], 'KEYS not all named');
+  t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user', 2, "redis.call('DEL', KEYS[2])") }]), ['keys-undeclared'], 'KEYS not all named');
+  t.same(rulesOf([{ path: 'src/auth/x.ts', text: script('user, attempts', 2, "local u = redis.call('HMGET', KEYS[1], 'hash', 'operator')") }]), ['user-key-in-lua'],
+    'a login script reading the user record itself');
+  t.same(rulesOf([{ path: 'src/auth/x.ts', text: script('user, attempts', 2, "if lock_is_locked(KEYS[1]) then return 1 end\nlocal u = user_login_facts(KEYS[1])\nredis.call('ZREM', KEYS[2], ARGV[1])") }]), [],
+    'the user record only through users/ fragments');
+  t.same(rulesOf([{ path: 'src/auth/x.ts', text: script('user, attempts', 2, 'user_logged_in(KEYS[2], ARGV[1])') }]), ['keys-undeclared'], 'a user fragment given another key');
   t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user, session', 2, "session_drop(KEYS[2])\nreturn redis.call('EXISTS', KEYS[1])") }]), [], 'the session key only through a fragment');
 
   t.same(rulesOf([{ path: 'src/cli/x.ts', text: 'await redis.hgetall(keys.session(id));' }]), ['session-key-in-code'], 'a direct read of the session hash');
@@ -76,6 +83,7 @@ t.test('src/: every stored record is read and written by its owner only', async 
   for (const name of ['cgLoginSuccess', 'cgAttemptReserve', 'cgAttemptFail', 'cgUserLock', 'cgUserRemove', 'cgUserResetPassword', 'cgUserChangePassword']) {
     t.ok(coverage.sessionScripts.has(name), `${name} is seen taking the session key`);
   }
+  for (const name of ['cgLoginSuccess', 'cgAttemptReserve', 'cgAttemptFail']) t.ok(coverage.userScripts.has(name), `${name} is seen taking the user record's key`);
   t.ok(coverage.luaStrings >= 20, `Lua read (${coverage.luaStrings} scripts)`);
   t.ok(coverage.redisCalls >= 60, `redis.call read (${coverage.redisCalls})`);
   t.ok(coverage.sessionKeyUses >= 8, `session key uses outside session/ checked (${coverage.sessionKeyUses})`);
