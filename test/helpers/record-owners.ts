@@ -247,11 +247,11 @@ export function checkOwners(sources: Source[], owners: Owners): { findings: Find
     }
 
     // Scripts: a record's key goes only to its owner's Lua functions, unless the script is the owner's.
-    for (const m of text.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*(\w+):\s*\{\s*numberOfKeys:\s*(\d+),\s*lua:\s*`/g)) {
-      const name = m[2]!;
+    for (const m of text.matchAll(/(\w+):\s*\{\s*numberOfKeys:\s*(\d+),\s*lua:\s*`/g)) {
+      const name = m[1]!;
       const body = tokens.find((t) => t.kind === 'template' && t.start === m.index + m[0].length - 1)?.text ?? '';
-      const names = declaredKeys(m[1]!);
-      const count = Number(m[3]);
+      const names = declaredKeys(docBefore(text, m.index));
+      const count = Number(m[2]);
       if (!names || names.length !== count) {
         add('keys-undeclared', `${name}: the doc comment must name its ${count} KEYS ("KEYS: a, b, …")`);
         continue;
@@ -290,6 +290,13 @@ export function checkOwners(sources: Source[], owners: Owners): { findings: Find
     }
   }
   return { findings, coverage };
+}
+
+/** The doc comment (`/** … *\/`) right before `at`, or '' when there is none. */
+function docBefore(text: string, at: number): string {
+  const before = text.slice(0, at).trimEnd();
+  if (!before.endsWith('*/')) return '';
+  return before.slice(before.lastIndexOf('/**'));
 }
 
 function lineOf(text: string, at: number): string {

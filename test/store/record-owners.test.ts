@@ -47,6 +47,7 @@ t.test('the checker catches each kind of stray', async (t) => {
   t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user, attempts', 2, 'session_drop(KEYS[2])') }]), ['keys-undeclared'],
     'a session fragment given a key the doc calls something else');
   t.same(rulesOf([{ path: 'src/users/x.ts', text: script('user', 2, "redis.call('DEL', KEYS[2])") }]), ['keys-undeclared'], 'KEYS not all named');
+  t.same(rulesOf([{ path: 'src/auth/x.ts', text: "export const S = {\n  cgX: {\n    numberOfKeys: 1,\n    lua: `return 1`,\n  },\n};\n" }]), ['keys-undeclared'], 'a script without a doc comment');
   t.same(rulesOf([{ path: 'src/auth/x.ts', text: script('user, attempts', 2, "local u = redis.call('HMGET', KEYS[1], 'hash', 'operator')") }]), ['user-key-in-lua'],
     'a login script reading the user record itself');
   t.same(rulesOf([{ path: 'src/auth/x.ts', text: script('user, attempts', 2, "if lock_is_locked(KEYS[1]) then return 1 end\nlocal u = user_login_facts(KEYS[1])\nredis.call('ZREM', KEYS[2], ARGV[1])") }]), [],
