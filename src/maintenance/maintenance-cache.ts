@@ -6,17 +6,11 @@
 import type { Logger } from '../log/logger.js';
 import { keys } from '../store/keys.js';
 import { isCluster, type Store } from '../store/store.js';
-import { jitteredBackoff, storeCall } from '../store/redis.js';
-import type { MaintenanceStatus } from './maintenance-store.js';
+import { jitteredBackoff } from '../store/redis.js';
+import { readMaintenance, type MaintenanceStatus } from './maintenance-store.js';
 
 /** Longest time a gateway may keep answering from its copy after a change it was not told about. */
 export const MAINTENANCE_BOUND_MS = 1000;
-
-export async function readMaintenance(store: Store): Promise<MaintenanceStatus> {
-  const [on, message, since] = await storeCall(() => store.hmget(keys.maintenance, 'on', 'message', 'since'));
-  if (on !== '1') return { on: false };
-  return { on: true, ...(message ? { message } : {}), ...(since ? { since: Number(since) } : {}) };
-}
 
 export class MaintenanceCache {
   private value: MaintenanceStatus | undefined;

@@ -1,7 +1,7 @@
 // The session cookie: `<base64url userId>.<sid>.<HMAC>` — signed so a forged or edited cookie is
 // rejected before any store lookup, and carrying the user ID so the lookup hits the user's slot.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isUserId } from '../users/user-id.js';
+import { isUserId } from '../store/user-id.js';
 
 export const SESSION_COOKIE = '__Host-certgate-session';
 
