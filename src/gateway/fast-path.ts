@@ -15,6 +15,7 @@ import { storeCallWithin } from '../store/redis.js';
 import { storeDeadlineMs } from './middleware/certificate-gate.js';
 import { sessionCookieOn } from '../session/cookie-cache.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/headers.js';
+import { clientWentAway } from '../proxy/upstream.js';
 import { signedHeadersFor, type ProxiedRequest } from '../proxy/proxy-middleware.js';
 import { rateLimitHeaders, takeToken } from '../api/rate-limit.js';
 import { peerCertificateOf } from './peer-certificate.js';
@@ -40,6 +41,36 @@ function choosesLanguage(url: string): boolean {
 function pathOf(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
+}
+
+/**
+ * The fast path's metric series, bound once: prom-client hashes a label object on every call, which
+ * a profile of the keep-alive path showed; the series are the same the koa chain counts into.
+ */
+function boundMetrics(metrics: GatewayDeps['metrics']) {
+  const counters = new Map<string, { inc(): void }[]>();
+  const latency = new Map<number, { observe(v: number): void }>();
+  return {
+    count(outcome: string, usage: 'web' | 'api'): void {
+      const key = `${usage} ${outcome}`;
+      let c = counters.get(key);
+      if (!c) counters.set(key, (c = [metrics.requests.labels({ outcome }), metrics.requestsByUsage.labels({ usage, outcome })]));
+      for (const counter of c) counter.inc();
+    },
+    upstream(status: number, seconds: number): void {
+      const cls = Math.floor(status / 100);
+      let h = latency.get(cls);
+      if (!h) latency.set(cls, (h = metrics.upstreamLatency.labels({ status_class: `${cls}xx` })));
+      h.observe(seconds);
+    },
+  };
+}
+type BoundMetrics = ReturnType<typeof boundMetrics>;
+const bound = new WeakMap<GatewayDeps['metrics'], BoundMetrics>();
+function metricsOf(deps: GatewayDeps): BoundMetrics {
+  let m = bound.get(deps.metrics);
+  if (!m) bound.set(deps.metrics, (m = boundMetrics(deps.metrics)));
+  return m;
 }
 
 /** Who the upstream request is for: a session's user, or (API routes) the certificate's operator. */
@@ -162,16 +193,12 @@ async function proxy(
   principal: Principal,
   ownResponseHeaders?: Record<string, string>,
 ): Promise<'done' | 'to-koa'> {
-  const { upstream, metrics } = deps;
+  const { upstream } = deps;
+  const metrics = metricsOf(deps);
   const method = req.method!;
   const url = req.url!;
   const target = upstream.targetFor(url);
   const own = signedHeadersFor(deps, { method, target, requestId: handoff.requestId, socket: req.socket, cert, ...principal });
-  const abort = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.once('close', onClose);
   let outcome = 'proxied';
   try {
     await upstream.forward({
@@ -179,9 +206,9 @@ async function proxy(
       path: target,
       headers: upstreamRequestHeaders(req.headers, own),
       body: NO_BODY.has(method) ? null : req,
-      signal: abort.signal,
+      client: res,
       onHeaders: (status, headers) => {
-        metrics.upstreamLatency.observe({ status_class: `${Math.floor(status / 100)}xx` }, Number(process.hrtime.bigint() - handoff.started) / 1e9);
+        metrics.upstream(status, Number(process.hrtime.bigint() - handoff.started) / 1e9);
         // The same headers a koa-proxied response keeps (proxy-middleware.ts): HSTS and the request id.
         res.setHeader('Strict-Transport-Security', HSTS);
         res.setHeader('X-Request-Id', handoff.requestId);
@@ -191,7 +218,7 @@ async function proxy(
       },
     });
   } catch (err) {
-    if (abort.signal.aborted) outcome = 'client-aborted';
+    if (clientWentAway(err)) outcome = 'client-aborted';
     else if (res.headersSent) {
       // Too late for an error page: cut the response so the client sees it incomplete.
       outcome = 'upstream-aborted';
@@ -200,8 +227,6 @@ async function proxy(
       handoff.upstreamError = err;
       return 'to-koa';
     }
-  } finally {
-    res.off('close', onClose);
   }
   logRequest(deps, req, res.statusCode, outcome, handoff, cert.serial, principal);
   return 'done';
@@ -209,8 +234,10 @@ async function proxy(
 
 /** The request log line and metrics, as gateway/middleware/request-log.ts writes them for the koa chain. */
 function logRequest(deps: GatewayDeps, req: IncomingMessage, status: number, outcome: string, handoff: Handoff, serial: string, principal: Principal): void {
-  deps.metrics.requests.inc({ outcome });
-  deps.metrics.requestsByUsage.inc({ usage: principal.apiOperator !== undefined ? 'api' : 'web', outcome });
+  metricsOf(deps).count(outcome, principal.apiOperator !== undefined ? 'api' : 'web');
+  const level = status >= 500 ? 'warn' : 'info';
+  // The line is built only when it will be written (production runs at info, the bench at warn).
+  if (!deps.logger.isLevelEnabled(level)) return;
   const line = {
     requestId: handoff.requestId,
     method: req.method,
@@ -222,6 +249,5 @@ function logRequest(deps: GatewayDeps, req: IncomingMessage, status: number, out
     user: principal.session?.userId,
     ms: Number(process.hrtime.bigint() - handoff.started) / 1e6,
   };
-  if (status >= 500) deps.logger.warn(line, 'request');
-  else deps.logger.info(line, 'request');
+  deps.logger[level](line, 'request');
 }
