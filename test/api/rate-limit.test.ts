@@ -12,6 +12,7 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
 import { tlsRequest } from '../helpers/tls-client.js';
 import { problemOf, registerFor } from '../helpers/api.js';
+import { watchCommands, watchWrites, type Command } from '../helpers/redis-watch.js';
 
 const pki = testPki();
 // A fixed instant the gateways run at; the certificates are valid around the real time.
@@ -115,36 +116,43 @@ t.test('one script call for the bucket, sent in the same write as the gate looku
     stack.gateway.deps.clock = () => Date.now();
   });
   t.equal((await stack.request(cert, '/api/warm', { agent })).status, 200);
-  const monitor = await stack.redis.client().monitor();
-  const sent: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    // The maintenance flag is read only when this gateway's local copy is older than its bound
-    // (the frozen test clock moves 1 s per request); test/gateway/store-cost.test.ts covers it.
-    if (source !== 'lua' && !(String(args[0]).toLowerCase() === 'hmget' && args[1] === keys.maintenance)) sent.push(String(args[0]).toLowerCase());
-  });
-  // One round trip: both scripts leave the gateway in one socket write (auto-pipelined).
-  const socket = (stack.gateway.deps.redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
-  const write = socket.write;
-  let writes = 0;
-  socket.write = (...args: unknown[]) => {
-    writes++;
-    return write.apply(socket, args);
-  };
-  t.teardown(() => {
-    socket.write = write;
-  });
+  const facts = readCertificate(cert.der);
+  const regKey = keys.registration(facts.issuerId, facts.serial);
+  const rateKey = keys.certRate(facts.issuerId, facts.serial);
+  // The maintenance flag's HMGET is not counted: the gateway's local copy refreshes itself twice a
+  // second on its own timer, whatever the requests do (test/gateway/store-cost.test.ts covers it).
+  const maintenanceRead = (c: Command) => c[0] === 'hmget' && c[1] === keys.maintenance;
+  const watch = await watchCommands(stack.redis.client(), (c, source) => source !== 'lua' && !maintenanceRead(c));
+  // One round trip: the lookup and the bucket script leave the gateway in one socket write (auto-pipelined).
+  const written = watchWrites(stack.gateway.deps.redis);
+  t.teardown(() => written.stop());
   const n = 10;
   for (let i = 0; i < n; i++) {
     now += 1000;
     t.equal((await stack.request(cert, `/api/v1/x/${i}`, { agent })).status, 200);
   }
-  socket.write = write;
-  await new Promise((r) => setTimeout(r, 100)); // MONITOR lines arrive after the replies
-  monitor.disconnect();
+  written.stop();
+  await watch.stop();
+  const sent = watch.sent.map((c) => c[0]);
   t.equal(sent.length, 2 * n, 'gate lookup + bucket per request, nothing else');
   t.equal(sent.filter((c) => c === 'get').length, n, 'one registration GET per request');
   t.equal(sent.filter((c) => c === 'evalsha').length, n, 'one bucket script per request');
-  t.equal(writes, n, 'one write to Redis per request: the lookup and the bucket travel together');
+
+  const writes = written.writes();
+  const lookup = (c: Command) => c[0] === 'get' && c[1] === regKey;
+  const bucket = (c: Command) => c[0] === 'evalsha' && c[2] === '1' && c[3] === rateKey;
+  const withLookup = writes.filter((w) => w.some(lookup));
+  t.equal(withLookup.length, n, 'one write to Redis per request carries its gate lookup');
+  t.same(
+    withLookup.filter((w) => w.filter(lookup).length !== 1 || w.filter(bucket).length !== 1 || !w.every((c) => lookup(c) || bucket(c) || maintenanceRead(c))),
+    [],
+    'the lookup and the bucket travel together: each of those writes holds one GET and one bucket script (and at most the maintenance read)',
+  );
+  t.same(
+    writes.filter((w) => !w.some(lookup) && !w.every(maintenanceRead)),
+    [],
+    "no other write but the maintenance copy's own refresh",
+  );
 });
 
 t.test('a store outage is a 503 problem, never unlimited', async (t) => {
