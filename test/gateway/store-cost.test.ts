@@ -4,6 +4,7 @@
 import t from 'tap';
 import { startStack } from '../helpers/stack.js';
 import { keys } from '../../src/store/keys.js';
+import { watchCommands } from '../helpers/redis-watch.js';
 
 t.test('one registration read and one session script per proxied request, nothing else', async (t) => {
   const stack = await startStack();
@@ -17,16 +18,12 @@ t.test('one registration read and one session script per proxied request, nothin
   t.equal((await stack.request('demo', '/warm', { cookie, agent })).status, 200, 'scripts loaded, connection open');
 
   // MONITOR shows every command a client sends; commands run inside a script are marked "lua".
-  const monitor = await stack.redis.client().monitor();
-  const sent: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    // The maintenance copy's refresh (HMGET of the flag, twice a second) is per process, not per request.
-    if (source !== 'lua' && !(String(args[0]).toLowerCase() === 'hmget' && args[1] === keys.maintenance)) sent.push(String(args[0]).toLowerCase());
-  });
+  // The maintenance copy's refresh (HMGET of the flag, twice a second) is per process, not per request.
+  const watch = await watchCommands(stack.redis.client(), (c, source) => source !== 'lua' && !(c[0] === 'hmget' && c[1] === keys.maintenance));
   const n = 20;
   for (let i = 0; i < n; i++) t.equal((await stack.request('demo', `/page/${i}`, { cookie, agent })).status, 200);
-  await new Promise((r) => setTimeout(r, 100));
-  monitor.disconnect();
+  await watch.stop();
+  const sent = watch.sent.map((c) => c[0]);
   t.equal(sent.length, 2 * n, `${2 * n} commands for ${n} requests`);
   t.equal(sent.filter((c) => c === 'get').length, n, 'one registration GET per request');
   t.equal(sent.filter((c) => c === 'evalsha').length, n, 'one session script per request');
