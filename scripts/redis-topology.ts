@@ -2,7 +2,7 @@
 // Sentinel (a primary, a replica, three sentinels) and Cluster (three primaries with a replica each,
 // made by `redis-cli --cluster create`). Every process dies with the process that started it.
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
@@ -31,6 +31,8 @@ export interface Topology {
    * replica link and sentinel known to all, nothing flagged down. Call it before killing a node.
    */
   formed(timeoutMs?: number): Promise<void>;
+  /** What the servers say now (and what the sentinels logged), for a failing test to print. */
+  describe(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startStandalone(dir: string): Promise<Topology> {
     primaryOf: async () => node.port,
     replicasCaughtUp: async () => undefined,
     formed: async () => undefined,
+    describe: async () => describeNodes([node.port]),
     stop: () => node.stop(),
   };
 }
@@ -116,6 +119,8 @@ export async function startSentinel(dir: string, downAfterMs = 1000): Promise<To
         `sentinel down-after-milliseconds ${SENTINEL_MASTER} ${downAfterMs}`,
         `sentinel failover-timeout ${SENTINEL_MASTER} ${SENTINEL_FAILOVER_TIMEOUT_MS}`,
         `sentinel parallel-syncs ${SENTINEL_MASTER} 1`,
+        // Kept in the topology's folder: what the sentinels decided, when a failover test needs explaining.
+        `logfile ${join(sdir, 'sentinel.log')}`,
         '',
       ].join('\n'),
     );
@@ -146,6 +151,13 @@ export async function startSentinel(dir: string, downAfterMs = 1000): Promise<To
     primaryOf: async () => (await sentinelPrimaries())[0]!,
     replicasCaughtUp: (timeoutMs = 10_000) => caughtUp(nodes, timeoutMs),
     formed,
+    describe: async () => {
+      const logs = sentinels.map((s, i) => {
+        const lines = readFileSyncOr(join(dir, `sentinel${i}`, 'sentinel.log')).trimEnd().split('\n');
+        return `sentinel ${s.port} log (last 40 lines):\n${lines.slice(-40).join('\n')}`;
+      });
+      return [await describeNodes([...nodes.keys()]), ...logs].join('\n');
+    },
     stop: async () => {
       await Promise.all([...sentinels, ...nodes.values()].map((p) => p.stop()));
     },
@@ -233,6 +245,10 @@ export async function startCluster(dir: string, nodeTimeoutMs = 1000): Promise<T
     },
     replicasCaughtUp: (timeoutMs = 10_000) => caughtUp(nodes, timeoutMs),
     formed,
+    describe: async () => {
+      const views = await Promise.all([...nodes.keys()].map(async (port) => `cluster nodes seen from ${port}:\n${await ask(port, (r) => r.cluster('NODES') as Promise<string>).catch((e: Error) => e.message)}`));
+      return [await describeNodes([...nodes.keys()]), ...views].join('\n');
+    },
     stop: async () => {
       await Promise.all([...nodes.values()].map((p) => p.stop()));
     },
@@ -266,6 +282,26 @@ async function clusterFormed(ports: number[]): Promise<boolean> {
     if (!ok) return false;
   }
   return new Set(views).size === 1;
+}
+
+/** Each data node's role and replication link, one line each (a dead node says why it did not answer). */
+async function describeNodes(ports: number[]): Promise<string> {
+  const lines = await Promise.all(
+    ports.map(async (port) => {
+      const info = await ask(port, (r) => r.info('replication')).catch((e: Error) => `unreachable: ${e.message}`);
+      const pick = (name: string) => new RegExp(`${name}:([^\\r\\n]*)`).exec(info)?.[1];
+      return `${port}: ${pick('role') ?? info} ${pick('master_port') ? `of ${pick('master_port')} link ${pick('master_link_status')}` : ''}`.trimEnd();
+    }),
+  );
+  return lines.join('\n');
+}
+
+function readFileSyncOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '(no log)';
+  }
 }
 
 export function startTopology(kind: Topology['kind'], dir: string): Promise<Topology> {
