@@ -91,7 +91,11 @@ export async function runFailover(t: Test, kindOfTopology: 'sentinel' | 'cluster
   // A ceiling on the wait, not a speed assertion: the window measured is printed below.
   await waitUntil(recovered, 60_000);
   // Not back: show what the topology did (sentinel logs, roles) next to the failure.
-  if (!recovered()) t.comment(await top.describe());
+  if (!recovered()) {
+    const last = outcomes.at(-1);
+    t.comment(`gateway store client: ${stack.gateway.deps.redis.status}; last answer ${last?.status} ${last?.page ?? ''} ${last?.reason ?? ''}`);
+    t.comment(await top.describe());
+  }
   stop = true;
   await Promise.all(loops);
 
