@@ -2,7 +2,7 @@
 // Sentinel (a primary, a replica, three sentinels) and Cluster (three primaries with a replica each,
 // made by `redis-cli --cluster create`). Every process dies with the process that started it.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
@@ -153,8 +153,9 @@ export async function startSentinel(dir: string, downAfterMs = 1000): Promise<To
     formed,
     describe: async () => {
       const logs = sentinels.map((s, i) => {
-        const lines = readFileSyncOr(join(dir, `sentinel${i}`, 'sentinel.log')).trimEnd().split('\n');
-        return `sentinel ${s.port} log (last 40 lines):\n${lines.slice(-40).join('\n')}`;
+        const log = join(dir, `sentinel${i}`, 'sentinel.log');
+        const lines = existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-40) : ['(no log)'];
+        return `sentinel ${s.port} log (last 40 lines):\n${lines.join('\n')}`;
       });
       return [await describeNodes([...nodes.keys()]), ...logs].join('\n');
     },
@@ -294,14 +295,6 @@ async function describeNodes(ports: number[]): Promise<string> {
     }),
   );
   return lines.join('\n');
-}
-
-function readFileSyncOr(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '(no log)';
-  }
 }
 
 export function startTopology(kind: Topology['kind'], dir: string): Promise<Topology> {
