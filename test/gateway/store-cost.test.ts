@@ -1,6 +1,6 @@
 // The store cost of a proxied request with a live session. With the local copies (default): none —
-// registration and session come from memory kept exact by Redis client tracking, only a change reads
-// again. With CERTGATE_LOCAL_COPY=off: one GET of the certificate's registration and the session
+// registration and session come from memory kept exact by Redis client tracking, and only a change is
+// read again. With CERTGATE_LOCAL_COPY=off: one GET of the certificate's registration and the session
 // script, sent together (one round trip), and no other command. The maintenance flag comes from its
 // own local copy either way (its background refresh is not per request), and the tracking links'
 // heartbeats (ROLE, PING) are per process too.
@@ -8,27 +8,13 @@ import t, { type Test } from 'tap';
 import { Agent } from 'node:https';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { feedLive, invalidationOf } from '../helpers/local-copy.js';
-import { keys } from '../../src/store/keys.js';
+import { watchCommands, type Command } from '../helpers/redis-watch.js';
 import { cliFor } from '../helpers/cli.js';
+import { keys } from '../../src/store/keys.js';
 
-const PER_PROCESS = new Set(['role', 'ping']);
-
-/** Every command the gateway sends while `run` runs, per-process ones left out; commands inside scripts are marked "lua" by MONITOR. */
-async function commandsDuring(stack: Stack, run: () => Promise<void>): Promise<string[]> {
-  const monitor = await stack.redis.client().monitor();
-  const sent: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    const name = String(args[0]).toLowerCase();
-    if (source === 'lua' || PER_PROCESS.has(name) || (name === 'hmget' && args[1] === keys.maintenance)) return;
-    sent.push(name);
-  });
-  await run();
-  // MONITOR lines of the last requests may still be on their way.
-  await stack.store.ping();
-  await new Promise((r) => setTimeout(r, 100));
-  monitor.disconnect();
-  return sent;
-}
+/** MONITOR shows every command a client sends; commands run inside a script are marked "lua". */
+const perRequest = (c: Command, source: string): boolean =>
+  source !== 'lua' && c[0] !== 'role' && c[0] !== 'ping' && !(c[0] === 'hmget' && c[1] === keys.maintenance);
 
 async function loggedInAgent(t: Test, stack: Stack): Promise<{ cookie: string; agent: Agent }> {
   const password = await stack.createUser('sato');
@@ -46,23 +32,28 @@ t.test('local copies: no store command per proxied request; a change is read aga
   await feedLive(stack.gateway.deps.feed!);
   t.equal((await stack.request('demo', '/warm', { cookie, agent })).status, 200, 'copies filled, connection open');
 
+  const quiet = await watchCommands(stack.redis.client(), perRequest);
   const n = 20;
-  const quiet = await commandsDuring(stack, async () => {
-    for (let i = 0; i < n; i++) t.equal((await stack.request('demo', `/page/${i}`, { cookie, agent })).status, 200);
-  });
-  t.same(quiet, [], `${n} proxied requests sent no store command`);
+  for (let i = 0; i < n; i++) t.equal((await stack.request('demo', `/page/${i}`, { cookie, agent })).status, 200);
+  await quiet.stop();
+  t.same(quiet.sent, [], `${n} proxied requests sent no store command`);
 
   // An administrator ends the session: Redis reports the key, the next request asks the store and is refused.
   const reported = invalidationOf(stack.gateway.deps.feed!, keys.session('sato'));
   const kill = await cliFor({ REDIS_URL: stack.redis.url, CERTGATE_CLIENT_CA: stack.pki.file('ca.crt'), USER: 'tester' })('session', 'kill', 'sato');
   t.equal(kill.code, 0, kill.err);
   await reported;
-  const after = await commandsDuring(stack, async () => {
-    const res = await stack.request('demo', '/after-kill', { cookie, agent });
-    t.not(res.status, 200, 'the killed session is not proxied');
-  });
-  t.ok(after.includes('evalsha'), 'the session was read from the store again');
-  t.notOk(stack.upstream.received.some((r) => r.url === '/after-kill'), 'nothing reached the upstream');
+  const after = await watchCommands(stack.redis.client(), perRequest);
+  t.not((await stack.request('demo', '/after-kill', { cookie, agent })).status, 200, 'the killed session is not proxied');
+  await after.stop();
+  t.ok(
+    after.sent.some((c) => c[0] === 'evalsha'),
+    'the session was read from the store again',
+  );
+  t.notOk(
+    stack.upstream.received.some((r) => r.url === '/after-kill'),
+    'nothing reached the upstream',
+  );
 });
 
 t.test('CERTGATE_LOCAL_COPY=off: one registration read and one session script per proxied request, nothing else', async (t) => {
@@ -71,10 +62,11 @@ t.test('CERTGATE_LOCAL_COPY=off: one registration read and one session script pe
   t.equal(stack.gateway.deps.feed, undefined, 'no tracking links');
   const { cookie, agent } = await loggedInAgent(t, stack);
   t.equal((await stack.request('demo', '/warm', { cookie, agent })).status, 200, 'scripts loaded, connection open');
+  const watch = await watchCommands(stack.redis.client(), perRequest);
   const n = 20;
-  const sent = await commandsDuring(stack, async () => {
-    for (let i = 0; i < n; i++) t.equal((await stack.request('demo', `/page/${i}`, { cookie, agent })).status, 200);
-  });
+  for (let i = 0; i < n; i++) t.equal((await stack.request('demo', `/page/${i}`, { cookie, agent })).status, 200);
+  await watch.stop();
+  const sent = watch.sent.map((c) => c[0]);
   t.equal(sent.length, 2 * n, `${2 * n} commands for ${n} requests`);
   t.equal(sent.filter((c) => c === 'get').length, n, 'one registration GET per request');
   t.equal(sent.filter((c) => c === 'evalsha').length, n, 'one session script per request');

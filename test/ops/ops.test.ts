@@ -37,12 +37,14 @@ t.test('shutdown drains in-flight requests and refuses new ones', async (t) => {
   const stack = await startStack();
   const password = await stack.createUser('hanako');
   const cookie = await stack.login('demo', 'hanako', password);
-  const inFlight = stack.request('demo', '/delay', { cookie });
-  await new Promise((r) => setTimeout(r, 100));
+  // In flight until released below: the drain is observed, not raced against a timer.
+  const inFlight = stack.request('demo', '/hold', { cookie });
+  await until(() => stack.upstream.held === 1);
   const closing = stack.gateway.close();
   // The ops listener stays up while requests drain: a failed fetch is a failure, not a skipped check.
   const ready = await fetch(`http://127.0.0.1:${stack.gateway.opsPort}/readyz`);
   t.equal(ready.status, 503, 'readiness turns 503 while draining');
+  stack.upstream.release();
   const res = await inFlight;
   t.equal(res.status, 200, 'the in-flight request finished');
   t.equal(res.body, 'done');
@@ -51,3 +53,9 @@ t.test('shutdown drains in-flight requests and refuses new ones', async (t) => {
   await stack.upstream.close();
   await stack.redis.stop();
 });
+
+/** Waits for a condition set by the servers in this process (a generous ceiling; not a speed check). */
+async function until(cond: () => boolean, ceilingMs = 60_000): Promise<void> {
+  const deadline = Date.now() + ceilingMs;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}

@@ -38,6 +38,8 @@ t.test('planned switch-over: the client follows the new primary', async (t) => {
   const generation = feed.generation;
   const sentinel = new Redis({ port: top.sentinels[0]!.port, host: '127.0.0.1' });
   t.teardown(() => sentinel.disconnect());
+  // SENTINEL FAILOVER needs a replica the sentinel sees in sync: wait for the whole topology first.
+  await top.formed();
   await sentinel.call('SENTINEL', 'FAILOVER', SENTINEL_MASTER);
   const errors = new Set<string>();
   // Done when a write through the store is found on the primary the sentinels now name (not the old one).
@@ -59,12 +61,16 @@ t.test('planned switch-over: the client follows the new primary', async (t) => {
   }
   t.ok(landed, 'writes land on the new primary');
   // Sentinel turns the old primary into a replica shortly after; a write then still lands right.
-  for (let i = 0; i < 200 && (await roleOf(before!)) !== 'slave'; i++) await new Promise((r) => setTimeout(r, 50));
+  // Sentinel converts it once it has reported "master" for 8 s and been polled again (INFO every 10 s):
+  // up to ~20 s, so the ceiling on this wait is generous.
+  const demoted = Date.now() + 60_000;
+  while ((await roleOf(before!)) !== 'slave' && Date.now() < demoted) await new Promise((r) => setTimeout(r, 50));
   t.equal(await roleOf(before!), 'slave', 'the old primary is a replica now');
   await storeCall(() => store.set('cg:switch', 'last')).catch((err: { code?: string }) => errors.add(err.code ?? 'other'));
   const direct = new Redis({ port: (await top.primaryPorts())[0]!, host: '127.0.0.1' });
   t.teardown(() => direct.disconnect());
-  for (let i = 0; i < 100 && (await direct.get('cg:switch')) !== 'last'; i++) {
+  const settled = Date.now() + 60_000;
+  while ((await direct.get('cg:switch')) !== 'last' && Date.now() < settled) {
     await storeCall(() => store.set('cg:switch', 'last')).catch((err: { code?: string }) => errors.add(err.code ?? 'other'));
     await new Promise((r) => setTimeout(r, 50));
   }
