@@ -82,7 +82,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const tls = options.material ? buildMaterial(config, options.material) : loadMaterial(config);
   const redis = createStore(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
-  const maintenance = new MaintenanceCache(redis, logger);
+  // Read through deps.clock, which tests may replace after start.
+  const maintenance = new MaintenanceCache(redis, logger, undefined, () => deps.clock());
   const audit = new AuditLog(redis, config.auditMaxLen, { replicaWaitMs: config.replicaWaitMs });
   defineRateScript(redis);
   // Registrations and sessions served from local copies kept exact by Redis client tracking.

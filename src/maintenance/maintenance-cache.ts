@@ -26,17 +26,19 @@ export class MaintenanceCache {
     private readonly store: Store,
     private readonly logger?: Logger,
     private readonly boundMs = MAINTENANCE_BOUND_MS,
+    /** The gateway's clock (tests inject one): the copy's age is measured on the same clock as `current(now)`. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** The flag when the copy may be used, else undefined (the caller reads it with its request). */
-  current(now = Date.now()): MaintenanceStatus | undefined {
+  current(now = this.clock()): MaintenanceStatus | undefined {
     return this.subscribed && this.value && now - this.fetchedAt <= this.boundMs ? this.value : undefined;
   }
 
   /** Read the flag from the store and keep it (when no invalidation came meanwhile). */
   async read(): Promise<MaintenanceStatus> {
     const epoch = this.epoch;
-    const startedAt = Date.now();
+    const startedAt = this.clock();
     const value = await readMaintenance(this.store);
     if (epoch === this.epoch) {
       this.value = value;
