@@ -12,7 +12,7 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
 import { tlsRequest } from '../helpers/tls-client.js';
 import { problemOf, registerFor } from '../helpers/api.js';
-import { watchCommands, watchWrites, type Command } from '../helpers/redis-watch.js';
+import { perProcess, watchCommands, watchWrites, type Command } from '../helpers/redis-watch.js';
 import { feedLive } from '../helpers/local-copy.js';
 import type { Gateway } from '../../src/gateway/create.js';
 
@@ -122,9 +122,6 @@ async function apiCost(gateway: Gateway, n: number, stepMs: number) {
     if (gateway.deps.feed) await feedLive(gateway.deps.feed);
     const warm = await request('/api/warm');
     const facts = readCertificate(cert.der);
-    // The maintenance flag's HMGET is not counted: the gateway's local copy refreshes itself twice a
-    // second on its own timer, whatever the requests do; the tracking links' heartbeats (ROLE, PING) likewise.
-    const perProcess = (c: Command) => (c[0] === 'hmget' && c[1] === keys.maintenance) || c[0] === 'role' || c[0] === 'ping';
     const watch = await watchCommands(stack.redis.client(), (c, source) => source !== 'lua' && !perProcess(c));
     const written = watchWrites(gateway.deps.redis);
     const statuses: number[] = [];

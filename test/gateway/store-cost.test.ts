@@ -8,13 +8,12 @@ import t, { type Test } from 'tap';
 import { Agent } from 'node:https';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { feedLive, invalidationOf } from '../helpers/local-copy.js';
-import { watchCommands, type Command } from '../helpers/redis-watch.js';
+import { perProcess, watchCommands, type Command } from '../helpers/redis-watch.js';
 import { cliFor } from '../helpers/cli.js';
 import { keys } from '../../src/store/keys.js';
 
 /** MONITOR shows every command a client sends; commands run inside a script are marked "lua". */
-const perRequest = (c: Command, source: string): boolean =>
-  source !== 'lua' && c[0] !== 'role' && c[0] !== 'ping' && !(c[0] === 'hmget' && c[1] === keys.maintenance);
+const perRequest = (c: Command, source: string): boolean => source !== 'lua' && !perProcess(c);
 
 async function loggedInAgent(t: Test, stack: Stack): Promise<{ cookie: string; agent: Agent }> {
   const password = await stack.createUser('sato');

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Store } from '../../src/store/store.js';
+import { keys } from '../../src/store/keys.js';
 
 /** One command as sent: lower-case name, then its arguments. */
 export type Command = string[];
@@ -104,4 +105,13 @@ export function parseCommands(data: Buffer): Command[] {
     commands.push(['<unparsed>', (err as Error).message, data.toString('utf8')]);
   }
   return commands;
+}
+
+/**
+ * Commands a gateway process sends on its own timers, whatever its requests do: the maintenance
+ * copy's refresh (HMGET of the flag) and the tracking links' heartbeats (ROLE, PING) behind the local
+ * copies. Cost tests leave them out and count everything else.
+ */
+export function perProcess(c: Command): boolean {
+  return (c[0] === 'hmget' && c[1] === keys.maintenance) || c[0] === 'role' || c[0] === 'ping';
 }
