@@ -15,7 +15,7 @@ import { InvalidationFeed } from '../store/invalidation-feed.js';
 import { RegistrationReader } from '../registry/registration-reader.js';
 import { createMetrics } from '../ops/metrics.js';
 import { createOpsServer } from '../ops/ops-server.js';
-import { storeCheck, tcpCheck } from '../ops/readiness.js';
+import { localCopyCheck, storeCheck, tcpCheck } from '../ops/readiness.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { Registry } from '../registry/registry.js';
 import { SessionStore } from '../session/session-store.js';
@@ -176,6 +176,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
+      localCopy: localCopyCheck(feed),
       upstream: tcpCheck(config.upstream),
       tls: tlsMaterialCheck({
         listening: () => (server.listening ? undefined : 'mTLS listener not listening'),

@@ -113,6 +113,11 @@ export class InvalidationFeed {
     this.heartbeatMs = options.heartbeatMs ?? TRACKING_HEARTBEAT_MS;
   }
 
+  /** Tracking links open now (one per primary when live). */
+  get linkCount(): number {
+    return this.links.size;
+  }
+
   /** Calls `listener` for each changed key, and with undefined whenever the copies must be dropped. */
   subscribe(listener: InvalidationListener): () => void {
     this.listeners.add(listener);

@@ -2,6 +2,7 @@
 // (readiness 503, in-flight requests finish, new connections refused).
 import t from 'tap';
 import { startStack } from '../helpers/stack.js';
+import { feedLive } from '../helpers/local-copy.js';
 
 t.test('health, readiness and metrics', async (t) => {
   const stack = await startStack();
@@ -10,10 +11,13 @@ t.test('health, readiness and metrics', async (t) => {
   const health = await fetch(`${ops}/healthz`);
   t.equal(health.status, 200);
   t.same(await health.json(), { status: 'ok' });
+  await feedLive(stack.gateway.deps.feed!);
   const ready = await fetch(`${ops}/readyz`);
   t.equal(ready.status, 200);
-  const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
-  t.same(Object.keys(body.checks).sort(), ['hasher', 'store', 'tls', 'upstream']);
+  const body = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: unknown }> };
+  t.same(Object.keys(body.checks).sort(), ['hasher', 'localCopy', 'store', 'tls', 'upstream']);
+  t.equal(body.status, 'ready');
+  t.same(body.checks.localCopy, { ok: true, detail: 'live on 1 primary' }, 'the local copies and their tracking links are shown');
 
   await stack.request('demo', '/auth/login');
   const metrics = await fetch(`${ops}/metrics`);
