@@ -5,6 +5,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { X509Certificate, randomUUID } from 'node:crypto';
 import { lookupGate } from '../src/gateway/request-lookup.js';
+import { RegistrationReader } from '../src/registry/registration-reader.js';
 import { MaintenanceCache } from '../src/maintenance/maintenance-cache.js';
 import { SessionStore } from '../src/session/session-store.js';
 import { SESSION_COOKIE, decodeSessionCookie } from '../src/session/cookie.js';
@@ -41,6 +42,8 @@ function startWorker(): void {
   redis.on('error', () => undefined);
   void redis.connect().catch(() => undefined);
   const maintenance = new MaintenanceCache(redis);
+  // The conventional design this row stands for: both reads go to Redis on every request (no local copy).
+  const registrations = new RegistrationReader(redis);
   maintenance.start();
   const sessions = new SessionStore(redis, {
     idleTimeoutMs: envInt('BENCH_IDLE_MS', 12 * 3_600_000),
@@ -71,7 +74,7 @@ function startWorker(): void {
       // Both scripts go out before either answer is awaited: one round trip, like the gateway.
       const touch = cookie ? sessions.touch(cookie.userId, cookie.sid, field, now) : undefined;
       touch?.catch(() => undefined);
-      const gate = await lookupGate(redis, maintenance, issuerId, serial, 2000, now);
+      const gate = await lookupGate(registrations, maintenance, issuerId, serial, 2000, now);
       if (gate.maintenance.on) return deny(res, 503);
       if (!gate.registration || registrationState(gate.registration, now) !== 'active') return deny(res, 403);
       const result = touch ? await touch : undefined;

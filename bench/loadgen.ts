@@ -4,6 +4,7 @@
 import autocannon, { type Result as CannonResult } from 'autocannon';
 import { createRedis } from '../src/store/redis.js';
 import { lookupGate } from '../src/gateway/request-lookup.js';
+import { RegistrationReader } from '../src/registry/registration-reader.js';
 import { MaintenanceCache } from '../src/maintenance/maintenance-cache.js';
 import { handshakeLoop, type HandshakeSpec } from './handshake.js';
 import { prepareStorm, type StormResult, type StormSpec } from './storm.js';
@@ -187,8 +188,10 @@ async function runLookup(job: LookupJob): Promise<LookupResult> {
   await redis.connect();
   // The gateway's own maintenance copy: lookups read only the registration, as requests do.
   const maintenance = new MaintenanceCache(redis);
+  // No local copy: this measures the store read itself.
+  const registrations = new RegistrationReader(redis);
   maintenance.start();
-  const lookup = (issuerId: string, serial: string) => lookupGate(redis, maintenance, issuerId, serial, 5000);
+  const lookup = (issuerId: string, serial: string) => lookupGate(registrations, maintenance, issuerId, serial, 5000);
   for (let i = 0; i < 100 && !maintenance.current(); i++) await new Promise((r) => setTimeout(r, 20));
   const samples = new Samples();
   let found = 0;

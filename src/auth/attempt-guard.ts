@@ -48,14 +48,16 @@ export class AttemptGuard {
    * A slot for one password check. While failures + attempts in flight have reached the threshold,
    * wait for those attempts to finish: they either lock the account (→ 'locked') or free the slot.
    * With `certOperator`, a user of another operator is 'foreign' and nothing is reserved.
+   * `now` is the time the rule runs at (token expiry); by default the clock at each poll. The wait
+   * for a slot (busyWaitMs) is always real time: it is how long this request is held.
    */
-  async reserve(userId: string, certOperator = ''): Promise<Reservation> {
+  async reserve(userId: string, certOperator = '', now?: number): Promise<Reservation> {
     const token = randomBytes(12).toString('base64url');
     const deadline = Date.now() + this.busyWaitMs;
     let waiting = false;
     try {
       for (;;) {
-        const reply = await this.tryReserve(userId, token, certOperator);
+        const reply = await this.tryReserve(userId, token, certOperator, now ?? Date.now());
         if (reply !== 'busy') return reply;
         if (Date.now() >= deadline) throw errors.overloaded();
         if (!waiting) {
@@ -71,14 +73,19 @@ export class AttemptGuard {
     }
   }
 
-  private async tryReserve(userId: string, token: string, certOperator: string): Promise<Reservation | 'busy'> {
+  /** Attempts of this process waiting for a slot now. */
+  get waiting(): number {
+    return this.waiters;
+  }
+
+  private async tryReserve(userId: string, token: string, certOperator: string, now: number): Promise<Reservation | 'busy'> {
     const reply = await storeCall(() =>
       this.r.cgAttemptReserve(
         keys.user(userId),
         keys.attempts(userId),
         keys.session(userId),
         token,
-        String(Date.now()),
+        String(now),
         String(this.tokenTtlMs),
         String(this.options.threshold),
         certOperator,

@@ -1,7 +1,12 @@
 // Lua scripts of the lockout rule and of a successful login, each on one user's `{u:}` slot.
 // An attempt first reserves a slot (refused when locked, or when failures + attempts in flight have
 // reached the threshold), so a burst can never run more argon2 checks than the threshold allows.
-import { LOCK_USER } from '../users/lock-rule.js';
+// The user record, the lock rule and the session are read and changed only through their owners'
+// fragments (users/user-lua.ts, users/lock-rule.ts, session/session-lua.ts): the scripts stay atomic
+// with the user record on the user's slot without spelling anyone's fields.
+import { LOCK_RULE } from '../users/lock-rule.js';
+import { USER_LOGIN } from '../users/user-lua.js';
+import { SESSION_CREATE, SESSION_DROP, SESSION_LIVE } from '../session/session-lua.js';
 
 export const ATTEMPT_SCRIPTS = {
   /**
@@ -13,25 +18,23 @@ export const ATTEMPT_SCRIPTS = {
    */
   cgAttemptReserve: {
     numberOfKeys: 3,
-    lua: `${LOCK_USER}
-local u = redis.call('HMGET', KEYS[1], 'operator', 'hash', 'locked', 'failures', 'mustChange', 'history')
-if not u[2] then return {'unknown'} end
-if ARGV[5] ~= '' and (u[1] or '') ~= ARGV[5] then return {'foreign'} end
-if u[3] == '1' then return {'locked'} end
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_DROP}
+local u = user_login_facts(KEYS[1])
+if not u then return {'unknown'} end
+if ARGV[5] ~= '' and (u.operator or '') ~= ARGV[5] then return {'foreign'} end
+if lock_is_locked(KEYS[1]) then return {'locked'} end
 local now = tonumber(ARGV[2])
 local threshold = tonumber(ARGV[4])
-local failures = tonumber(u[4] or '0') or 0
-if failures >= threshold then
+if lock_over_threshold(KEYS[1], ARGV[2], threshold) then
   -- Threshold lowered by configuration since the last failure: the account is over it.
-  lock_user(KEYS[1], ARGV[2], 'too-many-failures')
-  redis.call('DEL', KEYS[3])
+  session_drop(KEYS[3])
   return {'locked'}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if failures + redis.call('ZCARD', KEYS[2]) >= threshold then return {'busy'} end
+if lock_failures(KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= threshold then return {'busy'} end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
-return {'ok', u[1] or '', u[2], u[5] or '0', u[6] or '[]'}`,
+return {'ok', u.operator or '', u.hash, u.mustChange or '0', u.history or '[]'}`,
   },
   /** KEYS: attempts. ARGV: token. The attempt ended without a verdict (overload, error). */
   cgAttemptRelease: {
@@ -45,17 +48,12 @@ return {'ok', u[1] or '', u[2], u[5] or '0', u[6] or '[]'}`,
    */
   cgAttemptFail: {
     numberOfKeys: 3,
-    lua: `${LOCK_USER}
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_DROP}
 redis.call('ZREM', KEYS[2], ARGV[1])
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', 0} end
-local f = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-if redis.call('HGET', KEYS[1], 'locked') == '1' then return {'locked', f} end
-if f >= tonumber(ARGV[3]) then
-  lock_user(KEYS[1], ARGV[2], 'too-many-failures')
-  redis.call('DEL', KEYS[3])
-  return {'locked-now', f}
-end
-return {'counted', f}`,
+if not user_exists(KEYS[1]) then return {'gone', 0} end
+local verdict, f = lock_count_failure(KEYS[1], ARGV[2], tonumber(ARGV[3]))
+if verdict == 'locked-now' then session_drop(KEYS[3]) end
+return {verdict, f}`,
   },
   /**
    * The whole of a successful login, atomically. KEYS: user, attempts, session.
@@ -66,31 +64,25 @@ return {'counted', f}`,
    */
   cgLoginSuccess: {
     numberOfKeys: 3,
-    lua: `
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_LIVE}${SESSION_CREATE}
 redis.call('ZREM', KEYS[2], ARGV[1])
-local u = redis.call('HMGET', KEYS[1], 'hash', 'locked', 'operator', 'name', 'roles', 'mustChange')
-if not u[1] then return {'gone'} end
-if u[1] ~= ARGV[2] or u[3] ~= ARGV[3] then return {'stale'} end
-if u[2] == '1' then return {'locked'} end
+local u = user_login_facts(KEYS[1])
+if not u then return {'gone'} end
+if u.hash ~= ARGV[2] or u.operator ~= ARGV[3] then return {'stale'} end
+if lock_is_locked(KEYS[1]) then return {'locked'} end
 local now = tonumber(ARGV[4])
 local idle = tonumber(ARGV[6])
 local maxAge = tonumber(ARGV[7])
-redis.call('HSET', KEYS[1], 'failures', '0')
+lock_reset_failures(KEYS[1])
 local replaced = '0'
-local s = redis.call('HMGET', KEYS[3], 'sid', 'createdAt', 'lastSeen')
-if s[1] then
-  local live = (now - (tonumber(s[2]) or 0) < maxAge) and (now - (tonumber(s[3]) or 0) < idle)
-  if live then
-    if ARGV[5] == 'reject' then return {'multiple-login'} end
-    replaced = '1'
-  end
-  redis.call('DEL', KEYS[3])
+if session_live(KEYS[3], now, idle, maxAge) then
+  if ARGV[5] == 'reject' then return {'multiple-login'} end
+  replaced = '1'
 end
-redis.call('HSET', KEYS[1], 'lastLoginAt', ARGV[4])
-redis.call('HSET', KEYS[3], 'sid', ARGV[9], 'cert', ARGV[10], 'operator', u[3], 'roles', u[5] or '', 'name', u[4] or '',
-  'createdAt', ARGV[4], 'lastSeen', ARGV[4], 'mustChange', u[6] or '0')
-redis.call('PEXPIRE', KEYS[3], math.floor(math.min(idle, maxAge) + tonumber(ARGV[8])))
-return {'ok', replaced, u[6] or '0'}`,
+user_logged_in(KEYS[1], ARGV[4])
+session_create(KEYS[3], {sid = ARGV[9], cert = ARGV[10], operator = u.operator, roles = u.roles or '', name = u.name or '', mustChange = u.mustChange or '0'},
+  ARGV[4], now, idle, maxAge, tonumber(ARGV[8]))
+return {'ok', replaced, u.mustChange or '0'}`,
   },
   /**
    * KEYS: certLoginFailures. ARGV: limit, cooldownMs → {1, count} counted (the attempt may go on) |

@@ -52,6 +52,8 @@ export interface Config {
   auditMaxLen: number;
   /** How long administrative writes wait for a replica acknowledgement (WAIT). */
   replicaWaitMs: number;
+  /** CERTGATE_LOCAL_COPY=on: registrations and sessions answered from a copy kept exact by Redis client tracking. */
+  localCopy: boolean;
   /** CERTGATE_TIME_ZONE: date-only input and every date shown (src/time/zone.ts). */
   timeZone: string;
   /** Expiry reminders and account notices (README "Notifications"). */
@@ -212,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     auditMaxLen: e.CERTGATE_AUDIT_MAXLEN,
     replicaWaitMs: e.CERTGATE_REPLICA_WAIT,
+    localCopy: e.CERTGATE_LOCAL_COPY === 'on',
     timeZone: e.CERTGATE_TIME_ZONE.trim(),
     notify,
     logLevel: e.LOG_LEVEL,

@@ -136,6 +136,7 @@ export const envSchema = z.object({
   CERTGATE_UPSTREAM_TIMEOUT: duration('CERTGATE_UPSTREAM_TIMEOUT', 100).prefault('30s'),
   CERTGATE_SHUTDOWN_GRACE: duration('CERTGATE_SHUTDOWN_GRACE', 0).prefault('10s'),
   CERTGATE_STORE_TIMEOUT: duration('CERTGATE_STORE_TIMEOUT', 50).prefault('800ms'),
+  CERTGATE_LOCAL_COPY: z.enum(['on', 'off'], { message: 'CERTGATE_LOCAL_COPY must be "on" or "off"' }).default('on'),
   CERTGATE_REPLICA_WAIT: duration('CERTGATE_REPLICA_WAIT', 10).prefault('1s'),
   CERTGATE_AUDIT_MAXLEN: integer('CERTGATE_AUDIT_MAXLEN', 100, 100_000_000).prefault('100000'),
   CERTGATE_TIME_ZONE: z

@@ -9,11 +9,13 @@ import type { TLSSocket } from 'node:tls';
 import type { Config } from '../config/config.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { createStore } from '../store/redis.js';
-import { keys } from '../store/keys.js';
+import { keys, trackedPrefixes } from '../store/keys.js';
 import { MaintenanceCache } from '../maintenance/maintenance-cache.js';
+import { InvalidationFeed } from '../store/invalidation-feed.js';
+import { RegistrationReader } from '../registry/registration-reader.js';
 import { createMetrics } from '../ops/metrics.js';
 import { createOpsServer } from '../ops/ops-server.js';
-import { storeCheck, tcpCheck } from '../ops/readiness.js';
+import { localCopyCheck, storeCheck, tcpCheck } from '../ops/readiness.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { Registry } from '../registry/registry.js';
 import { SessionStore } from '../session/session-store.js';
@@ -81,10 +83,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const tls = options.material ? buildMaterial(config, options.material) : loadMaterial(config);
   const redis = createStore(config.redisUrl, { commandTimeoutMs: config.timeouts.storeMs, connectionName: 'certgate-gateway', autoPipelining: true });
   redis.on('error', (err: Error) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
-  const maintenance = new MaintenanceCache(redis, logger);
+  // Read through deps.clock, which tests may replace after start.
+  const maintenance = new MaintenanceCache(redis, logger, undefined, () => deps.clock());
   const audit = new AuditLog(redis, config.auditMaxLen, { replicaWaitMs: config.replicaWaitMs });
   defineRateScript(redis);
-  const sessions = new SessionStore(redis, config.session);
+  // Registrations and sessions served from local copies kept exact by Redis client tracking.
+  const feed = config.localCopy ? new InvalidationFeed(redis, { prefixes: trackedPrefixes, logger }) : undefined;
+  const registrations = new RegistrationReader(redis, feed);
+  const sessions = new SessionStore(redis, config.session, feed);
   const registry = new Registry(redis, audit);
   const metrics = createMetrics(
     options.sampleMetrics === false ? {} : { samplers: { activeSessions: () => sessions.countActive(), registryStats: () => registry.stats(Date.now()) } },
@@ -111,7 +117,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     material: () => reloader.summary(),
     ...(options.learnCrlUrls ? { learnCrlUrls: options.learnCrlUrls } : {}),
   });
-  const deps: GatewayDeps = { config, logger, redis, maintenance, metrics, audit, sessions, users, login, upstream, registry, applications, trustedCas: tls.trustedCas, revocation: revocation.revocation, clock };
+  const deps: GatewayDeps = { config, logger, redis, maintenance, registrations, feed, metrics, audit, sessions, users, login, upstream, registry, applications, trustedCas: tls.trustedCas, revocation: revocation.revocation, clock };
 
   const app = createGatewayApp(deps);
   const callback = app.callback();
@@ -172,6 +178,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     isShuttingDown: () => shuttingDown,
     checks: {
       store: storeCheck(redis),
+      localCopy: localCopyCheck(feed),
       upstream: tcpCheck(config.upstream),
       tls: tlsMaterialCheck({
         listening: () => (server.listening ? undefined : 'mTLS listener not listening'),
@@ -203,6 +210,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         .then(() => warnAboutLegacyData(redis, logger))
         .catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis not reachable yet; retrying'));
       maintenance.start();
+      feed?.start();
       await listenOn(server, config.listen.host, config.listen.port);
       gateway.port = (server.address() as AddressInfo).port;
       notifier.start();
@@ -220,6 +228,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       await upstream.close().catch(() => undefined);
       await argon2.close();
       maintenance.stop();
+      feed?.stop();
       await redis.quit().catch(() => undefined);
       // Also after QUIT: a Sentinel client's failover watcher only stops on disconnect().
       redis.disconnect();

@@ -11,6 +11,8 @@ import type { Upstream } from '../proxy/upstream.js';
 import type { LoginService } from '../auth/login-service.js';
 import type { MaintenanceCache } from '../maintenance/maintenance-cache.js';
 import type { Registry } from '../registry/registry.js';
+import type { RegistrationReader } from '../registry/registration-reader.js';
+import type { InvalidationFeed } from '../store/invalidation-feed.js';
 import type { ApplicationService } from '../applications/application-service.js';
 
 import type { Store } from '../store/store.js';
@@ -23,6 +25,10 @@ declare module '../kernel/deps.js' {
     redis: Store;
     /** Local copy of the maintenance flag (bounded, invalidated by pub/sub). */
     maintenance: MaintenanceCache;
+    /** The certificate gate's registration read (local copy while `feed` is live). */
+    registrations: RegistrationReader;
+    /** Redis client tracking behind the local copies; undefined when CERTGATE_LOCAL_COPY=off. */
+    feed: InvalidationFeed | undefined;
     metrics: GatewayMetrics;
     audit: AuditLog;
     sessions: SessionStore;

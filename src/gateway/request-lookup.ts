@@ -1,24 +1,38 @@
 // The store reads of a request: the certificate's registration (one GET on the certificate's own
-// slot) and, only when the local copy may not be used, the maintenance flag — sent in parallel with
-// the session touch (the user's slot), so a request costs one round trip per shard involved.
-import { keys, registryField } from '../store/keys.js';
+// slot, or its local copy) and, only when the local copy may not be used, the maintenance flag —
+// sent in parallel with the session check (the user's slot), so a request costs at most one round
+// trip per shard involved, and none when the local copies answer.
 import { storeCallWithin } from '../store/redis.js';
-import type { Store } from '../store/store.js';
-import { decodeRegistration } from '../registry/registration.js';
+import type { RegistrationReader } from '../registry/registration-reader.js';
 import type { MaintenanceCache } from '../maintenance/maintenance-cache.js';
 import type { GateFacts } from '../kernel/facts.js';
 
 export type { GateFacts };
 
+/** Registration and maintenance from the local copies alone, or undefined when either must be read. */
+export function localGate(registrations: RegistrationReader, maintenance: MaintenanceCache, issuerId: string, serial: string, now: number): GateFacts | undefined {
+  const m = maintenance.current(now);
+  if (!m) return undefined;
+  const reg = registrations.local(issuerId, serial, now);
+  if (reg === undefined) return undefined;
+  return { registration: reg ?? undefined, maintenance: m };
+}
+
 /**
  * Registration and maintenance state for one certificate. `deadlineMs` bounds the whole lookup
  * (Cluster retries during a failover included): past it the request answers 503, never hangs.
  */
-export async function lookupGate(store: Store, maintenance: MaintenanceCache, issuerId: string, serial: string, deadlineMs: number, now = Date.now()): Promise<GateFacts> {
+export async function lookupGate(
+  registrations: RegistrationReader,
+  maintenance: MaintenanceCache,
+  issuerId: string,
+  serial: string,
+  deadlineMs: number,
+  now = Date.now(),
+): Promise<GateFacts> {
+  const local = localGate(registrations, maintenance, issuerId, serial, now);
+  if (local) return local;
   const cached = maintenance.current(now);
-  const [reg, m] = await storeCallWithin(deadlineMs, () => Promise.all([store.get(keys.registration(issuerId, serial)), cached ?? maintenance.read()]));
-  return {
-    registration: reg ? decodeRegistration(registryField(issuerId, serial), reg) : undefined,
-    maintenance: m,
-  };
+  const [registration, m] = await storeCallWithin(deadlineMs, () => Promise.all([registrations.read(issuerId, serial, now), cached ?? maintenance.read()]));
+  return { registration, maintenance: m };
 }

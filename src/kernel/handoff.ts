@@ -2,7 +2,7 @@
 // the request to the koa chain: the chain reuses it instead of asking the store a second time, so a
 // refused request still costs one round trip and an outage still answers within one store timeout.
 import type { IncomingMessage } from 'node:http';
-import type { GateFacts, TouchResult } from './facts.js';
+import type { GateFacts, RateVerdict, TouchResult } from './facts.js';
 
 export interface Handoff {
   requestId: string;
@@ -12,6 +12,8 @@ export interface Handoff {
   gate?: Promise<GateFacts>;
   /** The read-only session verdict already sent for the cookie's session. */
   sessionLookup?: { userId: string; sid: string; result: Promise<TouchResult> };
+  /** API routes: the certificate's rate token already taken (the koa chain must not take a second one). */
+  rateLookup?: Promise<RateVerdict>;
   /** The upstream failed before its headers: the koa chain renders the error page for it. */
   upstreamError?: unknown;
 }

@@ -6,17 +6,11 @@
 import type { Logger } from '../log/logger.js';
 import { keys } from '../store/keys.js';
 import { isCluster, type Store } from '../store/store.js';
-import { jitteredBackoff, storeCall } from '../store/redis.js';
-import type { MaintenanceStatus } from './maintenance-store.js';
+import { jitteredBackoff } from '../store/redis.js';
+import { readMaintenance, type MaintenanceStatus } from './maintenance-store.js';
 
 /** Longest time a gateway may keep answering from its copy after a change it was not told about. */
 export const MAINTENANCE_BOUND_MS = 1000;
-
-export async function readMaintenance(store: Store): Promise<MaintenanceStatus> {
-  const [on, message, since] = await storeCall(() => store.hmget(keys.maintenance, 'on', 'message', 'since'));
-  if (on !== '1') return { on: false };
-  return { on: true, ...(message ? { message } : {}), ...(since ? { since: Number(since) } : {}) };
-}
 
 export class MaintenanceCache {
   private value: MaintenanceStatus | undefined;
@@ -32,17 +26,19 @@ export class MaintenanceCache {
     private readonly store: Store,
     private readonly logger?: Logger,
     private readonly boundMs = MAINTENANCE_BOUND_MS,
+    /** The gateway's clock (tests inject one): the copy's age is measured on the same clock as `current(now)`. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** The flag when the copy may be used, else undefined (the caller reads it with its request). */
-  current(now = Date.now()): MaintenanceStatus | undefined {
+  current(now = this.clock()): MaintenanceStatus | undefined {
     return this.subscribed && this.value && now - this.fetchedAt <= this.boundMs ? this.value : undefined;
   }
 
   /** Read the flag from the store and keep it (when no invalidation came meanwhile). */
   async read(): Promise<MaintenanceStatus> {
     const epoch = this.epoch;
-    const startedAt = Date.now();
+    const startedAt = this.clock();
     const value = await readMaintenance(this.store);
     if (epoch === this.epoch) {
       this.value = value;

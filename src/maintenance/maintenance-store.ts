@@ -1,6 +1,7 @@
 // Maintenance mode for every gateway instance at once: the hash keys.maintenance ({on:'1', message,
-// since}); each change is announced on keys.maintenanceChanged so every gateway's local copy
-// (maintenance-cache.ts) is re-read at once rather than at the end of its bound.
+// since}), read and written only here; each change is announced on keys.maintenanceChanged so every
+// gateway's local copy (maintenance-cache.ts, which reads through readMaintenance) is re-read at once
+// rather than at the end of its bound.
 import type { Store } from '../store/store.js';
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
@@ -17,6 +18,16 @@ export interface MaintenanceStatus {
 
 const MAX_MESSAGE = 500;
 
+/** Field names of the maintenance hash. */
+const F = { on: 'on', message: 'message', since: 'since' } as const;
+
+/** The flag as stored: one HMGET, so the gateway never sees "on" with another change's message. */
+export async function readMaintenance(store: Store): Promise<MaintenanceStatus> {
+  const [on, message, since] = await storeCall(() => store.hmget(keys.maintenance, F.on, F.message, F.since));
+  if (on !== '1') return { on: false };
+  return { on: true, ...(message ? { message } : {}), ...(since ? { since: Number(since) } : {}) };
+}
+
 export class MaintenanceStore {
   constructor(
     private readonly redis: Store,
@@ -28,8 +39,8 @@ export class MaintenanceStore {
     if (text.length > MAX_MESSAGE) throw errors.usage(`the maintenance message is longer than ${MAX_MESSAGE} characters`);
     // One MULTI: the gateway never reads a half-written state (on without the new message).
     await storeCall(async () => {
-      const tx = this.redis.multi().del(keys.maintenance).hset(keys.maintenance, 'on', '1', 'since', String(now));
-      if (text) tx.hset(keys.maintenance, 'message', text);
+      const tx = this.redis.multi().del(keys.maintenance).hset(keys.maintenance, F.on, '1', F.since, String(now));
+      if (text) tx.hset(keys.maintenance, F.message, text);
       const replies = await tx.exec();
       const failed = replies?.find(([err]) => err);
       if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted');
@@ -52,8 +63,6 @@ export class MaintenanceStore {
   }
 
   async status(): Promise<MaintenanceStatus> {
-    const [on, message, since] = await storeCall(() => this.redis.hmget(keys.maintenance, 'on', 'message', 'since'));
-    if (on !== '1') return { on: false };
-    return { on: true, ...(message ? { message } : {}), ...(since ? { since: Number(since) } : {}) };
+    return readMaintenance(this.redis);
   }
 }

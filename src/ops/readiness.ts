@@ -1,6 +1,7 @@
 // Readiness checks: the store answers, the upstream accepts TCP connections, TLS material is loaded.
 import { connect } from 'node:net';
 import { primaryAddresses, type Store } from '../store/store.js';
+import type { InvalidationFeed } from '../store/invalidation-feed.js';
 
 /** `degraded`: serving, but something an operator must look at (e.g. a stale CRL); `detail`: what is loaded. */
 export type CheckResult = ({ ok: true; degraded?: string } | { ok: false; error: string }) & { detail?: unknown };
@@ -57,6 +58,18 @@ export function storeCheck(redis: Store, timeoutMs = 1000): Check {
       const cause = notConnected && lastConnectionError ? lastConnectionError : err;
       return { ok: false, error: describeStoreFailure(cause, storeAddress(redis), timeoutMs) };
     }
+  };
+}
+
+/**
+ * The local copies (CERTGATE_LOCAL_COPY): never a reason to stop serving — without a tracking link
+ * requests read the store, exact but slower — so a link down is "degraded", for the operator to see.
+ */
+export function localCopyCheck(feed: InvalidationFeed | undefined): Check {
+  return async () => {
+    if (!feed) return { ok: true, detail: 'off' };
+    if (feed.live) return { ok: true, detail: `live on ${feed.linkCount} primar${feed.linkCount === 1 ? 'y' : 'ies'}` };
+    return { ok: true, degraded: 'local copies unused: a Redis client-tracking link is down or opening; every request reads the store meanwhile' };
   };
 }
 

@@ -34,9 +34,12 @@ const GATEWAY_OWNED = (name: string): boolean =>
 
 export const GATEWAY_COOKIE_PREFIX = '__Host-certgate-';
 
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
-  const listed = new Set<string>();
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
+  if (value === undefined) return NONE;
+  const listed = new Set<string>();
   for (const part of (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',')) {
     const name = part.trim().toLowerCase();
     if (name) listed.add(name);

@@ -5,6 +5,7 @@ import { apiIdentityHeaders, signUpstreamHeaders } from './assertion.js';
 import { identityHeadersOf } from './identity-cache.js';
 import type { CertificateFacts, SessionRecord } from '../kernel/facts.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { clientWentAway } from './upstream.js';
 import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayContext, GatewayMiddleware } from '../kernel/state.js';
 import { errors } from '../errors/certgate-error.js';
@@ -83,11 +84,6 @@ export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
     if (handoff && 'upstreamError' in handoff) throw handoff.upstreamError;
     const target = upstream.targetFor(ctx.url);
     const own = upstreamHeaders(ctx, deps, target);
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!ctx.res.writableFinished) abort.abort();
-    };
-    ctx.res.once('close', onClose);
     ctx.respond = false;
     const started = process.hrtime.bigint();
     try {
@@ -96,7 +92,7 @@ export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
         path: target,
         headers: upstreamRequestHeaders(ctx.req.headers, own),
         body: NO_BODY.has(ctx.method) ? null : ctx.req,
-        signal: abort.signal,
+        client: ctx.res,
         onHeaders: (status, headers) => {
           metrics.upstreamLatency.observe({ status_class: `${Math.floor(status / 100)}xx` }, Number(process.hrtime.bigint() - started) / 1e9);
           ctx.status = status;
@@ -109,7 +105,7 @@ export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
       });
       ctx.state.outcome = 'proxied';
     } catch (err) {
-      if (abort.signal.aborted) {
+      if (clientWentAway(err)) {
         ctx.state.outcome = 'client-aborted';
         return;
       }
@@ -121,8 +117,6 @@ export function proxyToUpstream(deps: GatewayDeps): GatewayMiddleware {
       }
       ctx.respond = true;
       throw err;
-    } finally {
-      ctx.res.off('close', onClose);
     }
   };
 }

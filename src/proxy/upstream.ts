@@ -1,7 +1,8 @@
-// The pooled keep-alive connection to the portal backend (undici Pool) and the streaming proxy call.
-import { Pool, errors as undiciErrors } from 'undici';
+// The pooled keep-alive connection to the portal backend (undici Pool) and the streaming proxy call:
+// a dispatch handler that writes the upstream's answer straight into the client's response, with
+// backpressure both ways and no per-request stream, promise or AbortSignal wrappers of its own.
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Writable } from 'node:stream';
 import { errors } from '../errors/certgate-error.js';
 
 export interface UpstreamOptions {
@@ -11,6 +12,8 @@ export interface UpstreamOptions {
   connections?: number;
 }
 
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
+
 export interface ForwardRequest {
   method: string;
   path: string;
@@ -18,16 +21,92 @@ export interface ForwardRequest {
   /** The client's request, streamed to the upstream as it arrives (GET/HEAD send none). */
   body: IncomingMessage | null;
   /** Called once the upstream's status and headers are known, to write them to the client. */
-  onHeaders: (status: number, headers: Record<string, string | string[] | undefined>) => ServerResponse;
-  signal: AbortSignal;
+  onHeaders: (status: number, headers: UpstreamHeaders) => ServerResponse;
+  /**
+   * The client's response: when it closes before it is finished (the client went away), the upstream
+   * request is aborted and forward() rejects with an error whose `clientGone` is true.
+   */
+  client: ServerResponse;
+}
+
+/** Raw header pairs as undici hands them over → lower-case names, repeated names as arrays. */
+function headersOf(raw: Buffer[]): UpstreamHeaders {
+  const out: UpstreamHeaders = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    const had = out[name];
+    if (had === undefined) out[name] = value;
+    else if (Array.isArray(had)) had.push(value);
+    else out[name] = [had, value];
+  }
+  return out;
+}
+
+/** One request through the pool, as undici's (legacy, unwrapped) dispatch handler. */
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  private abortRequest: ((err?: Error) => void) | undefined;
+  private res: ServerResponse | undefined;
+  private resume: (() => void) | undefined;
+  private clientGone = false;
+
+  constructor(
+    private readonly req: ForwardRequest,
+    private readonly done: (err?: unknown) => void,
+  ) {
+    req.client.once('close', this.onClientClose);
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.req.client.writableFinished) return;
+    this.clientGone = true;
+    this.abortRequest?.(new undiciErrors.RequestAbortedError());
+  };
+
+  private readonly onDrain = (): void => this.resume?.();
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.clientGone) abort(new undiciErrors.RequestAbortedError());
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx: Node answers 100-continue itself; nothing to relay
+    this.resume = resume;
+    this.res = this.req.onHeaders(statusCode, headersOf(rawHeaders));
+    this.res.on('drain', this.onDrain);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.res!.write(chunk);
+  }
+
+  onComplete(): void {
+    this.settle();
+    this.res!.end();
+    this.done();
+  }
+
+  onError(err: Error): void {
+    this.settle();
+    this.done(this.clientGone ? Object.assign(err, { clientGone: true }) : classify(err));
+  }
+
+  private settle(): void {
+    this.req.client.off('close', this.onClientClose);
+    this.res?.off('drain', this.onDrain);
+  }
 }
 
 export class Upstream {
   readonly pool: Pool;
   readonly url: URL;
+  private readonly basePath: string;
 
   constructor(options: UpstreamOptions) {
     this.url = options.url;
+    this.basePath = options.url.pathname.replace(/\/$/, '');
     this.pool = new Pool(options.url.origin, {
       connections: options.connections ?? 128,
       pipelining: 1,
@@ -40,31 +119,27 @@ export class Upstream {
 
   /** The target the upstream receives for an origin-form client target: CERTGATE_UPSTREAM's path + it. */
   targetFor(clientTarget: string): string {
-    return this.url.pathname.replace(/\/$/, '') + clientTarget;
+    return this.basePath + clientTarget;
   }
 
-  /** Stream one request through (`path` from targetFor); rejects with UPSTREAM_REFUSED / UPSTREAM_TIMEOUT before headers. */
-  async forward(req: ForwardRequest): Promise<void> {
-    try {
-      await this.pool.stream(
-        {
-          method: req.method as 'GET',
-          path: req.path,
-          headers: req.headers,
-          body: req.body,
-          signal: req.signal,
-        },
-        ({ statusCode, headers }) => req.onHeaders(statusCode, headers) as unknown as Writable,
-      );
-    } catch (err) {
-      throw classify(err);
-    }
+  /**
+   * Stream one request through (`path` from targetFor). Rejects with UPSTREAM_REFUSED / UPSTREAM_TIMEOUT
+   * (before or after the headers: the caller tells by `headersSent`), or with `clientGone` set.
+   */
+  forward(req: ForwardRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const handler = new ForwardHandler(req, (err) => (err === undefined ? resolve() : reject(err)));
+      this.pool.dispatch({ method: req.method as Dispatcher.HttpMethod, path: req.path, headers: req.headers, body: req.body }, handler);
+    });
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
 }
+
+/** True when forward() failed because the client went away (not the upstream's fault). */
+export const clientWentAway = (err: unknown): boolean => (err as { clientGone?: boolean } | null)?.clientGone === true;
 
 function classify(err: unknown): unknown {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.ConnectTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {

@@ -5,10 +5,12 @@ import { storeCall } from '../store/redis.js';
 import { keys } from '../store/keys.js';
 import { scanKeys } from '../store/scan.js';
 import { forEachParallel, type Store } from '../store/store.js';
+import { SESSION_END_IF_CERT, type SessionField } from './session-lua.js';
 
 const WIDTH = 500;
 // Compare-and-delete: a session replaced after the HGET (new login, other cert) is left alone.
-const END_IF_CERT = "if redis.call('HGET', KEYS[1], 'cert') == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const END_IF_CERT = `${SESSION_END_IF_CERT}\nreturn session_end_if_cert(KEYS[1], ARGV[1])`;
+const CERT: SessionField = 'cert';
 
 /** Ends every session whose `cert` is one of `certIds` (`<issuerId>:<serial>`); returns how many and their keys. */
 export async function endSessionsForCertificates(store: Store, certIds: string[]): Promise<{ count: number; keys: string[] }> {
@@ -16,7 +18,7 @@ export async function endSessionsForCertificates(store: Store, certIds: string[]
   if (certIds.length === 0) return { count: 0, keys: ended };
   const wanted = new Set(certIds);
   await scanKeys(store, keys.session('*'), async (sessionKeys) => {
-    const certs = await forEachParallel(sessionKeys, WIDTH, (k) => storeCall(() => store.hget(k, 'cert')));
+    const certs = await forEachParallel(sessionKeys, WIDTH, (k) => storeCall(() => store.hget(k, CERT)));
     const hits = sessionKeys.map((k, i) => [k, certs[i]] as const).filter(([, c]) => typeof c === 'string' && wanted.has(c));
     const done = await forEachParallel(hits, WIDTH, ([k, c]) => storeCall(() => store.eval(END_IF_CERT, 1, k, c!)));
     hits.forEach(([k], i) => Number(done[i]) === 1 && ended.push(k));

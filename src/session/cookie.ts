@@ -1,7 +1,7 @@
 // The session cookie: `<base64url userId>.<sid>.<HMAC>` — signed so a forged or edited cookie is
 // rejected before any store lookup, and carrying the user ID so the lookup hits the user's slot.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isUserId } from '../users/user-id.js';
+import { isUserId } from '../store/user-id.js';
 
 export const SESSION_COOKIE = '__Host-certgate-session';
 
@@ -25,9 +25,11 @@ export function decodeSessionCookie(secret: Buffer, value: string | undefined): 
   const [u, sid, signature] = parts as [string, string, string];
   if (!SID.test(sid) || !MAC.test(signature) || !/^[A-Za-z0-9_-]{1,88}$/.test(u)) return undefined;
   const userId = Buffer.from(u, 'base64url').toString('utf8');
-  if (!isUserId(userId)) return undefined;
-  const given = Buffer.from(signature, 'base64url');
-  const expected = mac(secret, userId, sid);
+  if (!isUserId(userId) || Buffer.from(userId, 'utf8').toString('base64url') !== u) return undefined;
+  // Compared as text, not as decoded bytes: the last base64url character carries two unused bits, so
+  // four spellings decode to the same MAC — only the one we issue is accepted (one cookie, one value).
+  const expected = Buffer.from(mac(secret, userId, sid).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   return { userId, sid };
 }

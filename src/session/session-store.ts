@@ -3,10 +3,12 @@ import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import { errors } from '../errors/certgate-error.js';
-import { isUserId } from '../users/user-id.js';
+import { isUserId } from '../store/user-id.js';
 import { defineScripts } from '../store/scripts.js';
-import { readUserHashes } from '../users/user-index.js';
+import { readUserHashes } from '../store/user-scan.js';
 import { SESSION_SCRIPTS, type SessionScripts } from './session-scripts.js';
+import { LocalCopy, type LocalCopyBound } from '../store/local-copy.js';
+import type { InvalidationFeed } from '../store/invalidation-feed.js';
 
 export type { SessionRecord, TouchResult } from '../kernel/facts.js';
 import type { SessionRecord, TouchResult } from '../kernel/facts.js';
@@ -26,14 +28,20 @@ export const SESSION_GRACE_MS = 60_000;
 
 const TOUCH_STATUSES = new Set(['idle', 'expired', 'gone', 'replaced', 'cert-mismatch']);
 
+/** Live sessions kept per process (only verdicts of 'ok' are kept; anything else asks the store). */
+export const SESSION_COPY_BOUND: LocalCopyBound = { maxEntries: 100_000, maxAgeMs: 5_000 };
+
 export class SessionStore {
   private readonly r: Store & SessionScripts;
+  private readonly copy: LocalCopy<SessionRecord> | undefined;
 
   constructor(
     redis: Store,
     readonly options: SessionOptions,
+    feed?: InvalidationFeed,
   ) {
     this.r = defineScripts<SessionScripts>(redis, SESSION_SCRIPTS);
+    this.copy = feed ? new LocalCopy(feed, SESSION_COPY_BOUND) : undefined;
   }
 
   /** One round trip: validate sid, certificate binding, idle and absolute age; refresh on success. */
@@ -48,8 +56,22 @@ export class SessionStore {
   /** The verdict touch() would give, without refreshing or ending anything (see cgSessionPeek). */
   async peek(userId: string, sid: string, certField: string, now = Date.now()): Promise<TouchResult> {
     const { idleTimeoutMs, maxAgeMs } = this.options;
-    const reply = await storeCall(() => this.r.cgSessionPeek(keys.session(userId), keys.sessionEnded(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs)));
-    return decodeTouch(userId, reply);
+    const key = keys.session(userId);
+    const read = async (): Promise<TouchResult> =>
+      decodeTouch(userId, await storeCall(() => this.r.cgSessionPeek(key, keys.sessionEnded(userId), sid, certField, String(now), String(idleTimeoutMs), String(maxAgeMs))));
+    if (!this.copy) return read();
+    return this.copy.fill(key, now, read, (r) => (r.status === 'ok' ? r.session : undefined));
+  }
+
+  /**
+   * peek()'s 'ok' from the local copy, or undefined when the store must be asked. The copy holds the
+   * record as cgSessionPeek returned it; the checks that script makes on a live record (same sid, same
+   * certificate, within the absolute age and the idle timeout) are made again here against `now`.
+   */
+  peekLocal(userId: string, sid: string, certField: string, now: number): SessionRecord | undefined {
+    const s = this.copy?.get(keys.session(userId), now);
+    if (!s || s.sid !== sid || s.cert !== certField || !this.isLive(s, now)) return undefined;
+    return s;
   }
 
   /**

@@ -78,6 +78,12 @@ export const keys = {
   certRate: (issuerId: string, serial: string) => `cg:{c:${issuerId}:${serial}}:rate`,
 } as const;
 
+/**
+ * Key prefixes the gateway's local copies follow through Redis client tracking (store/invalidation-feed.ts):
+ * everything about one certificate (its registration) and about one user (its session).
+ */
+export const trackedPrefixes = ['cg:{c:', 'cg:{u:'] as const;
+
 /** The certificate id `<issuerId>:<serial>`: sessions are bound to it and audit entries name it. */
 export const registryField = (issuerId: string, serial: string): string => `${issuerId}:${serial}`;
 export const certificateId = registryField;

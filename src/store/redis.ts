@@ -80,7 +80,7 @@ export function createStore(url: string, options: StoreOptions = {}): Store {
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
   };
   if (target.topology === 'sentinel') {
-    return new Redis({
+    return reconnectingAfterUnaskedEnd(new Redis({
       ...redisOptions,
       sentinels: target.nodes,
       name: target.masterName!,
@@ -90,9 +90,38 @@ export function createStore(url: string, options: StoreOptions = {}): Store {
       // Reconnect as soon as a sentinel announces +switch-master, not at the next failed command.
       failoverDetector: true,
       ...(target.tls ? { enableTLSForSentinelMode: true } : {}),
-    });
+    }));
   }
   return new Redis(url, redisOptions);
+}
+
+/**
+ * A Sentinel client that ioredis ends although nobody closed it connects again. ioredis ends it for
+ * good when a sentinel's +switch-master (failoverDetector) arrives while the client is reconnecting
+ * and asking a sentinel for the primary (test/store/sentinel-reconnect.test.ts forces that order);
+ * the gateway would then answer 503 until restarted. quit() and disconnect() by our code still end it.
+ */
+function reconnectingAfterUnaskedEnd(store: Redis): Redis {
+  let closing = false;
+  const disconnect = store.disconnect.bind(store);
+  store.disconnect = (reconnect = false): void => {
+    if (!reconnect) closing = true;
+    disconnect(reconnect);
+  };
+  const quit = store.quit.bind(store);
+  store.quit = ((...args: Parameters<typeof quit>) => {
+    closing = true;
+    return quit(...args);
+  }) as typeof store.quit;
+  let attempt = 0;
+  store.on('ready', () => (attempt = 0));
+  store.on('end', () => {
+    if (closing) return;
+    setTimeout(() => {
+      if (!closing && store.status === 'end') store.connect().catch(() => undefined);
+    }, jitteredBackoff(attempt++)).unref();
+  });
+  return store;
 }
 
 /** @deprecated Old name of createStore (it now takes every REDIS_URL form). */

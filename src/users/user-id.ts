@@ -1,6 +1,3 @@
-// The shape of a user ID. No braces or colons: the ID goes inside the `{u:<userId>}` hash tag.
-export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
-export const isUserId = (value: unknown): value is string => typeof value === 'string' && USER_ID_PATTERN.test(value);
-
-export const USER_ID_RULE = 'a user ID is 1–64 characters: letters, digits, ".", "_", "@" or "-", starting with a letter or digit';
+// The user-ID rule as users/ presents it. Defined in store/ (user-id.ts) because every per-user key
+// embeds the ID in its `{u:<userId>}` hash tag, and session/ needs the rule without importing users/.
+export { USER_ID_PATTERN, USER_ID_RULE, isUserId } from '../store/user-id.js';

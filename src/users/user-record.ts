@@ -3,6 +3,7 @@
 import type { Role } from './roles.js';
 import { isRole } from './roles.js';
 import type { UserLang } from './email.js';
+import { LOCK_FIELDS } from './lock-rule.js';
 
 export interface UserRecord {
   userId: string;
@@ -26,7 +27,7 @@ export interface UserRecord {
   lang: UserLang;
 }
 
-/** Hash field names, short and fixed: Lua scripts and this file must agree. */
+/** Hash field names, short and fixed: Lua scripts and this file must agree (the lock rule's own in lock-rule.ts). */
 export const F = {
   operator: 'operator',
   name: 'name',
@@ -34,10 +35,7 @@ export const F = {
   hash: 'hash',
   history: 'history',
   mustChange: 'mustChange',
-  failures: 'failures',
-  locked: 'locked',
-  lockedAt: 'lockedAt',
-  lockedReason: 'lockedReason',
+  ...LOCK_FIELDS,
   createdAt: 'createdAt',
   passwordChangedAt: 'passwordChangedAt',
   lastLoginAt: 'lastLoginAt',

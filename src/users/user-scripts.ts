@@ -1,6 +1,9 @@
 // Lua scripts that change one user atomically. Each touches only keys of the user's `{u:<id>}`
-// slot (record, session, attempts), so they run unchanged on Redis Cluster.
-import { LOCK_USER } from './lock-rule.js';
+// slot (record, session, attempts), so they run unchanged on Redis Cluster. The lock rule comes from
+// lock-rule.ts and everything done to the session from session/session-lua.ts: this file spells
+// neither's fields.
+import { LOCK_RULE } from './lock-rule.js';
+import { SESSION_DROP, SESSION_END_WITH_REASON, SESSION_PASSWORD_CHANGED } from '../session/session-lua.js';
 
 /** Pushes a hash to the front of the JSON history and keeps the newest ARGV-given count. */
 const PUSH_HISTORY = `
@@ -10,21 +13,6 @@ local function push_history(key, hash, max)
   table.insert(h, 1, hash)
   while #h > max do table.remove(h) end
   return cjson.encode(h)
-end
-`;
-
-/**
- * Ends a session on an administrator's action, leaving "<sid>|<reason>" beside it for as long as the
- * session would have lived, so that terminal is told why (src/session/session-scripts.ts reads it).
- */
-export const END_SESSION_WITH_REASON = `
-local function end_session(session, ended, reason)
-  local sid = redis.call('HGET', session, 'sid')
-  if sid then
-    local ttl = redis.call('PTTL', session)
-    if ttl > 0 then redis.call('SET', ended, sid .. '|' .. reason, 'PX', ttl) end
-  end
-  return redis.call('DEL', session)
 end
 `;
 
@@ -50,9 +38,10 @@ return 1`,
   /** KEYS: user, session, attempts → 1 removed, 0 absent. */
   cgUserRemove: {
     numberOfKeys: 3,
-    lua: `
+    lua: `${SESSION_DROP}
 local existed = redis.call('EXISTS', KEYS[1])
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[3])
+session_drop(KEYS[2])
 return existed`,
   },
   /** KEYS: user. ARGV: field, value → 0 absent, 1 set (never creates a user). */
@@ -66,33 +55,31 @@ return 1`,
   /** KEYS: user, session, session-ended. ARGV: now, reason → 0 absent, 1 locked, 2 was already locked. Ends the session. */
   cgUserLock: {
     numberOfKeys: 3,
-    lua: `${END_SESSION_WITH_REASON}${LOCK_USER}
+    lua: `${SESSION_END_WITH_REASON}${LOCK_RULE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-end_session(KEYS[2], KEYS[3], 'account-locked')
-if redis.call('HGET', KEYS[1], 'locked') == '1' then return 2 end
+session_end_with_reason(KEYS[2], KEYS[3], 'account-locked')
+if lock_is_locked(KEYS[1]) then return 2 end
 lock_user(KEYS[1], ARGV[1], ARGV[2])
 return 1`,
   },
   /** KEYS: user, attempts → 0 absent, 1 unlocked, 2 was not locked (counter still reset). */
   cgUserUnlock: {
     numberOfKeys: 2,
-    lua: `
+    lua: `${LOCK_RULE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local was = redis.call('HGET', KEYS[1], 'locked')
-redis.call('HSET', KEYS[1], 'locked', '0', 'failures', '0')
-redis.call('HDEL', KEYS[1], 'lockedAt', 'lockedReason')
+local was = lock_unlock(KEYS[1])
 redis.call('DEL', KEYS[2])
-if was == '1' then return 1 end
+if was then return 1 end
 return 2`,
   },
   /** KEYS: user, session, session-ended. ARGV: hash, now, historyMax → 0 absent, 1 done. Ends the session. */
   cgUserResetPassword: {
     numberOfKeys: 3,
-    lua: `${PUSH_HISTORY}${END_SESSION_WITH_REASON}
+    lua: `${PUSH_HISTORY}${SESSION_END_WITH_REASON}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local history = push_history(KEYS[1], ARGV[1], tonumber(ARGV[3]))
 redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'history', history, 'mustChange', '1', 'passwordChangedAt', ARGV[2])
-end_session(KEYS[2], KEYS[3], 'password-reset')
+session_end_with_reason(KEYS[2], KEYS[3], 'password-reset')
 return 1`,
   },
   /**
@@ -103,23 +90,16 @@ return 1`,
    */
   cgUserChangePassword: {
     numberOfKeys: 3,
-    lua: `${PUSH_HISTORY}
+    lua: `${PUSH_HISTORY}${LOCK_RULE}${SESSION_PASSWORD_CHANGED}
 redis.call('ZREM', KEYS[3], ARGV[6])
-local u = redis.call('HMGET', KEYS[1], 'hash', 'locked')
-if not u[1] then return 'gone' end
-if u[1] ~= ARGV[1] then return 'stale' end
-if u[2] == '1' then return 'locked' end
+local hash = redis.call('HGET', KEYS[1], 'hash')
+if not hash then return 'gone' end
+if hash ~= ARGV[1] then return 'stale' end
+if lock_is_locked(KEYS[1]) then return 'locked' end
 local history = push_history(KEYS[1], ARGV[2], tonumber(ARGV[4]))
-redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'history', history, 'mustChange', '0', 'failures', '0', 'passwordChangedAt', ARGV[3])
-if ARGV[5] ~= '' and redis.call('HGET', KEYS[2], 'sid') == ARGV[5] then
-  if ARGV[7] and ARGV[7] ~= '' then
-    redis.call('HSET', KEYS[2], 'mustChange', '0', 'sid', ARGV[7])
-  else
-    redis.call('HSET', KEYS[2], 'mustChange', '0')
-  end
-else
-  redis.call('DEL', KEYS[2])
-end
+redis.call('HSET', KEYS[1], 'hash', ARGV[2], 'history', history, 'mustChange', '0', 'passwordChangedAt', ARGV[3])
+lock_reset_failures(KEYS[1])
+session_password_changed(KEYS[2], ARGV[5], ARGV[7])
 return 'ok'`,
   },
 } as const;

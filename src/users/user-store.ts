@@ -1,5 +1,5 @@
 // Users in Redis: create, read, list, lock/unlock, reset password, remove. Every change of one user
-// is one Lua script on the user's slot; lists scan every primary (users/user-index.ts).
+// is one Lua script on the user's slot; lists scan every primary (store/user-scan.ts).
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { DEFAULT_ROLE, ROLES, isRole, roleConflict, type Role } from './roles.js';
 import { USER_ID_RULE, isUserId } from './user-id.js';
-import { readUserHashes } from './user-index.js';
+import { readUserHashes } from '../store/user-scan.js';
 import { F, decodeUser, encodeRoles, type UserRecord } from './user-record.js';
 import { USER_SCRIPTS, type UserScripts } from './user-scripts.js';
 import { defineScripts } from '../store/scripts.js';

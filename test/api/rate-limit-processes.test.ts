@@ -10,6 +10,7 @@ import { freePort } from '../helpers/redis-server.js';
 import { startStack, TEST_SECRET } from '../helpers/stack.js';
 import { tlsRequest } from '../helpers/tls-client.js';
 import { problemOf, registerFor } from '../helpers/api.js';
+import { READY_CEILING_MS } from '../helpers/cluster-process.js';
 
 const bin = join(import.meta.dirname, '../../bin/certgate.js');
 const built = existsSync(join(import.meta.dirname, '../../dist/src/cli/main.js'));
@@ -46,7 +47,7 @@ t.test('two gateway processes, one bucket', { skip: built ? false : 'needs the b
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   let ready = 0;
-  for (let i = 0; i < 150 && ready !== 200; i++) {
+  for (const until = Date.now() + READY_CEILING_MS; ready !== 200 && Date.now() < until; ) {
     ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`).then((r) => r.status, () => 0);
     if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
   }

@@ -12,6 +12,9 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { testPki } from '../helpers/pki.js';
 import { tlsRequest } from '../helpers/tls-client.js';
 import { problemOf, registerFor } from '../helpers/api.js';
+import { perProcess, watchCommands, watchWrites, type Command } from '../helpers/redis-watch.js';
+import { feedLive } from '../helpers/local-copy.js';
+import type { Gateway } from '../../src/gateway/create.js';
 
 const pki = testPki();
 // A fixed instant the gateways run at; the certificates are valid around the real time.
@@ -104,47 +107,80 @@ t.test('two gateways sharing one redis-server spend one bucket exactly', async (
   t.equal(refill.filter((s) => s === 200).length, 2, `2 of 8 passed after one second (${refill.join(',')})`);
 });
 
-t.test('one script call for the bucket, sent in the same write as the gate lookup', async (t) => {
-  const cert = pki.issueClient({ commonName: 'rate monitor' });
+/**
+ * The store commands and socket writes of `n` keep-alive API requests to `gateway`, its clock stepped
+ * by `stepMs` per request (the bucket refills 2 tokens a second, so 500 ms keeps every request allowed).
+ */
+async function apiCost(gateway: Gateway, n: number, stepMs: number) {
+  const cert = pki.issueClient({ commonName: `rate monitor ${gateway.port}` });
   await registerFor(stack, cert, 'api');
   const agent = new Agent({ keepAlive: true, maxSockets: 1, cert: cert.certPem, key: cert.keyPem, ca: pki.ca.certPem });
-  t.teardown(() => agent.destroy());
   let now = T0 + 30 * 60_000;
-  stack.gateway.deps.clock = () => now;
-  t.teardown(() => {
-    stack.gateway.deps.clock = () => Date.now();
-  });
-  t.equal((await stack.request(cert, '/api/warm', { agent })).status, 200);
-  const monitor = await stack.redis.client().monitor();
-  const sent: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    // The maintenance flag is read only when this gateway's local copy is older than its bound
-    // (the frozen test clock moves 1 s per request); test/gateway/store-cost.test.ts covers it.
-    if (source !== 'lua' && !(String(args[0]).toLowerCase() === 'hmget' && args[1] === keys.maintenance)) sent.push(String(args[0]).toLowerCase());
-  });
-  // One round trip: both scripts leave the gateway in one socket write (auto-pipelined).
-  const socket = (stack.gateway.deps.redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
-  const write = socket.write;
-  let writes = 0;
-  socket.write = (...args: unknown[]) => {
-    writes++;
-    return write.apply(socket, args);
-  };
-  t.teardown(() => {
-    socket.write = write;
-  });
-  const n = 10;
-  for (let i = 0; i < n; i++) {
-    now += 1000;
-    t.equal((await stack.request(cert, `/api/v1/x/${i}`, { agent })).status, 200);
+  gateway.deps.clock = () => now;
+  try {
+    const request = (path: string) => tlsRequest({ port: gateway.port, caPem: pki.ca.certPem, client: cert, path, agent }).then((r) => r.status);
+    if (gateway.deps.feed) await feedLive(gateway.deps.feed);
+    const warm = await request('/api/warm');
+    const facts = readCertificate(cert.der);
+    const watch = await watchCommands(stack.redis.client(), (c, source) => source !== 'lua' && !perProcess(c));
+    const written = watchWrites(gateway.deps.redis);
+    const statuses: number[] = [];
+    try {
+      for (let i = 0; i < n; i++) {
+        now += stepMs;
+        // The maintenance copy refreshes on a real-time timer while this clock leaps ahead: read it at
+        // the test's time, so whether a request may use it never depends on that race.
+        await gateway.deps.maintenance.read();
+        statuses.push(await request(`/api/v1/x/${i}`));
+      }
+    } finally {
+      written.stop();
+    }
+    await watch.stop();
+    return {
+      warm,
+      statuses,
+      sent: watch.sent.map((c) => c[0]),
+      writes: written.writes().filter((w) => !w.every(perProcess)),
+      lookup: (c: Command) => c[0] === 'get' && c[1] === keys.registration(facts.issuerId, facts.serial),
+      bucket: (c: Command) => c[0] === 'evalsha' && c[2] === '1' && c[3] === keys.certRate(facts.issuerId, facts.serial),
+    };
+  } finally {
+    agent.destroy();
+    gateway.deps.clock = () => Date.now();
   }
-  socket.write = write;
-  await new Promise((r) => setTimeout(r, 100)); // MONITOR lines arrive after the replies
-  monitor.disconnect();
-  t.equal(sent.length, 2 * n, 'gate lookup + bucket per request, nothing else');
-  t.equal(sent.filter((c) => c === 'get').length, n, 'one registration GET per request');
-  t.equal(sent.filter((c) => c === 'evalsha').length, n, 'one bucket script per request');
-  t.equal(writes, n, 'one write to Redis per request: the lookup and the bucket travel together');
+}
+
+t.test('local copy: the bucket script is the only store command of an API request, one write each', async (t) => {
+  const n = 8;
+  const cost = await apiCost(stack.gateway, n, 500);
+  t.equal(cost.warm, 200, 'registration read once and kept');
+  t.same(cost.statuses, Array(n).fill(200));
+  t.same(cost.sent, Array(n).fill('evalsha'), 'one bucket script per request, nothing else');
+  t.equal(cost.writes.length, n, 'one write to Redis per request');
+  t.ok(
+    cost.writes.every((w) => w.length === 1 && cost.bucket(w[0]!)),
+    'each holds exactly the bucket script',
+  );
+});
+
+t.test('CERTGATE_LOCAL_COPY=off: one script call for the bucket, sent in the same write as the gate lookup', async (t) => {
+  const gateway = await createGateway({ ...stack.config, localCopy: false }, { logger: createLogger({ level: 'silent' }) });
+  await gateway.listen();
+  t.teardown(() => gateway.close());
+  await connectRedis(gateway.deps.redis, 60_000);
+  const n = 10;
+  const cost = await apiCost(gateway, n, 500);
+  t.same(cost.statuses, Array(n).fill(200));
+  t.equal(cost.sent.length, 2 * n, 'gate lookup + bucket per request, nothing else');
+  t.equal(cost.sent.filter((c) => c === 'get').length, n, 'one registration GET per request');
+  t.equal(cost.sent.filter((c) => c === 'evalsha').length, n, 'one bucket script per request');
+  t.equal(cost.writes.length, n, 'one write to Redis per request');
+  t.same(
+    cost.writes.filter((w) => w.length !== 2 || w.filter(cost.lookup).length !== 1 || w.filter(cost.bucket).length !== 1),
+    [],
+    'the lookup and the bucket travel together: each write holds one GET and one bucket script',
+  );
 });
 
 t.test('a store outage is a 503 problem, never unlimited', async (t) => {

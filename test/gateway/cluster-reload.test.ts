@@ -2,26 +2,22 @@
 // every worker presents the renewed server certificate; CRLs fetched once by the primary reach
 // both workers.
 import t from 'tap';
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testPki } from '../helpers/pki.js';
-import { freePort, startRedis } from '../helpers/redis-server.js';
+import { startRedis } from '../helpers/redis-server.js';
 import { tlsExchange } from '../helpers/tls-session.js';
 import { startUpstreamStub } from '../helpers/upstream-stub.js';
 import { startCrlServer } from '../helpers/crl-server.js';
 import { presentedFingerprint } from '../helpers/server-cert.js';
+import { eventually, needsBuild, startServe } from '../helpers/cluster-process.js';
 import { keys } from '../../src/store/keys.js';
 import { encodeRegistration } from '../../src/registry/registration.js';
 import { readCertificate } from '../../src/tls/certificate.js';
 import { createCrlDer, issueServerCert } from '../../src/tls/pki.js';
-import { TEST_SECRET } from '../helpers/stack.js';
 
-const bin = join(import.meta.dirname, '../../bin/certgate.js');
-const built = existsSync(join(import.meta.dirname, '../../dist/src/cli/main.js'));
-
-t.test('reload and CRLs across workers', { skip: built ? false : 'needs the build (npm run build)' }, async (t) => {
+t.test('reload and CRLs across workers', { skip: needsBuild }, async (t) => {
   const pki = testPki();
   const redis = await startRedis();
   const upstream = await startUpstreamStub();
@@ -39,46 +35,27 @@ t.test('reload and CRLs across workers', { skip: built ? false : 'needs the buil
     await redis.client().set(keys.registration(f.issuerId, f.serial), encodeRegistration({ issuerId: f.issuerId, serial: f.serial, operatorId: 'DEMO', addedAt: Date.now() }));
   }
   crls.der('/ca.crl', createCrlDer(pki.ca, [pki.clients.revoked.serial], { crlNumber: 3 }));
-  const port = await freePort();
-  const opsPort = await freePort();
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL: redis.url,
-      CERTGATE_LISTEN: `127.0.0.1:${port}`,
-      CERTGATE_OPS_LISTEN: `127.0.0.1:${opsPort}`,
-      CERTGATE_TLS_CERT: join(dir, 'server.crt'),
-      CERTGATE_TLS_KEY: join(dir, 'server.key'),
-      CERTGATE_CLIENT_CA: pki.file('ca.crt'),
-      CERTGATE_CRL_URL: crls.url('/ca.crl'),
-      CERTGATE_CRL_CACHE_DIR: join(dir, 'crl-cache'),
-      CERTGATE_UPSTREAM: upstream.url,
-      CERTGATE_SECRET: TEST_SECRET,
-      CERTGATE_WORKERS: '2',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const serve = await startServe(t, {
+    redisUrl: redis.url,
+    upstreamUrl: upstream.url,
+    clientCa: pki.file('ca.crt'),
+    cert: join(dir, 'server.crt'),
+    key: join(dir, 'server.key'),
+    env: { CERTGATE_CRL_URL: crls.url('/ca.crl'), CERTGATE_CRL_CACHE_DIR: join(dir, 'crl-cache'), CERTGATE_WORKERS: '2' },
   });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  let stdout = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  const { child, port, opsPort, exited } = serve;
   type Ready = { status: string; checks: { tls: { detail: { generation: number; workersBehind: number; server: Array<{ fingerprint256: string }> } } } };
-  const readyz = async (): Promise<Ready | undefined> =>
-    fetch(`http://127.0.0.1:${opsPort}/readyz`).then(async (r) => (r.status === 200 ? ((await r.json()) as Ready) : undefined), () => undefined);
-  const waitFor = async (cond: (r: Ready) => boolean) => {
-    for (let i = 0; i < 200; i++) {
-      const r = await readyz();
-      if (r && cond(r)) return r;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    return undefined;
+  const readyz = async (): Promise<Ready | undefined> => {
+    const r = await serve.readyz();
+    return r?.status === 200 ? (r.body as Ready) : undefined;
   };
-  t.ok(await waitFor(() => true), `ready with both workers listening ${stderr}`);
+  // Waits for a state the workers reach by themselves, with a generous ceiling (not a speed check).
+  const waitFor = (cond: (r: Ready) => boolean) =>
+    eventually(async () => {
+      const r = await readyz();
+      return r && cond(r) ? r : undefined;
+    });
+  t.ok(await waitFor(() => true), `ready with both workers listening ${serve.stderr()}`);
   t.equal(crls.hits('/ca.crl'), 1, 'the primary fetched the CRL once for both workers');
 
   const ca = pki.ca.certPem;
@@ -103,23 +80,21 @@ t.test('reload and CRLs across workers', { skip: built ? false : 'needs the buil
   // A broken key next: refused by the primary, the workers are not told.
   writeFileSync(join(dir, 'server.key'), pki.server.keyPem);
   child.kill('SIGHUP');
-  let metrics = '';
-  for (let i = 0; i < 100 && !/certgate_tls_reload_total\{outcome="failure"\} 1\n/.test(metrics); i++) {
-    metrics = await fetch(`http://127.0.0.1:${opsPort}/metrics`).then((r) => r.text());
-    if (!/outcome="failure"/.test(metrics)) await new Promise((res) => setTimeout(res, 50));
-  }
+  const scrape = () => fetch(`http://127.0.0.1:${opsPort}/metrics`).then((r) => r.text());
+  const metrics = (await eventually(async () => {
+    const text = await scrape();
+    return /certgate_tls_reload_total\{outcome="failure"\} 1\n/.test(text) ? text : undefined;
+  })) ?? (await scrape());
   t.match(metrics, /certgate_tls_reload_total\{outcome="failure"\} 1\n/, 'the broken key is refused');
   t.match(metrics, /certgate_tls_reload_total\{outcome="success"\} 1\n/, 'counted once per reload, by the primary');
   // A worker that dies now is replaced with the material in force, not with the broken files.
-  const workerPids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)]).toString().trim().split(/\s+/).map(Number);
+  const workerPids = serve.workerPids();
   t.equal(workerPids.length, 2);
   process.kill(workerPids[0]!, 'SIGKILL');
-  let replaced = false;
-  for (let i = 0; i < 200 && !replaced; i++) {
-    const now = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)]).toString().trim().split(/\s+/).map(Number);
-    replaced = now.length === 2 && !now.includes(workerPids[0]!) && (await readyz()) !== undefined;
-    if (!replaced) await new Promise((res) => setTimeout(res, 50));
-  }
+  const replaced = await eventually(async () => {
+    const now = serve.workerPids();
+    return now.length === 2 && !now.includes(workerPids[0]!) && (await readyz()) !== undefined ? true : undefined;
+  });
   t.ok(replaced, 'the replacement worker is listening');
   const again = [];
   for (let i = 0; i < 6; i++) again.push(await presentedFingerprint(port, ca));
@@ -129,6 +104,6 @@ t.test('reload and CRLs across workers', { skip: built ? false : 'needs the buil
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM still stops everything');
   // Logs are buffered (4 KiB) and flushed at exit: read them now.
-  t.match(stdout, /TLS reload failed, keeping the material in force: CERTGATE_TLS_KEY: .* does not belong to the certificate/, 'one clear log line');
-  t.notMatch(stdout, /gateway worker failed to start/);
+  t.match(serve.stdout(), /TLS reload failed, keeping the material in force: CERTGATE_TLS_KEY: .* does not belong to the certificate/, 'one clear log line');
+  t.notMatch(serve.stdout(), /gateway worker failed to start/);
 });

@@ -2,21 +2,16 @@
 // session-ticket keys so a ticket from one worker resumes on the other, the primary answers the ops
 // endpoints for all of them, and SIGTERM stops the whole tree with exit code 0.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { testPki } from '../helpers/pki.js';
-import { freePort, startRedis } from '../helpers/redis-server.js';
+import { startRedis } from '../helpers/redis-server.js';
 import { tlsExchange } from '../helpers/tls-session.js';
 import { startUpstreamStub } from '../helpers/upstream-stub.js';
+import { needsBuild, readyServe, startServe } from '../helpers/cluster-process.js';
 import { keys } from '../../src/store/keys.js';
 import { encodeRegistration } from '../../src/registry/registration.js';
 import { readCertificate } from '../../src/tls/certificate.js';
-import { TEST_SECRET } from '../helpers/stack.js';
 
-const bin = join(import.meta.dirname, '../../bin/certgate.js');
-
-t.test('two workers behind one port', { skip: existsSync(join(import.meta.dirname, '../../dist/src/cli/main.js')) ? false : 'needs the build (npm run build)' }, async (t) => {
+t.test('two workers behind one port', { skip: needsBuild }, async (t) => {
   const pki = testPki();
   const redis = await startRedis();
   const upstream = await startUpstreamStub();
@@ -26,37 +21,17 @@ t.test('two workers behind one port', { skip: existsSync(join(import.meta.dirnam
   });
   const facts = readCertificate(pki.clients.demo.der);
   await redis.client().set(keys.registration(facts.issuerId, facts.serial), encodeRegistration({ issuerId: facts.issuerId, serial: facts.serial, operatorId: 'DEMO', addedAt: Date.now() }));
-  const port = await freePort();
-  const opsPort = await freePort();
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL: redis.url,
-      CERTGATE_LISTEN: `127.0.0.1:${port}`,
-      CERTGATE_OPS_LISTEN: `127.0.0.1:${opsPort}`,
-      CERTGATE_TLS_CERT: pki.file('server.crt'),
-      CERTGATE_TLS_KEY: pki.file('server.key'),
-      CERTGATE_CLIENT_CA: pki.file('ca.crt'),
-      CERTGATE_UPSTREAM: upstream.url,
-      CERTGATE_SECRET: TEST_SECRET,
-      CERTGATE_WORKERS: '2',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const serve = await startServe(t, {
+    redisUrl: redis.url,
+    upstreamUrl: upstream.url,
+    clientCa: pki.file('ca.crt'),
+    cert: pki.file('server.crt'),
+    key: pki.file('server.key'),
+    env: { CERTGATE_WORKERS: '2' },
   });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  const { child, port, opsPort, exited } = serve;
 
-  let ready = 0;
-  for (let i = 0; i < 100 && ready !== 200; i++) {
-    ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`).then((r) => r.status, () => 0);
-    if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
-  }
-  t.equal(ready, 200, `ready with both workers listening ${stderr}`);
+  t.ok(await readyServe(serve), `ready with both workers listening ${serve.stderr()}`);
 
   const ca = pki.ca.certPem;
   const first = await tlsExchange(port, { ca, cert: pki.clients.demo.certPem, key: pki.clients.demo.keyPem });

@@ -15,6 +15,7 @@ import { csrfOf, mergeCookies, TEST_SECRET } from '../helpers/stack.js';
 import { tlsRequest, type TlsResponse } from '../helpers/tls-client.js';
 import { displaySerial } from '../../src/tls/serial.js';
 import type { DevClientName } from '../helpers/pki.js';
+import { READY_CEILING_MS } from '../helpers/cluster-process.js';
 
 const bin = join(import.meta.dirname, '../../bin/certgate.js');
 const built = existsSync(join(import.meta.dirname, '../../dist/src/cli/main.js'));
@@ -55,7 +56,7 @@ t.test('two gateway processes on one Redis Cluster', { skip: built ? false : 'ne
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     let ready = 0;
-    for (let i = 0; i < 150 && ready !== 200; i++) {
+    for (const until = Date.now() + READY_CEILING_MS; ready !== 200 && Date.now() < until; ) {
       ready = await fetch(`http://127.0.0.1:${opsPort}/readyz`).then((r) => r.status, () => 0);
       if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
     }

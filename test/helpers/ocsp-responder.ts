@@ -54,8 +54,8 @@ export async function startOcspResponder(ca: Ca, entries: IndexEntry[], o: { val
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.once('exit', () => child.kill('SIGKILL'));
   // Ready once it says so: a probe connection would block this single-threaded server.
-  for (let i = 0; !/waiting for OCSP client connections/.test(output); i++) {
-    if (child.exitCode !== null || i > 200) throw new Error(`openssl ocsp did not start: ${output}`);
+  for (const until = Date.now() + 60_000; !/waiting for OCSP client connections/.test(output); ) {
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`openssl ocsp did not start: ${output}`);
     await new Promise((r) => setTimeout(r, 25));
   }
   return {

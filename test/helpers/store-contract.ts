@@ -119,7 +119,9 @@ export async function runStoreContract(t: Test, top: Topology): Promise<void> {
     const caches = [new MaintenanceCache(store, undefined, 60_000), new MaintenanceCache(store, undefined, 60_000)];
     caches.forEach((c) => c.start());
     t.teardown(() => caches.forEach((c) => c.stop()));
-    await waitFor(() => caches.every((c) => c.current()?.on === false));
+    // Subscribed and read (readiness: a generous ceiling). The waits for a change below stay short:
+    // the copies refresh themselves only every 30 s, so only the invalidation message passes them.
+    await waitFor(() => caches.every((c) => c.current()?.on === false), 60_000);
     await new MaintenanceStore(store, audit).on('until 18:00', by);
     await waitFor(() => caches.every((c) => c.current()?.on === true || c.current() === undefined));
     for (const c of caches) t.match(c.current() ?? (await c.read()), { on: true, message: 'until 18:00' });
@@ -129,11 +131,11 @@ export async function runStoreContract(t: Test, top: Topology): Promise<void> {
 
     // The invalidation connections drop: the copies are flushed (requests read the flag
     // themselves), then used again once a new subscription is in place.
-    await waitFor(() => caches.every((c) => c.current() !== undefined));
+    await waitFor(() => caches.every((c) => c.current() !== undefined), 60_000);
     await Promise.all([...top.nodes.keys()].map((port) => killPubSubClients(port)));
     await waitFor(() => caches.every((c) => c.current() === undefined));
     t.ok(caches.every((c) => c.current() === undefined), 'flushed when the invalidation connection dropped');
-    await waitFor(() => caches.every((c) => c.current() !== undefined), 10_000);
+    await waitFor(() => caches.every((c) => c.current() !== undefined), 60_000);
     t.ok(caches.every((c) => c.current()?.on === false), 'back in use once resubscribed');
   });
 

@@ -15,12 +15,20 @@ export interface UpstreamStub {
   received: ReceivedRequest[];
   /** Requests whose response was cut because the client went away. */
   aborted: number;
+  /** `/hold` requests waiting for release(): in flight for exactly as long as a test wants. */
+  held: number;
+  /** Answer every held request with 200 `done`. */
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startUpstreamStub(): Promise<UpstreamStub> {
   const received: ReceivedRequest[] = [];
-  const stub = { received, aborted: 0 } as UpstreamStub;
+  const stub = { received, aborted: 0, held: 0 } as UpstreamStub;
+  const holding = new Set<() => void>();
+  stub.release = () => {
+    for (const answer of [...holding]) answer();
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -31,6 +39,20 @@ export async function startUpstreamStub(): Promise<UpstreamStub> {
       if (path === '/slow') {
         const timer = setTimeout(() => res.end('late'), 5000);
         res.on('close', () => clearTimeout(timer));
+        return;
+      }
+      if (path === '/hold') {
+        const answer = () => {
+          holding.delete(answer);
+          stub.held = holding.size;
+          res.end('done');
+        };
+        holding.add(answer);
+        stub.held = holding.size;
+        res.on('close', () => {
+          holding.delete(answer);
+          stub.held = holding.size;
+        });
         return;
       }
       if (path === '/delay') {

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { keys } from '../../src/store/keys.js';
+import { perProcess, watchCommands } from '../helpers/redis-watch.js';
 
 const TOKEN = 'metrics-token-0123456789';
 let stack: Stack;
@@ -27,15 +28,11 @@ t.test('scrapes cost no store work per user: 20 concurrent scrapes of 2,000 user
   const first = await (await scrape()).text();
   t.match(first, /certgate_active_sessions 2000\b/, 'sampled: 2,000 live sessions');
 
-  const monitor = await admin.monitor();
-  const sent: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    // The gateway's maintenance copy refreshes itself twice a second whatever is scraped: not scrape work.
-    if (!(String(args[0]).toLowerCase() === 'hmget' && args[1] === keys.maintenance)) sent.push(String(args[0]).toLowerCase());
-  });
+  // The gateway's own timers (maintenance refresh, tracking heartbeats) run whatever is scraped: not scrape work.
+  const watch = await watchCommands(admin, (c) => !perProcess(c));
   const texts = await Promise.all(Array.from({ length: 20 }, async () => (await scrape()).text()));
-  await new Promise((r) => setTimeout(r, 100));
-  monitor.disconnect();
+  await watch.stop();
+  const sent = watch.sent.map((c) => c[0]);
   t.equal(sent.length, 0, `store commands during 20 scrapes: ${sent.length}`);
   for (const text of texts) t.match(text, /certgate_certificates\{state="active"\} 2/);
 });

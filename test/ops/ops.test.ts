@@ -2,6 +2,7 @@
 // (readiness 503, in-flight requests finish, new connections refused).
 import t from 'tap';
 import { startStack } from '../helpers/stack.js';
+import { feedLive } from '../helpers/local-copy.js';
 
 t.test('health, readiness and metrics', async (t) => {
   const stack = await startStack();
@@ -10,10 +11,13 @@ t.test('health, readiness and metrics', async (t) => {
   const health = await fetch(`${ops}/healthz`);
   t.equal(health.status, 200);
   t.same(await health.json(), { status: 'ok' });
+  await feedLive(stack.gateway.deps.feed!);
   const ready = await fetch(`${ops}/readyz`);
   t.equal(ready.status, 200);
-  const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
-  t.same(Object.keys(body.checks).sort(), ['hasher', 'store', 'tls', 'upstream']);
+  const body = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: unknown }> };
+  t.same(Object.keys(body.checks).sort(), ['hasher', 'localCopy', 'store', 'tls', 'upstream']);
+  t.equal(body.status, 'ready');
+  t.same(body.checks.localCopy, { ok: true, detail: 'live on 1 primary' }, 'the local copies and their tracking links are shown');
 
   await stack.request('demo', '/auth/login');
   const metrics = await fetch(`${ops}/metrics`);
@@ -37,12 +41,14 @@ t.test('shutdown drains in-flight requests and refuses new ones', async (t) => {
   const stack = await startStack();
   const password = await stack.createUser('hanako');
   const cookie = await stack.login('demo', 'hanako', password);
-  const inFlight = stack.request('demo', '/delay', { cookie });
-  await new Promise((r) => setTimeout(r, 100));
+  // In flight until released below: the drain is observed, not raced against a timer.
+  const inFlight = stack.request('demo', '/hold', { cookie });
+  await until(() => stack.upstream.held === 1);
   const closing = stack.gateway.close();
   // The ops listener stays up while requests drain: a failed fetch is a failure, not a skipped check.
   const ready = await fetch(`http://127.0.0.1:${stack.gateway.opsPort}/readyz`);
   t.equal(ready.status, 503, 'readiness turns 503 while draining');
+  stack.upstream.release();
   const res = await inFlight;
   t.equal(res.status, 200, 'the in-flight request finished');
   t.equal(res.body, 'done');
@@ -51,3 +57,9 @@ t.test('shutdown drains in-flight requests and refuses new ones', async (t) => {
   await stack.upstream.close();
   await stack.redis.stop();
 });
+
+/** Waits for a condition set by the servers in this process (a generous ceiling; not a speed check). */
+async function until(cond: () => boolean, ceilingMs = 60_000): Promise<void> {
+  const deadline = Date.now() + ceilingMs;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}

@@ -47,10 +47,14 @@ export function certificateGate(deps: GatewayDeps, options: CertificateGateOptio
     if (facts && reason !== 'cert-untrusted') ctx.state.cert = facts;
 
     if (reason === undefined && facts) {
-      if (ctx.state.client === 'api') startRateTake(ctx, deps, facts, now);
+      if (ctx.state.client === 'api') {
+        // The fast path may have taken the token already before handing the request over: once per request.
+        if (handoff?.rateLookup) ctx.state.rateLookup = handoff.rateLookup;
+        else startRateTake(ctx, deps, facts, now);
+      }
       else if (handoff?.sessionLookup) ctx.state.sessionLookup = handoff.sessionLookup;
       else if (!handoff?.gate) startSessionPeek(ctx, deps, registryField(facts.issuerId, facts.serial), now);
-      const gate = await (handoff?.gate ?? lookupGate(deps.redis, deps.maintenance, facts.issuerId, facts.serial, storeDeadlineMs(deps), now));
+      const gate = await (handoff?.gate ?? lookupGate(deps.registrations, deps.maintenance, facts.issuerId, facts.serial, storeDeadlineMs(deps), now));
       ctx.state.maintenance = gate.maintenance;
       if (gate.registration) ctx.state.registration = gate.registration;
       reason = registryVerdict(gate.registration, now, ctx.state.client ?? 'web');

@@ -1,10 +1,10 @@
 // Enumerates users without a global index: SCAN every primary for one per-user key kind (record or
 // session) and read those hashes with parallel single-key commands — nothing crosses a slot, so
 // user lists, session lists and certificate-bound session clean-up work on Cluster unchanged.
-import { storeCall } from '../store/redis.js';
-import { userIdOfKey } from '../store/keys.js';
-import { scanKeys } from '../store/scan.js';
-import { forEachParallel, type Store } from '../store/store.js';
+import { storeCall } from './redis.js';
+import { userIdOfKey } from './keys.js';
+import { scanKeys } from './scan.js';
+import { forEachParallel, type Store } from './store.js';
 import { isUserId } from './user-id.js';
 
 const WIDTH = 500;
