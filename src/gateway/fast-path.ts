@@ -209,11 +209,9 @@ async function proxy(
       client: res,
       onHeaders: (status, headers) => {
         metrics.upstream(status, Number(process.hrtime.bigint() - handoff.started) / 1e9);
-        // The same headers a koa-proxied response keeps (proxy-middleware.ts): HSTS and the request id.
-        res.setHeader('Strict-Transport-Security', HSTS);
-        res.setHeader('X-Request-Id', handoff.requestId);
-        // The upstream's headers win, except the gateway's own for this route (RateLimit on API routes).
-        res.writeHead(status, ownResponseHeaders ? { ...clientResponseHeaders(headers), ...ownResponseHeaders } : clientResponseHeaders(headers));
+        // The same headers a koa-proxied response keeps (proxy-middleware.ts): HSTS and the request id,
+        // unless the upstream sends its own; then the gateway's own for this route (RateLimit on API routes).
+        res.writeHead(status, { 'strict-transport-security': HSTS, 'x-request-id': handoff.requestId, ...clientResponseHeaders(headers), ...ownResponseHeaders });
         return res;
       },
     });

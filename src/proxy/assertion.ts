@@ -58,9 +58,37 @@ export interface SignedRequest {
  * (HTTP forbids it in header values and request targets), so lines cannot be shifted.
  */
 export function signedString(ts: number, req: SignedRequest, identity: Record<string, string>): string {
-  let out = `${CONTEXT}\n${ts}\n${req.method}\n${req.target}\n${req.requestId}\n${req.forwardedFor}\n${req.forwardedHost}\n${req.forwardedProto}\n`;
+  return signedPrefix(ts, req) + identityLines(identity);
+}
+
+const signedPrefix = (ts: number, req: SignedRequest): string =>
+  `${CONTEXT}\n${ts}\n${req.method}\n${req.target}\n${req.requestId}\n${req.forwardedFor}\n${req.forwardedHost}\n${req.forwardedProto}\n`;
+
+function identityLines(identity: Record<string, string>): string {
+  let out = '';
   for (const name of Object.keys(identity).sort()) out += `${name}:${identity[name]}\n`;
   return out;
+}
+
+/**
+ * An identity's checked lower-case header names and its signed lines, kept per identity object: the
+ * gateway passes the same object for every request of a keep-alive connection (proxy/identity-cache.ts),
+ * so only the request's own lines are built per request. Callers never change an identity object.
+ */
+const prepared = new WeakMap<Record<string, string>, { names: Record<string, string>; lines: string }>();
+
+function preparedIdentity(identity: Record<string, string>): { names: Record<string, string>; lines: string } {
+  const hit = prepared.get(identity);
+  if (hit) return hit;
+  const names: Record<string, string> = {};
+  for (const [name, value] of Object.entries(identity)) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('x-certgate-') || lower === IDENTITY_HEADERS.assertion) throw new Error(`not an identity header: ${name}`);
+    names[lower] = value;
+  }
+  const entry = { names, lines: identityLines(names) };
+  prepared.set(identity, entry);
+  return entry;
 }
 
 const mac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text, 'utf8').digest();
@@ -101,14 +129,9 @@ export function apiIdentityHeaders(identity: ApiIdentity): Record<string, string
  * X-Certgate-* names), X-Request-Id, X-Forwarded-*, and the assertion over all of them.
  */
 export function signUpstreamHeaders(key: Buffer, req: SignedRequest, identity: Record<string, string>, now = Date.now()): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const [name, value] of Object.entries(identity)) {
-    const lower = name.toLowerCase();
-    if (!lower.startsWith('x-certgate-') || lower === IDENTITY_HEADERS.assertion) throw new Error(`not an identity header: ${name}`);
-    names[lower] = value;
-  }
+  const { names, lines } = preparedIdentity(identity);
   const ts = Math.floor(now / 1000);
-  const signature = mac(key, signedString(ts, req, names)).toString('base64url');
+  const signature = mac(key, signedPrefix(ts, req) + lines).toString('base64url');
   return {
     ...names,
     [REQUEST_ID_HEADER]: req.requestId,
