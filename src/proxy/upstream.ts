@@ -1,7 +1,7 @@
 // The pooled keep-alive connection to the portal backend (undici Pool) and the streaming proxy call:
 // a dispatch handler that writes the upstream's answer straight into the client's response, with
 // backpressure both ways and no per-request stream, promise or AbortSignal wrappers of its own.
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Pool, errors as undiciErrors, util as undiciUtil, type Dispatcher } from 'undici';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors/certgate-error.js';
 
@@ -27,20 +27,6 @@ export interface ForwardRequest {
    * request is aborted and forward() rejects with an error whose `clientGone` is true.
    */
   client: ServerResponse;
-}
-
-/** Raw header pairs as undici hands them over → lower-case names, repeated names as arrays. */
-function headersOf(raw: Buffer[]): UpstreamHeaders {
-  const out: UpstreamHeaders = {};
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1').toLowerCase();
-    const value = raw[i + 1]!.toString('latin1');
-    const had = out[name];
-    if (had === undefined) out[name] = value;
-    else if (Array.isArray(had)) had.push(value);
-    else out[name] = [had, value];
-  }
-  return out;
 }
 
 /** One request through the pool, as undici's (legacy, unwrapped) dispatch handler. */
@@ -73,7 +59,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // 1xx: Node answers 100-continue itself; nothing to relay
     this.resume = resume;
-    this.res = this.req.onHeaders(statusCode, headersOf(rawHeaders));
+    // undici's own parser: lower-case names, repeated names (Set-Cookie) as arrays.
+    this.res = this.req.onHeaders(statusCode, undiciUtil.parseHeaders(rawHeaders));
     this.res.on('drain', this.onDrain);
     return true;
   }
