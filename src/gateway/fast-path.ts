@@ -66,12 +66,6 @@ function boundMetrics(metrics: GatewayDeps['metrics']) {
   };
 }
 type BoundMetrics = ReturnType<typeof boundMetrics>;
-const bound = new WeakMap<GatewayDeps['metrics'], BoundMetrics>();
-function metricsOf(deps: GatewayDeps): BoundMetrics {
-  let m = bound.get(deps.metrics);
-  if (!m) bound.set(deps.metrics, (m = boundMetrics(deps.metrics)));
-  return m;
-}
 
 /** Who the upstream request is for: a session's user, or (API routes) the certificate's operator. */
 type Principal = Pick<ProxiedRequest, 'session' | 'apiOperator'>;
@@ -80,6 +74,7 @@ type Principal = Pick<ProxiedRequest, 'session' | 'apiOperator'>;
 export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
   const { config, sessions } = deps;
   const kindOf = routeKindOf(config.api.prefix);
+  const metrics = boundMetrics(deps.metrics);
 
   return function handleRequest(req, res) {
     const started = process.hrtime.bigint();
@@ -115,7 +110,7 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
     const localFacts = localGate(deps.registrations, deps.maintenance, cert.issuerId, cert.serial, handoff.now);
     const localSession = localFacts && sessions.peekLocal(cookie.userId, cookie.sid, certField, handoff.now);
     if (localFacts && localSession && passes(deps, localFacts, { status: 'ok', session: localSession }, handoff.now)) {
-      return proxy(deps, req, res, handoff, cert, { session: localSession }).then(finish, unexpected);
+      return proxy(deps, metrics, req, res, handoff, cert, { session: localSession }).then(finish, unexpected);
     }
     // Same reads, same deadline as the koa chain's gate (certificate-gate.ts): past it, 503.
     const deadline = storeDeadlineMs(deps);
@@ -129,7 +124,7 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
       .then(
         async ([facts, peeked]) => {
           if (!passes(deps, facts, peeked, handoff.now)) return toKoa();
-          return finish(await proxy(deps, req, res, handoff, cert, { session: peeked.session }));
+          return finish(await proxy(deps, metrics, req, res, handoff, cert, { session: peeked.session }));
         },
         toKoa, // a store failure: the koa chain turns the same rejected read into the 503 page
       )
@@ -157,7 +152,7 @@ export function proxiedFastPath(deps: GatewayDeps, koa: Handler): Handler {
           if (registryVerdict(facts.registration, handoff.now, 'api') !== undefined || facts.maintenance.on) return toKoa();
           if (verdict && !verdict.allowed) return toKoa();
           const headers = rate && verdict ? rateLimitHeaders(rate, verdict) : undefined;
-          return finish(await proxy(deps, req, res, handoff, cert!, { apiOperator: facts.registration!.operatorId }, headers));
+          return finish(await proxy(deps, metrics, req, res, handoff, cert!, { apiOperator: facts.registration!.operatorId }, headers));
         }, toKoa)
         .catch(unexpected);
     }
@@ -186,6 +181,7 @@ function passes(deps: GatewayDeps, facts: GateFacts, peeked: TouchResult, now: n
 /** Step 4: stream to the upstream and back; an upstream failure before its headers goes to the koa chain's error page. */
 async function proxy(
   deps: GatewayDeps,
+  metrics: BoundMetrics,
   req: IncomingMessage,
   res: ServerResponse,
   handoff: Handoff,
@@ -194,7 +190,6 @@ async function proxy(
   ownResponseHeaders?: Record<string, string>,
 ): Promise<'done' | 'to-koa'> {
   const { upstream } = deps;
-  const metrics = metricsOf(deps);
   const method = req.method!;
   const url = req.url!;
   const target = upstream.targetFor(url);
@@ -226,13 +221,13 @@ async function proxy(
       return 'to-koa';
     }
   }
-  logRequest(deps, req, res.statusCode, outcome, handoff, cert.serial, principal);
+  logRequest(deps, metrics, req, res.statusCode, outcome, handoff, cert.serial, principal);
   return 'done';
 }
 
 /** The request log line and metrics, as gateway/middleware/request-log.ts writes them for the koa chain. */
-function logRequest(deps: GatewayDeps, req: IncomingMessage, status: number, outcome: string, handoff: Handoff, serial: string, principal: Principal): void {
-  metricsOf(deps).count(outcome, principal.apiOperator !== undefined ? 'api' : 'web');
+function logRequest(deps: GatewayDeps, metrics: BoundMetrics, req: IncomingMessage, status: number, outcome: string, handoff: Handoff, serial: string, principal: Principal): void {
+  metrics.count(outcome, principal.apiOperator !== undefined ? 'api' : 'web');
   const level = status >= 500 ? 'warn' : 'info';
   // The line is built only when it will be written (production runs at info, the bench at warn).
   if (!deps.logger.isLevelEnabled(level)) return;

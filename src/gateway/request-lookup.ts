@@ -30,9 +30,12 @@ export async function lookupGate(
   deadlineMs: number,
   now = Date.now(),
 ): Promise<GateFacts> {
-  const local = localGate(registrations, maintenance, issuerId, serial, now);
-  if (local) return local;
-  const cached = maintenance.current(now);
-  const [registration, m] = await storeCallWithin(deadlineMs, () => Promise.all([registrations.read(issuerId, serial, now), cached ?? maintenance.read()]));
+  // Whatever a local copy answers is not read again: only the missing half goes to the store.
+  const kept = registrations.local(issuerId, serial, now);
+  const flag = maintenance.current(now);
+  if (kept !== undefined && flag) return { registration: kept ?? undefined, maintenance: flag };
+  const [registration, m] = await storeCallWithin(deadlineMs, () =>
+    Promise.all([kept !== undefined ? (kept ?? undefined) : registrations.read(issuerId, serial, now), flag ?? maintenance.read()]),
+  );
   return { registration, maintenance: m };
 }
