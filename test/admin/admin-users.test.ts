@@ -53,7 +53,7 @@ t.test('adding a user shows the temporary password once; the user must change it
   t.same(user.roles, ['operator-staff']);
   t.equal(user.email, 'newbie@example.co.jp');
   t.ok(user.mustChange);
-  t.notMatch(stack.rawLogs(), new RegExp(temp!), 'the temporary password is never logged');
+  t.notMatch(stack.rawLogs(), temp!, 'the temporary password is never logged');
   const audit = await stack.gateway.deps.audit.list();
   t.ok(audit.some((e) => e.action === 'user.add' && e.target === 'newbie' && e.actor === 'adm' && e.source === 'gateway'), 'audited with the web user as actor');
 

@@ -133,7 +133,9 @@ export async function runStoreContract(t: Test, top: Topology): Promise<void> {
     // themselves), then used again once a new subscription is in place.
     await waitFor(() => caches.every((c) => c.current() !== undefined), 60_000);
     await Promise.all([...top.nodes.keys()].map((port) => killPubSubClients(port)));
-    await waitFor(() => caches.every((c) => c.current() === undefined));
+    // Checked on every turn of the event loop, not on a timer: the copy is back within one reconnect
+    // backoff (≥ 50 ms), and on a loaded machine a 20 ms poll timer can fire only after that.
+    await waitForEveryTurn(() => caches.every((c) => c.current() === undefined));
     t.ok(caches.every((c) => c.current() === undefined), 'flushed when the invalidation connection dropped');
     await waitFor(() => caches.every((c) => c.current() !== undefined), 60_000);
     t.ok(caches.every((c) => c.current()?.on === false), 'back in use once resubscribed');
@@ -182,6 +184,11 @@ async function killPubSubClients(port: number): Promise<void> {
 async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+async function waitForEveryTurn(cond: () => boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setImmediate(r));
 }
 
 export type { Store };
