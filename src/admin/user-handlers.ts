@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { isCertgateError } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
-import { storeCall } from '../store/redis.js';
+import { StoreLease } from '../store/lease.js';
 import { seeOther } from '../kernel/redirects.js';
 import { pageFrame, sendPage } from '../kernel/respond.js';
 import type { GatewayDeps } from '../kernel/deps.js';
@@ -132,13 +132,12 @@ const LEASE_MS = 5000;
  * administrators demoting each other at once cannot leave the operator with none.
  */
 async function underAdminLease<T>(deps: GatewayDeps, operatorId: string, work: () => Promise<T>): Promise<T | 'busy'> {
-  const key = keys.operatorAdminLease(operatorId);
-  const token = randomBytes(12).toString('base64url');
-  if ((await storeCall(() => deps.redis.set(key, token, 'PX', LEASE_MS, 'NX'))) !== 'OK') return 'busy';
+  const lease = new StoreLease(deps.redis, keys.operatorAdminLease(operatorId), randomBytes(12).toString('base64url'), LEASE_MS);
+  if (!(await lease.acquire())) return 'busy';
   try {
     return await work();
   } finally {
-    await storeCall(() => deps.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token));
+    await lease.release();
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Store } from '../store/store.js';
 import type { ApiRate } from '../config/api-settings.js';
 import { keys } from '../store/keys.js';
+import { defineScripts } from '../store/scripts.js';
 import { problemFor, sendProblem } from './problem.js';
 import type { GatewayDeps } from '../kernel/deps.js';
 import type { GatewayMiddleware } from '../kernel/state.js';
@@ -44,18 +45,23 @@ return { allowed, math.floor(tokens), wait, full }
 
 export type { RateVerdict };
 
-type RateStore = Store & {
-  certgateRateTake(key: string, count: number, periodMs: number, burst: number, now: number): Promise<[number, number, number, number]>;
+const RATE_SCRIPTS = {
+  /** KEYS: the certificate's bucket. ARGV: count, periodMs, burst, now → {allowed, tokens left, wait ms, ms until full}. */
+  cgRateTake: { numberOfKeys: 1, lua: TAKE_SCRIPT },
 };
+interface RateScripts {
+  cgRateTake(bucket: string, count: number, periodMs: number, burst: number, now: number): Promise<[number, number, number, number]>;
+}
+type RateStore = Store & RateScripts;
 
 /** Registers the script on the connection once (EVALSHA, falling back to EVAL). */
 export function defineRateScript(redis: Store): void {
-  if (!('certgateRateTake' in redis)) redis.defineCommand('certgateRateTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  defineScripts<RateScripts>(redis, RATE_SCRIPTS);
 }
 
 /** Take one token from the certificate's bucket at `now`. */
 export async function takeToken(redis: Store, issuerId: string, serial: string, rate: ApiRate, now: number): Promise<RateVerdict> {
-  const [allowed, remaining, wait, full] = await (redis as RateStore).certgateRateTake(keys.certRate(issuerId, serial), rate.count, rate.periodMs, rate.burst, Math.floor(now));
+  const [allowed, remaining, wait, full] = await (redis as RateStore).cgRateTake(keys.certRate(issuerId, serial), rate.count, rate.periodMs, rate.burst, Math.floor(now));
   return { allowed: allowed === 1, remaining, retryAfterMs: wait, fullInMs: full };
 }
 

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { errors } from '../errors/certgate-error.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
+import { defineScripts } from '../store/scripts.js';
 import { type Application, type StoredState, decodeApplication, encodeApplication } from './application.js';
 
 // KEYS: record, operator index. ARGV: json, id, createdAt → 1 created, 0 id taken. One slot ({o:…}).
@@ -20,14 +21,29 @@ if cur ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1`;
 
+const APPLICATION_SCRIPTS = {
+  /** KEYS: record, operator index. ARGV: json, id, createdAt → 1 created, 0 id taken. */
+  cgApplicationCreate: { numberOfKeys: 2, lua: CREATE },
+  /** KEYS: record. ARGV: expected json, new json → 1 swapped, 0 changed meanwhile, -1 gone. */
+  cgApplicationSwap: { numberOfKeys: 1, lua: SWAP },
+};
+interface ApplicationScripts {
+  cgApplicationCreate(record: string, index: string, json: string, id: string, createdAt: string): Promise<number>;
+  cgApplicationSwap(record: string, expected: string, next: string): Promise<number>;
+}
+
 const MAX_SWAP_TRIES = 5;
 
 export class ApplicationStore {
-  constructor(private readonly redis: Store) {}
+  private readonly r: Store & ApplicationScripts;
+
+  constructor(private readonly redis: Store) {
+    this.r = defineScripts<ApplicationScripts>(redis, APPLICATION_SCRIPTS);
+  }
 
   async create(a: Application): Promise<void> {
     const created = await storeCall(() =>
-      this.redis.eval(CREATE, 2, keys.application(a.operatorId, a.id), keys.operatorApplications(a.operatorId), encodeApplication(a), a.id, String(a.createdAt)),
+      this.r.cgApplicationCreate(keys.application(a.operatorId, a.id), keys.operatorApplications(a.operatorId), encodeApplication(a), a.id, String(a.createdAt)),
     );
     if (Number(created) !== 1) throw errors.conflict(`application ${a.id} already exists; submit again`);
     // Indexes after the record: a stray index entry is skipped on read, a missing record never shown.
@@ -91,7 +107,7 @@ export class ApplicationStore {
       const json = await storeCall(() => this.redis.get(key));
       if (json === null) throw errors.notFound(`application ${id} does not exist (see \`certgate request list\`)`);
       const next = change(decodeApplication(json));
-      const swapped = Number(await storeCall(() => this.redis.eval(SWAP, 1, key, json, encodeApplication(next))));
+      const swapped = Number(await storeCall(() => this.r.cgApplicationSwap(key, json, encodeApplication(next))));
       if (swapped === -1) throw errors.notFound(`application ${id} does not exist (see \`certgate request list\`)`);
       if (swapped === 1) {
         if (!isOpen(next.state)) await storeCall(() => this.redis.zrem(keys.pendingApplications, id));

@@ -4,6 +4,7 @@
 import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
+import { defineScripts } from '../store/scripts.js';
 
 export type DeliveryState = 'sending' | 'sent' | 'failed' | 'gave-up';
 
@@ -62,6 +63,26 @@ local v = redis.call('HGET', KEYS[1], ARGV[1])
 if v and string.find(v, '"s":"sending"', 1, true) then redis.call('HDEL', KEYS[1], ARGV[1]) return 1 end
 return 0`;
 
+const RECORD_SCRIPTS = {
+  /** KEYS: record hash. ARGV: field, now, claimer, staleMs, ttlMs → attempts, or -1/-2/-3 (see CLAIM). */
+  cgDeliveryClaim: { numberOfKeys: 1, lua: CLAIM },
+  /** KEYS: record hash. ARGV: field, value → 1 set, 0 already sent. */
+  cgDeliverySettle: { numberOfKeys: 1, lua: SETTLE },
+  /** KEYS: record hash. ARGV: field → 1 claim removed, 0 not a bare claim. */
+  cgDeliveryRelease: { numberOfKeys: 1, lua: RELEASE },
+  /** KEYS: certificate notice hash. ARGV: user id, ttlMs (the hash lives at least that long) → 1. */
+  cgCertUserSet: {
+    numberOfKeys: 1,
+    lua: "redis.call('HSET', KEYS[1], 'user', ARGV[1]) if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 1",
+  },
+};
+interface RecordScripts {
+  cgDeliveryClaim(key: string, field: string, now: string, claimer: string, staleMs: string, ttlMs: string): Promise<number>;
+  cgDeliverySettle(key: string, field: string, value: string): Promise<number>;
+  cgDeliveryRelease(key: string, field: string): Promise<number>;
+  cgCertUserSet(key: string, userId: string, ttlMs: string): Promise<number>;
+}
+
 export interface ClaimResult {
   claimed: boolean;
   attempts: number;
@@ -70,23 +91,27 @@ export interface ClaimResult {
 }
 
 export class DeliveryRecords {
-  constructor(private readonly redis: Store) {}
+  private readonly r: Store & RecordScripts;
+
+  constructor(private readonly redis: Store) {
+    this.r = defineScripts<RecordScripts>(redis, RECORD_SCRIPTS);
+  }
 
   async claim(key: string, field: string, now: number, claimer: string, ttlMs: number): Promise<ClaimResult> {
-    const n = Number(await storeCall(() => this.redis.eval(CLAIM, 1, key, field, String(now), claimer, String(STALE_CLAIM_MS), String(Math.max(1, Math.round(ttlMs))))));
+    const n = Number(await storeCall(() => this.r.cgDeliveryClaim(key, field, String(now), claimer, String(STALE_CLAIM_MS), String(Math.max(1, Math.round(ttlMs))))));
     if (n >= 0) return { claimed: true, attempts: n };
     return { claimed: false, attempts: 0, reason: n === -1 ? 'settled' : n === -2 ? 'in-flight' : 'waiting' };
   }
 
   async settle(key: string, field: string, record: DeliveryRecord): Promise<void> {
-    await storeCall(() => this.redis.eval(SETTLE, 1, key, field, JSON.stringify(record)));
+    await storeCall(() => this.r.cgDeliverySettle(key, field, JSON.stringify(record)));
   }
 
   /** Give a claim back without counting an attempt (nothing was sent, e.g. the day's mail already went). */
   async release(key: string, field: string, now: number, attempts: number): Promise<void> {
     if (attempts > 0) return this.settle(key, field, { s: 'failed', n: attempts, at: now, next: now });
     // Never tried: back to "no record", as if this pass had not looked at it.
-    await storeCall(() => this.redis.eval(RELEASE, 1, key, field));
+    await storeCall(() => this.r.cgDeliveryRelease(key, field));
   }
 
   async read(key: string): Promise<Map<string, DeliveryRecord>> {
@@ -106,10 +131,7 @@ export class DeliveryRecords {
   /** Remember which user logged in with a certificate (its expiry reminders go to them too). */
   async setCertUser(issuerId: string, serial: string, userId: string, ttlMs: number): Promise<void> {
     const key = keys.certNotify(issuerId, serial);
-    await storeCall(() => this.redis.eval(
-      "redis.call('HSET', KEYS[1], 'user', ARGV[1]) if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 1",
-      1, key, userId, String(Math.max(1, Math.round(ttlMs))),
-    ));
+    await storeCall(() => this.r.cgCertUserSet(key, userId, String(Math.max(1, Math.round(ttlMs)))));
   }
 
   async certUser(issuerId: string, serial: string): Promise<string | undefined> {

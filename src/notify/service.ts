@@ -11,7 +11,8 @@ import type { Registry } from '../registry/registry.js';
 import type { UserStore } from '../users/user-store.js';
 import { smtpChannel, webhookChannel } from './channels.js';
 import type { PassSummary } from './ledger.js';
-import { Lease } from './lease.js';
+import { StoreLease } from '../store/lease.js';
+import { keys } from '../store/keys.js';
 import { type NotifyMetrics, Runner } from './runner.js';
 
 export interface NotifierDeps {
@@ -36,7 +37,7 @@ export const senderId = (): string => `${hostname()}:${process.pid}:${randomByte
 export class Notifier {
   readonly id = senderId();
   private readonly runner: Runner;
-  private readonly lease: Lease;
+  private readonly lease: StoreLease;
   private readonly close_: () => void;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
@@ -50,7 +51,7 @@ export class Notifier {
     this.runner = new Runner({ ...d, mail, webhook, id: this.id });
     // The lease outlives two intervals, so the holder keeps it between passes; a dead holder's
     // lease lapses and another instance takes over.
-    this.lease = new Lease(d.redis, this.id, Math.max(2 * d.config.intervalMs + 60_000, 5 * 60_000));
+    this.lease = new StoreLease(d.redis, keys.notifyLease, this.id, Math.max(2 * d.config.intervalMs + 60_000, 5 * 60_000));
   }
 
   get enabled(): boolean {
@@ -60,7 +61,7 @@ export class Notifier {
   /** One pass if this instance holds (or takes) the lease. `release` frees it afterwards (the CLI). */
   async runOnce(opts: { now?: number; release?: boolean } = {}): Promise<RunOutcome> {
     this.used = true;
-    if (!(await this.lease.acquire())) return { ran: false, holder: (await Lease.holder(this.d.redis))?.holder ?? 'another instance' };
+    if (!(await this.lease.acquire())) return { ran: false, holder: (await StoreLease.holderOf(this.d.redis, keys.notifyLease))?.holder ?? 'another instance' };
     try {
       const summary = await this.runner.pass(opts.now ?? (this.d.now ?? Date.now)());
       return { ran: true, summary };

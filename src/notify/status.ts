@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { storeCall } from '../store/redis.js';
 import { type FailingDelivery, Ledger, type LogEntry, type PassSummary } from './ledger.js';
-import { Lease } from './lease.js';
+import { StoreLease } from '../store/lease.js';
 
 export interface NotifyStatus {
   lease: { holder: string; ttlMs: number } | null;
@@ -19,7 +19,7 @@ export interface NotifyStatus {
 export async function notifyStatus(redis: Store, now: number, recentCount = 20): Promise<NotifyStatus> {
   const ledger = new Ledger(redis);
   return {
-    lease: (await Lease.holder(redis)) ?? null,
+    lease: (await StoreLease.holderOf(redis, keys.notifyLease)) ?? null,
     lastPass: (await ledger.lastPass()) ?? null,
     cursor: await storeCall(() => redis.get(keys.notifyCursor)),
     pendingEvents: await storeCall(() => redis.hlen(keys.notifyPending)),

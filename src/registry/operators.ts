@@ -5,6 +5,7 @@ import { recordWrite, type AuditBy, type AuditLog } from '../audit/audit-log.js'
 import { errors } from '../errors/certgate-error.js';
 import { storeCall } from '../store/redis.js';
 import { keys } from '../store/keys.js';
+import { defineScripts } from '../store/scripts.js';
 import { validateEmail } from '../users/email.js';
 
 export const OPERATOR_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -23,7 +24,16 @@ export function validateEmails(list: readonly string[]): string[] {
 }
 
 // Replace one operator's JSON only if it still holds what we read (a concurrent change is not lost).
-const SET_IF_SAME = "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1";
+const OPERATOR_SCRIPTS = {
+  /** KEYS: operators hash. ARGV: id, expected json, new json → 1 replaced, 0 changed meanwhile. */
+  cgOperatorSetIfSame: {
+    numberOfKeys: 1,
+    lua: "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1",
+  },
+};
+interface OperatorScripts {
+  cgOperatorSetIfSame(operators: string, id: string, expected: string, next: string): Promise<number>;
+}
 
 export function validateOperatorId(id: string): string {
   if (!OPERATOR_ID.test(id)) {
@@ -36,10 +46,14 @@ export const unknownOperator = (id: string) =>
   errors.notFound(`operator "${id}" does not exist; create it first with \`certgate operator add ${id} --name <name>\``);
 
 export class OperatorStore {
+  private readonly r: Store & OperatorScripts;
+
   constructor(
     private readonly redis: Store,
     private readonly audit?: AuditLog,
-  ) {}
+  ) {
+    this.r = defineScripts<OperatorScripts>(redis, OPERATOR_SCRIPTS);
+  }
 
   async add(id: string, name: string, by?: AuditBy, emails: readonly string[] = []): Promise<Operator> {
     validateOperatorId(id);
@@ -58,7 +72,7 @@ export class OperatorStore {
       const json = await storeCall(() => this.redis.hget(keys.operators, id));
       if (json === null) throw unknownOperator(id);
       const op = { ...parse(id, json), emails: list };
-      if ((await storeCall(() => this.redis.eval(SET_IF_SAME, 1, keys.operators, id, json, encode(op)))) === 1) {
+      if ((await storeCall(() => this.r.cgOperatorSetIfSame(keys.operators, id, json, encode(op)))) === 1) {
         await recordWrite(this.audit, this.redis, [keys.operators], by, 'operator.set-email', id, { emails: list });
         return op;
       }

@@ -9,6 +9,7 @@ import { endSessionsForCertificates } from '../session/by-certificate.js';
 import { storeCall } from '../store/redis.js';
 import { keys, registryField, certificateIdOfKey } from '../store/keys.js';
 import { scanKeys } from '../store/scan.js';
+import { deleteIfSame } from '../store/scripts.js';
 import { forEachParallel, type Store } from '../store/store.js';
 import { displaySerial } from '../tls/serial.js';
 import { OperatorStore, unknownOperator } from './operators.js';
@@ -37,7 +38,6 @@ const DAY = 86_400_000;
 const WIDTH = 1000;
 
 // Delete only an entry still holding the value we decided on (a re-registration in between survives).
-const DELETE_IF_SAME = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 const byExpiry = (a: Registration, b: Registration): number =>
   (a.notAfter ?? Number.MAX_SAFE_INTEGER) - (b.notAfter ?? Number.MAX_SAFE_INTEGER) || a.serial.localeCompare(b.serial) || a.issuerId.localeCompare(b.issuerId);
@@ -191,7 +191,7 @@ export class Registry {
     const dups = fields.filter((_, i) => written[i] === null);
     if (dups.length > 0) {
       const mine = rows.map((r, i) => [keyOf(r), values[i]!] as const).filter((_, i) => written[i] !== null);
-      await forEachParallel(mine, WIDTH, ([k, v]) => storeCall(() => this.redis.eval(DELETE_IF_SAME, 1, k, v)));
+      await forEachParallel(mine, WIDTH, ([k, v]) => storeCall(() => deleteIfSame(this.redis, k, v)));
       throw errors.conflict(`${dups.length} certificate(s) are already registered (${dups.slice(0, 5).join(', ')}${dups.length > 5 ? ', …' : ''}); nothing was imported`);
     }
     await recordWrite(this.audit, this.redis, rows.map(keyOf), opts.by, 'serial.import', opts.source ?? '', {
@@ -210,7 +210,7 @@ export class Registry {
     });
     const sorted = entries.map((e) => e.r).sort(byExpiry);
     if (opts.dryRun || entries.length === 0) return { entries: sorted, removed: 0, sessionsEnded: 0 };
-    const deleted = await forEachParallel(entries, WIDTH, ({ r, json }) => storeCall(() => this.redis.eval(DELETE_IF_SAME, 1, keyOf(r), json)));
+    const deleted = await forEachParallel(entries, WIDTH, ({ r, json }) => storeCall(() => deleteIfSame(this.redis, keyOf(r), json)));
     const removed = deleted.reduce((n: number, d) => n + Number(d), 0);
     const ended = await endSessionsForCertificates(this.redis, entries.map(({ r }) => registryField(r.issuerId, r.serial)));
     await recordWrite(this.audit, this.redis, [...entries.map(({ r }) => keyOf(r)), ...ended.keys], opts.by, 'serial.prune', `expired before ${new Date(opts.before).toISOString()}`, {

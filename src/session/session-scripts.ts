@@ -1,6 +1,6 @@
 // Lua scripts over one user's session hash (keys.session(userId), on the user's `{u:}` slot), built
 // from the fragments in session-lua.ts, which scripts in users/ and auth/ share.
-import { SESSION_END_IF, SESSION_END_WITH_REASON, SESSION_REFRESH, SESSION_VERDICT } from './session-lua.js';
+import { SESSION_END_IF, SESSION_END_IF_CERT, SESSION_END_WITH_REASON, SESSION_REFRESH, SESSION_VERDICT } from './session-lua.js';
 
 export const SESSION_SCRIPTS = {
   /**
@@ -45,11 +45,18 @@ return session_ok_reply(s, tostring(tonumber(s[7]) or 0))`,
     lua: `${SESSION_END_IF}
 return session_end_if(KEYS[1], ARGV[1])`,
   },
+  /** KEYS: session. ARGV: cert → 1 ended, 0 bound to another certificate now (a newer login is left alone). */
+  cgSessionEndIfCert: {
+    numberOfKeys: 1,
+    lua: `${SESSION_END_IF_CERT}
+return session_end_if_cert(KEYS[1], ARGV[1])`,
+  },
 } as const;
 
 export interface SessionScripts {
   cgSessionTouch(session: string, sessionEnded: string, sid: string, cert: string, now: string, idleMs: string, maxAgeMs: string, graceMs: string): Promise<string[]>;
   cgSessionKill(session: string, sessionEnded: string): Promise<number>;
   cgSessionEnd(session: string, sid: string): Promise<number>;
+  cgSessionEndIfCert(session: string, cert: string): Promise<number>;
   cgSessionPeek(session: string, sessionEnded: string, sid: string, cert: string, now: string, idleMs: string, maxAgeMs: string): Promise<string[]>;
 }

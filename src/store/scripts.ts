@@ -9,3 +9,16 @@ export function defineScripts<T, S extends Store = Store>(redis: S, scripts: Rec
   }
   return redis as S & T;
 }
+
+const SHARED_SCRIPTS = {
+  /** KEYS: key. ARGV: expected value → 1 deleted, 0 holds something else (kept). */
+  cgDeleteIfSame: { numberOfKeys: 1, lua: "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0" },
+};
+interface SharedScripts {
+  cgDeleteIfSame(key: string, expected: string): Promise<number>;
+}
+
+/** Delete `key` only while it still holds `expected`, so a value another writer put there meanwhile stays: 1 deleted, 0 kept. */
+export async function deleteIfSame(redis: Store, key: string, expected: string): Promise<number> {
+  return Number(await defineScripts<SharedScripts>(redis, SHARED_SCRIPTS).cgDeleteIfSame(key, expected));
+}
