@@ -89,3 +89,15 @@ t.test('src/: every stored record is read and written by its owner only', async 
   t.ok(coverage.redisCalls >= 60, `redis.call read (${coverage.redisCalls})`);
   t.ok(coverage.sessionKeyUses >= 8, `session key uses outside session/ checked (${coverage.sessionKeyUses})`);
 });
+
+// A script sent as text with EVAL escapes the checks above (they read the named commands and their
+// declared KEYS): every script must be a named command registered through store/scripts.ts.
+const adHocScripts = (sources: Source[]): string[] =>
+  sources.filter((s) => /\.(?:eval|evalsha|evalRo|eval_ro|fcall)\s*\(|\.call\(\s*['"](?:eval|evalsha)['"]/i.test(s.text)).map((s) => s.path);
+
+t.test('src/: no script is sent as ad-hoc text', async (t) => {
+  t.same(adHocScripts([{ path: 'src/x.ts', text: "await storeCall(() => redis.eval(\"return redis.call('DEL', KEYS[1])\", 1, key));" }]), ['src/x.ts'], 'an eval is caught');
+  t.same(adHocScripts([{ path: 'src/x.ts', text: "await redis.call('EVAL', script, 1, key);" }]), ['src/x.ts'], 'a raw EVAL is caught');
+  t.same(adHocScripts([{ path: 'src/x.ts', text: 'await r.cgDeleteIfSame(key, value);' }]), [], 'a named command is not');
+  t.same(adHocScripts(sourcesUnder('src')), [], 'every script is a named command (defineScripts)');
+});
