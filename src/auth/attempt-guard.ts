@@ -84,6 +84,7 @@ export class AttemptGuard {
         keys.user(userId),
         keys.attempts(userId),
         keys.session(userId),
+        keys.sessionEnded(userId),
         token,
         String(now),
         String(this.tokenTtlMs),
@@ -128,7 +129,7 @@ export class AttemptGuard {
   /** A wrong password (or a certificate of another operator): count it, lock at the threshold. */
   async fail(userId: string, token: string, now = Date.now()): Promise<FailureVerdict> {
     const [status, failures] = await storeCall(() =>
-      this.r.cgAttemptFail(keys.user(userId), keys.attempts(userId), keys.session(userId), token, String(now), String(this.options.threshold)),
+      this.r.cgAttemptFail(keys.user(userId), keys.attempts(userId), keys.session(userId), keys.sessionEnded(userId), token, String(now), String(this.options.threshold)),
     );
     if (status !== 'counted' && status !== 'locked-now' && status !== 'locked' && status !== 'gone') {
       throw errors.internal(`unexpected attempt script reply ${JSON.stringify(status)}`);

@@ -6,19 +6,19 @@
 // with the user record on the user's slot without spelling anyone's fields.
 import { LOCK_RULE } from '../users/lock-rule.js';
 import { USER_LOGIN } from '../users/user-lua.js';
-import { SESSION_CREATE, SESSION_DROP, SESSION_LIVE } from '../session/session-lua.js';
+import { SESSION_CREATE, SESSION_END_WITH_REASON, SESSION_LIVE } from '../session/session-lua.js';
 
 export const ATTEMPT_SCRIPTS = {
   /**
-   * KEYS: user, attempts, session. ARGV: token, now, tokenTtlMs, threshold, certOperator ('' = not checked).
+   * KEYS: user, attempts, session, session-ended. ARGV: token, now, tokenTtlMs, threshold, certOperator ('' = not checked).
    * → {'unknown'} | {'foreign'} | {'locked'} | {'busy'} | {'ok', operator, hash, mustChange, history}.
    * Tokens are sorted-set members scored by their expiry, so a crashed gateway cannot leak slots.
    * 'foreign' (the certificate belongs to another operator) comes before 'locked' and reserves
    * nothing: another operator can neither lock the user out nor learn that the account is locked.
    */
   cgAttemptReserve: {
-    numberOfKeys: 3,
-    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_DROP}
+    numberOfKeys: 4,
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_END_WITH_REASON}
 local u = user_login_facts(KEYS[1])
 if not u then return {'unknown'} end
 if ARGV[5] ~= '' and (u.operator or '') ~= ARGV[5] then return {'foreign'} end
@@ -27,7 +27,7 @@ local now = tonumber(ARGV[2])
 local threshold = tonumber(ARGV[4])
 if lock_over_threshold(KEYS[1], ARGV[2], threshold) then
   -- Threshold lowered by configuration since the last failure: the account is over it.
-  session_drop(KEYS[3])
+  session_end_with_reason(KEYS[3], KEYS[4], 'account-locked')
   return {'locked'}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -42,17 +42,17 @@ return {'ok', u.operator or '', u.hash, u.mustChange or '0', u.history or '[]'}`
     lua: `return redis.call('ZREM', KEYS[1], ARGV[1])`,
   },
   /**
-   * KEYS: user, attempts, session. ARGV: token, now, threshold.
+   * KEYS: user, attempts, session, session-ended. ARGV: token, now, threshold.
    * → {'counted', failures} | {'locked-now', failures} | {'locked', failures} | {'gone', 0}.
-   * Reaching the threshold locks the account and ends its session.
+   * Reaching the threshold locks the account and ends its session; that terminal is told why.
    */
   cgAttemptFail: {
-    numberOfKeys: 3,
-    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_DROP}
+    numberOfKeys: 4,
+    lua: `${USER_LOGIN}${LOCK_RULE}${SESSION_END_WITH_REASON}
 redis.call('ZREM', KEYS[2], ARGV[1])
 if not user_exists(KEYS[1]) then return {'gone', 0} end
 local verdict, f = lock_count_failure(KEYS[1], ARGV[2], tonumber(ARGV[3]))
-if verdict == 'locked-now' then session_drop(KEYS[3]) end
+if verdict == 'locked-now' then session_end_with_reason(KEYS[3], KEYS[4], 'account-locked') end
 return {verdict, f}`,
   },
   /**
@@ -109,11 +109,11 @@ return 0`,
 } as const;
 
 export interface AttemptScripts {
-  cgAttemptReserve(user: string, attempts: string, session: string, token: string, now: string, ttlMs: string, threshold: string, certOperator: string): Promise<string[]>;
+  cgAttemptReserve(user: string, attempts: string, session: string, sessionEnded: string, token: string, now: string, ttlMs: string, threshold: string, certOperator: string): Promise<string[]>;
   cgCertAttempt(certFailures: string, limit: string, cooldownMs: string): Promise<[number, number]>;
   cgCertRelease(certFailures: string): Promise<number>;
   cgAttemptRelease(attempts: string, token: string): Promise<number>;
-  cgAttemptFail(user: string, attempts: string, session: string, token: string, now: string, threshold: string): Promise<[string, number]>;
+  cgAttemptFail(user: string, attempts: string, session: string, sessionEnded: string, token: string, now: string, threshold: string): Promise<[string, number]>;
   cgLoginSuccess(
     user: string,
     attempts: string,

@@ -91,9 +91,10 @@ end
 `;
 
 /**
- * `session_end_with_reason(session, ended, reason)` → 1 ended, 0 there was none. An administrator's
- * action (lock, password reset, kill): "<sid>|<reason>" is left at `ended` for as long as the session
- * would have lived, so that terminal is told why (session_verdict reads it).
+ * `session_end_with_reason(session, ended, reason)` → 1 ended, 0 there was none. Ended by something
+ * other than the user (an administrator's lock, kill, removal or password reset; failed logins
+ * reaching the limit): "<sid>|<reason>" is left at `ended` for as long as the session would have
+ * lived, so that terminal is told why (session_verdict reads it).
  */
 export const SESSION_END_WITH_REASON = `
 local function session_end_with_reason(session, ended, reason)
@@ -102,17 +103,6 @@ local function session_end_with_reason(session, ended, reason)
     local ttl = redis.call('PTTL', session)
     if ttl > 0 then redis.call('SET', ended, sid .. '|' .. reason, 'PX', ttl) end
   end
-  return redis.call('DEL', session)
-end
-`;
-
-/**
- * `session_drop(session)` → 1 ended, 0 there was none. Ends the session without a reason for its
- * terminal (the account was removed, or locked by failed logins): its next request sees the
- * session-timeout page.
- */
-export const SESSION_DROP = `
-local function session_drop(session)
   return redis.call('DEL', session)
 end
 `;

@@ -3,7 +3,7 @@
 // lock-rule.ts and everything done to the session from session/session-lua.ts: this file spells
 // neither's fields.
 import { LOCK_RULE } from './lock-rule.js';
-import { SESSION_DROP, SESSION_END_WITH_REASON, SESSION_PASSWORD_CHANGED } from '../session/session-lua.js';
+import { SESSION_END_WITH_REASON, SESSION_PASSWORD_CHANGED } from '../session/session-lua.js';
 
 /** Pushes a hash to the front of the JSON history and keeps the newest ARGV-given count. */
 const PUSH_HISTORY = `
@@ -35,13 +35,13 @@ for i = 1, #ARGV, 2 do
 end
 return 1`,
   },
-  /** KEYS: user, session, attempts → 1 removed, 0 absent. */
+  /** KEYS: user, session, attempts, session-ended → 1 removed, 0 absent. Its terminal is told an administrator ended the session. */
   cgUserRemove: {
-    numberOfKeys: 3,
-    lua: `${SESSION_DROP}
+    numberOfKeys: 4,
+    lua: `${SESSION_END_WITH_REASON}
 local existed = redis.call('EXISTS', KEYS[1])
 redis.call('DEL', KEYS[1], KEYS[3])
-session_drop(KEYS[2])
+session_end_with_reason(KEYS[2], KEYS[4], 'ended-by-admin')
 return existed`,
   },
   /** KEYS: user. ARGV: field, value → 0 absent, 1 set (never creates a user). */
@@ -107,7 +107,7 @@ return 'ok'`,
 export interface UserScripts {
   cgUserCreate(user: string, ...fieldValues: string[]): Promise<number>;
   cgUserSetFields(user: string, ...fieldValues: string[]): Promise<number>;
-  cgUserRemove(user: string, session: string, attempts: string): Promise<number>;
+  cgUserRemove(user: string, session: string, attempts: string, sessionEnded: string): Promise<number>;
   cgUserSetField(user: string, field: string, value: string): Promise<number>;
   cgUserLock(user: string, session: string, sessionEnded: string, now: string, reason: string): Promise<number>;
   cgUserUnlock(user: string, attempts: string): Promise<number>;

@@ -123,7 +123,7 @@ export class UserStore {
     if (!isUserId(userId)) return false;
     // Read first: the audit entry keeps the operator, so the operator's history still shows the removal.
     const operatorId = (await this.get(userId))?.operatorId;
-    const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId)));
+    const existed = await storeCall(() => this.r.cgUserRemove(keys.user(userId), keys.session(userId), keys.attempts(userId), keys.sessionEnded(userId)));
     if (existed === 1) await recordWrite(this.audit, this.r, [keys.user(userId)], by, 'user.remove', userId, { operator: operatorId });
     return existed === 1;
   }

@@ -62,6 +62,34 @@ t.test('an administrator ending the session: the next request gets the ended-ses
   t.equal(await stack.redis.client().exists(keys.session('alice')), 0);
 });
 
+t.test('failed logins that lock the account end its live session, and that terminal is told why', async (t) => {
+  const password = await stack.createUser('hanako');
+  const { res, cookie } = await postLogin('demo', 'hanako', password);
+  t.equal(res.status, 303);
+  t.equal((await stack.request('demo', '/', { cookie })).status, 200, 'logged in');
+  // Someone else, at another terminal, types wrong passwords up to the limit.
+  const wrong = [];
+  for (let i = 1; i <= 5; i++) wrong.push((await postLogin('demo-ec', 'hanako', `Wrong#Pass${i}`)).res.error);
+  t.same(wrong, ['invalid-credentials', 'invalid-credentials', 'invalid-credentials', 'invalid-credentials', 'account-locked']);
+  const r = await stack.request('demo', '/', { cookie });
+  t.equal(r.status, 401);
+  t.equal(r.page, 'session-timeout');
+  t.equal(r.reason, 'account-locked', 'the screen says the account is locked, not that the session idled');
+  t.equal(await stack.redis.client().exists(keys.session('hanako')), 0);
+});
+
+t.test('removing a user ends their live session with the ended-by-admin screen', async (t) => {
+  const password = await stack.createUser('kenji');
+  const { res, cookie } = await postLogin('demo', 'kenji', password);
+  t.equal(res.status, 303);
+  t.equal(await stack.gateway.deps.users.remove('kenji'), true);
+  const r = await stack.request('demo', '/', { cookie });
+  t.equal(r.status, 401);
+  t.equal(r.page, 'session-timeout');
+  t.equal(r.reason, 'ended-by-admin');
+  t.equal(await stack.redis.client().exists(keys.session('kenji')), 0);
+});
+
 t.test('without a session: GET redirects with next, POST without next', async (t) => {
   const get = await stack.request('demo', '/auction?x=1');
   t.equal(get.status, 303);

@@ -6,7 +6,6 @@ import { startRedis } from '../helpers/redis-server.js';
 import { keys } from '../../src/store/keys.js';
 import {
   SESSION_CREATE,
-  SESSION_DROP,
   SESSION_END_IF_CERT,
   SESSION_END_WITH_REASON,
   SESSION_FIELDS,
@@ -113,12 +112,8 @@ t.test('session_password_changed keeps only the session that changed it, under i
   t.equal(await redis.exists(S), 0, 'a change from outside a session (reset flow) ends it');
 });
 
-t.test('session_drop and session_end_if_cert', async (t) => {
+t.test('session_end_if_cert', async (t) => {
   await create('s1', T0);
   t.equal(await run(`${SESSION_END_IF_CERT}\nreturn session_end_if_cert(KEYS[1], ARGV[1])`, [S], 'iss:0B'), 0, 'bound to another certificate: kept');
   t.equal(await run(`${SESSION_END_IF_CERT}\nreturn session_end_if_cert(KEYS[1], ARGV[1])`, [S], 'iss:0A'), 1, 'its certificate: ended');
-  await create('s1', T0);
-  t.equal(await run(`${SESSION_DROP}\nreturn session_drop(KEYS[1])`, [S]), 1);
-  t.equal(await redis.exists(S), 0);
-  t.equal(await redis.exists(ENDED), 0, 'no reason left behind');
 });
