@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { devCertsDir } from '../src/config/paths.js';
-import { DEV_P12_PASSWORD, generateDevPki } from '../src/tls/pki.js';
+import { DEV_P12_PASSWORD, generateDevPki } from '../src/tls/dev-pki.js';
 
 function main(argv: string[]): number {
   let force = false;

@@ -9,7 +9,7 @@ import { devCertsDir, packageRoot, varDir } from '../src/config/paths.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { parseHostPort } from '../src/config/schema.js';
 import { createLogger } from '../src/log/logger.js';
-import { generateDevPki, DEV_P12_PASSWORD } from '../src/tls/pki.js';
+import { generateDevPki, DEV_P12_PASSWORD } from '../src/tls/dev-pki.js';
 import { createGateway } from '../src/gateway/create.js';
 import { servePortal } from '../src/portal/serve.js';
 import { DEMO_API_CERT, DEMO_USER, seedDemo } from './demo-seed.js';

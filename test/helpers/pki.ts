@@ -4,19 +4,17 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Ca, type Issued, issueClientCert } from '../../src/tls/pki.js';
 import {
   DEV_CLIENT_NAMES,
   DEV_OPERATOR,
   DEV_P12_PASSWORD,
-  type Ca,
   type DevClientName,
   type DevPki,
   type DevPkiManifest,
-  type Issued,
   buildDevPki,
-  issueClientCert,
   writeDevPki,
-} from '../../src/tls/pki.js';
+} from '../../src/tls/dev-pki.js';
 import { type TrustedCa, loadTrustedCas } from '../../src/tls/trusted-cas.js';
 
 export { DEV_CLIENT_NAMES, DEV_OPERATOR, DEV_P12_PASSWORD };
