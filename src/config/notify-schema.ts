@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { errors } from '../errors/certgate-error.js';
 import { parseDuration } from './duration.js';
+import { urlSetting } from './url-setting.js';
 
 export interface NotifyConfig {
   /** smtp:// or smtps:// URL with credentials; undefined: no mail. */
@@ -19,22 +20,10 @@ export interface NotifyConfig {
   timeZone: string;
 }
 
-const urlWith = (name: string, protocols: string[]) =>
-  z.string().refine(
-    (v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
-  );
-
 export const notifyEnvShape = {
-  CERTGATE_SMTP_URL: urlWith('CERTGATE_SMTP_URL', ['smtp:', 'smtps:']).optional(),
+  CERTGATE_SMTP_URL: urlSetting('CERTGATE_SMTP_URL', ['smtp:', 'smtps:']).optional(),
   CERTGATE_NOTIFY_FROM: z.string().optional(),
-  CERTGATE_NOTIFY_WEBHOOK: urlWith('CERTGATE_NOTIFY_WEBHOOK', ['http:', 'https:']).optional(),
+  CERTGATE_NOTIFY_WEBHOOK: urlSetting('CERTGATE_NOTIFY_WEBHOOK', ['http:', 'https:']).optional(),
   CERTGATE_NOTIFY_WEBHOOK_SECRET: z.string().optional(),
   CERTGATE_NOTIFY_DAYS: z
     .string()

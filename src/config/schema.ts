@@ -2,6 +2,7 @@
 // Transformed values use `prefault` so their defaults go through the same parsing as given values.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { urlSetting } from './url-setting.js';
 import { parseRedisUrl, RedisUrlError } from '../store/redis-url.js';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../time/zone.js';
 import { notifyEnvShape } from './notify-schema.js';
@@ -38,18 +39,6 @@ const integer = (name: string, min: number, max: number) =>
     }
     return n;
   });
-
-const url = (name: string, protocols: string[]) =>
-  z.string().refine(
-    (v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} and be a valid URL` },
-  );
 
 /** One server, Sentinel or Cluster (store/redis-url.ts); the message names the variable and the forms. */
 const redisUrl = z.string().superRefine((v, ctx) => {
@@ -95,10 +84,10 @@ export const envSchema = z.object({
   CERTGATE_CRL_TIMEOUT: duration('CERTGATE_CRL_TIMEOUT', 100).prefault('10s'),
   CERTGATE_CRL_CACHE_DIR: z.string().min(1).optional(),
   CERTGATE_OCSP: z.enum(['off', 'prefer', 'require'], { message: 'CERTGATE_OCSP must be "off", "prefer" or "require"' }).default('off'),
-  CERTGATE_OCSP_URL: url('CERTGATE_OCSP_URL', ['http:', 'https:']).optional(),
+  CERTGATE_OCSP_URL: urlSetting('CERTGATE_OCSP_URL', ['http:', 'https:']).optional(),
   CERTGATE_OCSP_TIMEOUT: duration('CERTGATE_OCSP_TIMEOUT', 100).prefault('5s'),
   CERTGATE_OCSP_CACHE: duration('CERTGATE_OCSP_CACHE', 1000).prefault('1h'),
-  CERTGATE_UPSTREAM: url('CERTGATE_UPSTREAM', ['http:', 'https:']).default('http://127.0.0.1:3000'),
+  CERTGATE_UPSTREAM: urlSetting('CERTGATE_UPSTREAM', ['http:', 'https:']).default('http://127.0.0.1:3000'),
   CERTGATE_OPS_LISTEN: hostPort('CERTGATE_OPS_LISTEN').default('127.0.0.1:9090'),
   CERTGATE_PORTAL_LISTEN: hostPort('CERTGATE_PORTAL_LISTEN').default('127.0.0.1:3000'),
   CERTGATE_PORTAL_CONTENT: z.string().min(1).optional(),

@@ -99,6 +99,12 @@ t.test('hardening variables: defaults, and keys derived per purpose', async (t) 
   t.equal(loadConfig({ CERTGATE_PORTAL_LISTEN: '127.0.0.1:0', CERTGATE_ASSERTION_KEY: c.keys.assertion.toString('base64url') }, { purpose: 'portal' }).keys.assertion.equals(c.keys.assertion), true, 'the portal needs the assertion key alone');
 });
 
+t.test('URL settings name the variable and the schemes they accept', async (t) => {
+  t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_UPSTREAM: 'ftp://portal.internal' }), /CERTGATE_UPSTREAM must be a URL starting with http:\/\/ or https:\/\//);
+  t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_OCSP_URL: 'not a url' }), /CERTGATE_OCSP_URL must be a URL starting with http:\/\/ or https:\/\//);
+  t.equal(loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_UPSTREAM: 'https://portal.internal:8443' }).upstream.href, 'https://portal.internal:8443/');
+});
+
 t.test('the removed CERTGATE_TRUST_PROXY_PROTOCOL is refused with a line saying so', async (t) => {
   t.throws(() => loadConfig({ CERTGATE_SECRET: SECRET, CERTGATE_TRUST_PROXY_PROTOCOL: '1' }), /CERTGATE_TRUST_PROXY_PROTOCOL is not supported/);
   t.doesNotThrow(() => loadConfig({ CERTGATE_SECRET: SECRET }));
