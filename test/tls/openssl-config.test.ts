@@ -5,6 +5,7 @@ import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import { testPki } from '../helpers/pki.js';
 
@@ -20,9 +21,9 @@ const s = createServer({ cert: process.env.T_CERT, key: process.env.T_KEY, ca: p
 s.listen(0, '127.0.0.1', () => process.stdout.write(s.address().port + '\\n'));
 `;
 
-async function startServer(t: Test, env: NodeJS.ProcessEnv): Promise<number> {
+async function startServer(t: Test, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<number> {
   const pki = testPki();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', SERVER], {
+  const child = spawn(process.execPath, [...nodeFlags, '--input-type=module', '-e', SERVER], {
     env: { ...env, T_CERT: pki.serverEc.certPem, T_KEY: pki.serverEc.keyPem, T_CA: pki.ca.certPem },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -74,4 +75,15 @@ t.test("without it: OpenSSL's default of two tickets (what the setting changes)"
   const port = await startServer(t, env);
   const full = await exchange(port);
   t.equal(full.tickets.length, 2);
+});
+
+t.test('npm start (the demo) passes the same file with --openssl-config', async (t) => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const start = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const flag = /--openssl-config=(\S+)/.exec(start);
+  t.ok(flag, `the start script names the file (${start})`);
+  const env = { ...process.env };
+  delete env.OPENSSL_CONF;
+  const port = await startServer(t, env, [`--openssl-config=${root}${flag?.[1] ?? ''}`]);
+  t.equal((await exchange(port)).tickets.length, 1, 'one TLS 1.3 ticket');
 });
