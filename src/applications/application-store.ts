@@ -7,25 +7,26 @@ import { storeCall } from '../store/redis.js';
 import { defineScripts } from '../store/scripts.js';
 import { type Application, type StoredState, decodeApplication, encodeApplication } from './application.js';
 
-// KEYS: record, operator index. ARGV: json, id, createdAt → 1 created, 0 id taken. One slot ({o:…}).
-const CREATE = `
+const APPLICATION_SCRIPTS = {
+  /** KEYS: record, operator index. ARGV: json, id, createdAt → 1 created, 0 id taken. Both on the operator's slot ({o:…}). */
+  cgApplicationCreate: {
+    numberOfKeys: 2,
+    lua: `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-return 1`;
-// KEYS: record. ARGV: expected json, new json → 1 swapped, 0 changed meanwhile, -1 gone.
-const SWAP = `
+return 1`,
+  },
+  /** KEYS: record. ARGV: expected json, new json → 1 swapped, 0 changed meanwhile, -1 gone. */
+  cgApplicationSwap: {
+    numberOfKeys: 1,
+    lua: `
 local cur = redis.call('GET', KEYS[1])
 if not cur then return -1 end
 if cur ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
-return 1`;
-
-const APPLICATION_SCRIPTS = {
-  /** KEYS: record, operator index. ARGV: json, id, createdAt → 1 created, 0 id taken. */
-  cgApplicationCreate: { numberOfKeys: 2, lua: CREATE },
-  /** KEYS: record. ARGV: expected json, new json → 1 swapped, 0 changed meanwhile, -1 gone. */
-  cgApplicationSwap: { numberOfKeys: 1, lua: SWAP },
+return 1`,
+  },
 };
 interface ApplicationScripts {
   cgApplicationCreate(record: string, index: string, json: string, id: string, createdAt: string): Promise<number>;
