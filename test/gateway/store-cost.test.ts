@@ -29,7 +29,17 @@ t.test('local copies: no store command per proxied request; a change is read aga
   t.teardown(() => stack.close());
   const { cookie, agent } = await loggedInAgent(t, stack);
   await feedLive(stack.gateway.deps.feed!);
-  t.equal((await stack.request('demo', '/warm', { cookie, agent })).status, 200, 'copies filled, connection open');
+  // Warm until a request is answered from the copies: the login's own writes are reported on the
+  // tracking connection, and a read that such a report overtakes is (rightly) not kept.
+  let warm: { status: number; sent: Command[] } = { status: 0, sent: [] };
+  for (let i = 0; i < 5; i++) {
+    const watch = await watchCommands(stack.redis.client(), perRequest);
+    const status = (await stack.request('demo', `/warm/${i}`, { cookie, agent })).status;
+    await watch.stop();
+    warm = { status, sent: watch.sent };
+    if (i > 0 && warm.sent.length === 0) break;
+  }
+  t.same(warm, { status: 200, sent: [] }, 'copies filled, connection open');
 
   const quiet = await watchCommands(stack.redis.client(), perRequest);
   const n = 20;
