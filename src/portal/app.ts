@@ -77,7 +77,7 @@ export function createPortalApp(opts: PortalAppOptions): Koa<PortalState> {
     const f: PageFrame = { lang: ctx.state.lang, user: { id: id.user, name: id.userName }, path: ctx.url, timeZone };
     const notAfter = new Date(id.certNotAfter);
     if (!Number.isNaN(notAfter.getTime())) {
-      const banner = renewalBanner(notAfter, Date.now(), warnDays, timeZone);
+      const banner = renewalBanner(notAfter, clock(), warnDays, timeZone);
       if (banner) f.banner = banner;
     }
     return f;

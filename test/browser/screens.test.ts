@@ -139,7 +139,13 @@ if (skipBrowser) {
       // Maintenance: [閉じる] ends the session instead of leading back to the maintenance page.
       await submitLogin(page, userId, newPassword);
       const maintenance = new MaintenanceStore(ps.stack.redis.client());
+      // The gateway hears a change on its own subscriber connection; wait until it has, so that the
+      // browser's next request comes after the change and not merely after the store's reply.
+      const heard = async (on: boolean) => {
+        for (const until = Date.now() + 30_000; ps.stack.gateway.deps.maintenance.current()?.on === !on && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+      };
       await maintenance.on(lang === 'ja' ? '12/14 02:00〜06:00 定期メンテナンス' : 'Scheduled maintenance until 06:00');
+      await heard(true);
       try {
         await page.goto(`${ps.origin}/`);
         t.equal((await markers(page)).page, 'maintenance');
@@ -149,6 +155,7 @@ if (skipBrowser) {
         t.equal(await ps.stack.redis.client().exists(keys.session(userId)), 0, 'the session ended');
       } finally {
         await maintenance.off();
+        await heard(false);
       }
 
       // An administrator's lock: the ended-session screen with the reason.

@@ -62,6 +62,16 @@ t.test('portal', async (t) => {
 
   const get = (path: string, id: Identity | null = identity(), headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, { headers: { ...(id ? signedHeaders(SECRET, 'GET', path, id) : {}), ...headers }, redirect: 'manual' });
+  // The same portal on a clock the test sets (assertions signed at that time).
+  let clockAt = 0;
+  const timed = createServer(createPortalApp({ assertionKey: SECRET, contentDir: dir, logger: createLogger({ level: 'silent' }), contentTtlMs: 0, now: () => clockAt }).callback()).listen(0, '127.0.0.1');
+  await new Promise((r) => timed.once('listening', r));
+  t.teardown(() => new Promise((r) => timed.close(r)));
+  const pageAt = async (at: number, path: string, id: Identity): Promise<string> => {
+    clockAt = at;
+    const res = await fetch(`http://127.0.0.1:${(timed.address() as AddressInfo).port}${path}`, { headers: signedHeaders(SECRET, 'GET', path, id, at) });
+    return res.text();
+  };
   const page = async (path: string, id?: Identity | null, headers?: Record<string, string>) => {
     const res = await get(path, id, headers);
     const html = await res.text();
@@ -213,8 +223,13 @@ t.test('portal', async (t) => {
     t.ok(tags(html, 'a').some((a) => a.href === '/auth/logout'), 'logout goes to the confirmation page');
     t.ok(tags(html, 'a').some((a) => a.href === '/auction'));
     t.notMatch(text(html), '有効期限は', 'no banner for a certificate far from expiry');
+    // Days left are counted in Japan's calendar days, so the banner is read on an injected clock:
+    // 10.5 days from 09:00 JST is the eleventh day at 21:00, whatever the hour the suite runs.
+    const at = Date.parse('2027-03-01T00:00:00Z'); // 09:00 JST
+    const banner = await pageAt(at, '/', identity({ certNotAfter: new Date(at + 10.5 * DAY).toISOString() }));
+    t.match(text(banner), '残り 10 日');
     const soon = await page('/', identity({ certNotAfter: new Date(Date.now() + 10.5 * DAY).toISOString() }));
-    t.match(text(soon.html), '残り 10 日');
+    t.match(text(soon.html), '有効期限は', 'the banner on the real clock too');
     t.same(inlineCode(soon.html), []);
     t.same(accessibilityProblems(soon.html), []);
     t.ok(tags(soon.html, 'link').some((l) => l.href?.startsWith('/assets/app.css')));
