@@ -1,15 +1,19 @@
 // The renewal banner: shown on gateway pages while the presented certificate expires within
 // CERTGATE_CERT_WARN_DAYS, not outside that window; plus the security headers of gateway pages.
 import t from 'tap';
-import { startStack } from '../helpers/stack.js';
+import { startStack, testClock } from '../helpers/stack.js';
 
 const DAY = 86_400_000;
 
 t.test('banner inside the warning window only', async (t) => {
-  const stack = await startStack({ env: { CERTGATE_CERT_WARN_DAYS: '30' } });
+  // Days left are Japan calendar days: the gateway's clock is set to 09:00 JST today, so "10 days and
+  // an hour" is 10 days at any hour the suite runs (on the real clock it was 11 after 23:00 JST).
+  const at = Date.parse(`${new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10)}T00:00:00Z`);
+  const stack = await startStack({ clock: testClock(at).now, env: { CERTGATE_CERT_WARN_DAYS: '30' } });
   t.teardown(() => stack.close());
-  const soon = stack.pki.issueClient({ commonName: 'expires soon', notAfter: new Date(Date.now() + 10 * DAY + 3_600_000) });
-  const later = stack.pki.issueClient({ commonName: 'expires later', notAfter: new Date(Date.now() + 45 * DAY) });
+  const notBefore = new Date(at - DAY);
+  const soon = stack.pki.issueClient({ commonName: 'expires soon', notBefore, notAfter: new Date(at + 10 * DAY + 3_600_000) });
+  const later = stack.pki.issueClient({ commonName: 'expires later', notBefore, notAfter: new Date(at + 45 * DAY) });
   await stack.register(soon);
   await stack.register(later);
 
