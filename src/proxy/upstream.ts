@@ -59,7 +59,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // 1xx: Node answers 100-continue itself; nothing to relay
     this.resume = resume;
-    // undici's own parser: lower-case names, repeated names (Set-Cookie) as arrays.
+    // undici's own parser: lower-case names, repeated names (Set-Cookie) as arrays, values byte-exact
+    // (test/proxy/proxy.test.ts sends raw UTF-8 header bytes through).
     this.res = this.req.onHeaders(statusCode, undiciUtil.parseHeaders(rawHeaders));
     this.res.on('drain', this.onDrain);
     return true;

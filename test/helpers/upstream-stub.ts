@@ -85,6 +85,12 @@ export async function startUpstreamStub(): Promise<UpstreamStub> {
         });
         return void res.end('ok');
       }
+      if (path === '/utf8-header') {
+        // Raw UTF-8 bytes in header values (Node writes a string's latin1 code units as bytes).
+        const bytes = Buffer.from('見積書 2026.pdf').toString('latin1');
+        res.writeHead(200, { 'x-file-name': bytes, 'content-disposition': `attachment; filename="${bytes}"`, 'content-length': '2' });
+        return void res.end(Buffer.from('ok')); // a Buffer: with a string body Node would send the head as UTF-8
+      }
       if (path === '/own-headers') {
         // A portal page with its own policy: the gateway must pass these through untouched.
         res.writeHead(200, {

@@ -75,6 +75,14 @@ t.test('upstream cookies pass, the gateway cookie and Connection-named headers d
   t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
 });
 
+t.test('header values pass byte for byte, raw UTF-8 included', async (t) => {
+  const res = await stack.request('demo', '/utf8-header', { cookie });
+  t.equal(res.status, 200);
+  const bytes = Buffer.from('見積書 2026.pdf').toString('latin1');
+  t.equal(res.headers['x-file-name'], bytes);
+  t.equal(res.headers['content-disposition'], `attachment; filename="${bytes}"`);
+});
+
 t.test('a slow upstream gets 504, a client that leaves mid-response does no harm', async (t) => {
   const slow = await stack.request('demo', '/slow', { cookie });
   t.equal(slow.status, 504);
